@@ -1,0 +1,200 @@
+//! Machine-wide figures: memory, load, uptime, boot, clock ticks, temperature.
+
+use std::io;
+use std::path::Path;
+
+use super::invalid;
+
+/// Memory and swap in KiB, as /proc/meminfo gives them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Memory {
+    pub total: u64,
+    pub available: u64,
+    pub swap_total: u64,
+    pub swap_free: u64,
+}
+
+impl Memory {
+    /// Memory in use that cannot be reclaimed: total - available.
+    pub fn used(&self) -> u64 {
+        self.total.saturating_sub(self.available)
+    }
+
+    pub fn swap_used(&self) -> u64 {
+        self.swap_total.saturating_sub(self.swap_free)
+    }
+}
+
+pub fn parse_meminfo(text: &str) -> io::Result<Memory> {
+    let (mut free, mut buffers, mut cached, mut reclaimable) = (0, 0, 0, 0);
+    let mut available = None;
+    let mut m = Memory::default();
+    for line in text.lines() {
+        let Some((key, rest)) = line.split_once(':') else {
+            continue;
+        };
+        let value = || -> io::Result<u64> {
+            rest.split_ascii_whitespace()
+                .next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| {
+                    invalid(
+                        "/proc/meminfo",
+                        format!("{key}: '{}' is not a number", rest.trim()),
+                    )
+                })
+        };
+        match key {
+            "MemTotal" => m.total = value()?,
+            "MemFree" => free = value()?,
+            "MemAvailable" => available = Some(value()?),
+            "Buffers" => buffers = value()?,
+            "Cached" => cached = value()?,
+            "SReclaimable" => reclaimable = value()?,
+            "SwapTotal" => m.swap_total = value()?,
+            "SwapFree" => m.swap_free = value()?,
+            _ => {}
+        }
+    }
+    if m.total == 0 {
+        return Err(invalid("/proc/meminfo", "no MemTotal"));
+    }
+    // Kernels before 3.14 have no MemAvailable: estimate it as free(1) did.
+    m.available = available
+        .unwrap_or(free + buffers + cached + reclaimable)
+        .min(m.total);
+    Ok(m)
+}
+
+/// Load averages in hundredths.
+pub fn parse_loadavg(text: &str) -> io::Result<[u32; 3]> {
+    let mut out = [0u32; 3];
+    let mut words = text.split_ascii_whitespace();
+    for slot in &mut out {
+        let word = words.next().unwrap_or("");
+        *slot = parse_hundredths(word)
+            .ok_or_else(|| invalid("/proc/loadavg", format!("'{word}' is not a load average")))?
+            as u32;
+    }
+    Ok(out)
+}
+
+/// Seconds since boot in hundredths.
+pub fn parse_uptime(text: &str) -> io::Result<u64> {
+    let word = text.split_ascii_whitespace().next().unwrap_or("");
+    parse_hundredths(word)
+        .ok_or_else(|| invalid("/proc/uptime", format!("'{word}' is not an uptime")))
+}
+
+/// Boot time (UTC seconds) from /proc/stat.
+pub fn parse_btime(stat: &str) -> io::Result<u64> {
+    stat.lines()
+        .find_map(|l| l.strip_prefix("btime "))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| invalid("/proc/stat", "no btime line"))
+}
+
+/// "12.34" as 1234, exactly (floats would round 0.29 to 28).
+fn parse_hundredths(word: &str) -> Option<u64> {
+    let (int, frac) = word.split_once('.').unwrap_or((word, ""));
+    let int: u64 = int.parse().ok()?;
+    let frac = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<u64>().ok()? * 10,
+        _ => frac.get(..2)?.parse::<u64>().ok()?,
+    };
+    Some(int * 100 + frac)
+}
+
+/// The hottest temperature any sensor reports, in tenths of a degree; `None` without sensors.
+pub fn temperature(sys_class: &Path) -> Option<i32> {
+    let entries = |dir: &Path| std::fs::read_dir(dir).into_iter().flatten().flatten();
+    let zones = entries(&sys_class.join("thermal"))
+        .filter(|z| z.file_name().to_string_lossy().starts_with("thermal_zone"))
+        .map(|z| z.path().join("temp"));
+    hottest(zones).or_else(|| {
+        let inputs = entries(&sys_class.join("hwmon")).flat_map(|chip| {
+            entries(&chip.path()).map(|f| f.path()).filter(|p| {
+                let name = p.file_name().unwrap_or_default().to_string_lossy();
+                name.starts_with("temp") && name.ends_with("_input")
+            })
+        });
+        hottest(inputs)
+    })
+}
+
+/// The highest plausible reading among sensor files holding millidegrees.
+fn hottest(files: impl Iterator<Item = std::path::PathBuf>) -> Option<i32> {
+    files
+        .filter_map(|path| {
+            std::fs::read_to_string(path)
+                .ok()?
+                .trim()
+                .parse::<i64>()
+                .ok()
+        })
+        // Disconnected sensors report absurd values such as -273000 or 255000.
+        .filter(|milli| (-50_000..=200_000).contains(milli))
+        .map(|milli| (milli / 100) as i32)
+        .max()
+}
+
+/// USER_HZ: the unit of CPU counters in /proc.
+pub fn clock_ticks() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if hz > 0 { hz as u64 } else { 100 }
+}
+
+/// The page size in KiB: the unit of RSS in /proc/PID/stat.
+pub fn page_kib() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if size > 0 { size as u64 / 1024 } else { 4 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meminfo_used_is_total_minus_available() {
+        let m = parse_meminfo(
+            "MemTotal: 1000 kB\nMemFree: 100 kB\nMemAvailable: 600 kB\nSwapTotal: 50 kB\nSwapFree: 20 kB\n",
+        )
+        .unwrap();
+        assert_eq!((m.used(), m.available, m.swap_used()), (400, 600, 30));
+    }
+
+    #[test]
+    fn meminfo_without_memavailable_is_estimated() {
+        let m = parse_meminfo("MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 10 kB\nCached: 200 kB\nSReclaimable: 5 kB\n").unwrap();
+        assert_eq!(m.available, 315);
+    }
+
+    #[test]
+    fn loadavg_and_uptime_are_exact_hundredths() {
+        assert_eq!(
+            parse_loadavg("0.29 1.50 12.07 1/123 456\n").unwrap(),
+            [29, 150, 1207]
+        );
+        assert_eq!(parse_uptime("12345.67 999.00\n").unwrap(), 1234567);
+        assert!(parse_loadavg("x y z").is_err());
+    }
+
+    #[test]
+    fn hottest_sensor_wins_and_absurd_readings_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        for (zone, value) in [
+            ("thermal_zone0", "45500"),
+            ("thermal_zone1", "51234"),
+            ("thermal_zone2", "-273000"),
+        ] {
+            let d = dir.path().join("thermal").join(zone);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("temp"), value).unwrap();
+        }
+        assert_eq!(temperature(dir.path()), Some(512));
+        assert_eq!(temperature(&dir.path().join("none")), None);
+    }
+}

@@ -1,0 +1,267 @@
+//! Configuration: flags > environment > TOML configuration file > defaults, resolved in one place.
+//!
+//! Flags and their environment variables (`--db`/`USAGE_DB`, `--config`/`USAGE_CONFIG`) are read by
+//! clap; this module finds and reads the file and fills in the defaults. An unknown key in the
+//! file is an error naming the file, line and column, never silently ignored.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::cli::{CommonArgs, UsageError};
+use crate::env::Env;
+
+/// The system-wide database used when root runs a tool without naming one.
+pub const ROOT_DB: &str = "/var/lib/usage/usage.db";
+/// The system-wide configuration file, read when no per-user one exists.
+pub const SYSTEM_CONFIG: &str = "/etc/usage/config.toml";
+
+/// The configuration file's contents; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    /// Database path; relative paths are taken from the configuration file's directory.
+    pub db: Option<PathBuf>,
+    /// Name this machine's samples are stored under [default: the kernel's host name].
+    pub host: Option<String>,
+    #[serde(default)]
+    pub sample: SampleSection,
+}
+
+/// `[sample]`: what usage-sample records and how long it keeps it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SampleSection {
+    /// Scan processes for per-user figures and the top processes.
+    pub processes: bool,
+    /// How many top processes to keep, by CPU and by memory each.
+    pub top: u32,
+    /// Users left out of per-user figures and the top processes.
+    pub exclude_users: Vec<String>,
+    /// Network interfaces not recorded (the loopback is always left out).
+    pub exclude_interfaces: Vec<String>,
+    /// Mount points not recorded.
+    pub exclude_mounts: Vec<String>,
+    /// Samples older than this many days are deleted; 0 keeps them forever.
+    pub retention_days: u32,
+}
+
+impl Default for SampleSection {
+    fn default() -> Self {
+        SampleSection {
+            processes: true,
+            top: 5,
+            exclude_users: Vec::new(),
+            exclude_interfaces: Vec::new(),
+            exclude_mounts: Vec::new(),
+            retention_days: 90,
+        }
+    }
+}
+
+/// The resolved configuration of one run.
+#[derive(Debug)]
+pub struct Config {
+    /// The file that was read, if any.
+    pub source: Option<PathBuf>,
+    pub file: File,
+    pub db: PathBuf,
+}
+
+/// Finds and reads the configuration file and resolves the database path.
+pub fn load(common: &CommonArgs, env: &Env) -> Result<Config> {
+    let source = match &common.config {
+        Some(path) => {
+            if !path.exists() {
+                return Err(UsageError(format!(
+                    "configuration file '{}' does not exist (given by --config or USAGE_CONFIG)",
+                    path.display()
+                ))
+                .into());
+            }
+            Some(path.clone())
+        }
+        None => default_config_paths(env).into_iter().find(|p| p.exists()),
+    };
+    let file = match &source {
+        Some(path) => read_file(path)?,
+        None => File::default(),
+    };
+    validate(&file, source.as_deref())?;
+    let db = match (&common.db, &file.db, &source) {
+        (Some(db), _, _) => db.clone(),
+        (None, Some(db), Some(src)) => src.parent().unwrap_or(Path::new(".")).join(db),
+        (None, Some(db), None) => db.clone(),
+        (None, None, _) => default_db(env)?,
+    };
+    Ok(Config { source, file, db })
+}
+
+fn default_config_paths(env: &Env) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    if let Some(dir) = xdg_dir(env, "XDG_CONFIG_HOME", ".config") {
+        paths.push(dir.join("usage/config.toml"));
+    }
+    paths.push(PathBuf::from(SYSTEM_CONFIG));
+    paths
+}
+
+/// The default database: the system-wide one for root, else the user's XDG data directory.
+pub fn default_db(env: &Env) -> Result<PathBuf> {
+    if env.is_root {
+        return Ok(PathBuf::from(ROOT_DB));
+    }
+    // Written out rather than taken from a crate: the XDG lookup must read the injected
+    // environment so tests can steer it.
+    xdg_dir(env, "XDG_DATA_HOME", ".local/share")
+        .map(|dir| dir.join("usage/usage.db"))
+        .ok_or_else(|| {
+            UsageError(
+                "cannot choose a database: HOME and XDG_DATA_HOME are unset (pass --db PATH)"
+                    .into(),
+            )
+            .into()
+        })
+}
+
+fn xdg_dir(env: &Env, var: &str, fallback: &str) -> Option<PathBuf> {
+    match env.var(var) {
+        // The XDG spec says relative values are invalid and must be ignored.
+        Some(dir) if Path::new(dir).is_absolute() => Some(PathBuf::from(dir)),
+        _ => env.var("HOME").map(|home| Path::new(home).join(fallback)),
+    }
+}
+
+fn read_file(path: &Path) -> Result<File> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read configuration file '{}'", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|span| {
+                let (line, col) = line_col(&text, span.start);
+                format!(":{line}:{col}")
+            })
+            .unwrap_or_default();
+        UsageError(format!(
+            "{}{at}: {}",
+            path.display(),
+            e.message().trim_end()
+        ))
+        .into()
+    })
+}
+
+fn validate(file: &File, source: Option<&Path>) -> Result<()> {
+    let origin = source
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "configuration".into());
+    let top = file.sample.top;
+    if top > 1000 {
+        return Err(UsageError(format!(
+            "{origin}: sample.top = {top} is too large (expected 0 to 1000)"
+        ))
+        .into());
+    }
+    if let Some(host) = &file.host
+        && (host.is_empty() || host.chars().any(char::is_control))
+    {
+        return Err(UsageError(format!(
+            "{origin}: host = '{host}' is not a usable name (expected a non-empty name without control characters)"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn env(vars: &[(&str, &str)], is_root: bool) -> Env {
+        let mut env = Env::real();
+        env.vars = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>();
+        env.is_root = is_root;
+        env
+    }
+
+    #[test]
+    fn default_db_follows_xdg_then_home_then_root() {
+        let e = env(&[("HOME", "/home/a"), ("XDG_DATA_HOME", "/data")], false);
+        assert_eq!(
+            default_db(&e).unwrap(),
+            PathBuf::from("/data/usage/usage.db")
+        );
+        let e = env(&[("HOME", "/home/a"), ("XDG_DATA_HOME", "rel")], false);
+        assert_eq!(
+            default_db(&e).unwrap(),
+            PathBuf::from("/home/a/.local/share/usage/usage.db")
+        );
+        let e = env(&[("HOME", "/root")], true);
+        assert_eq!(default_db(&e).unwrap(), PathBuf::from(ROOT_DB));
+        assert!(default_db(&env(&[], false)).is_err());
+    }
+
+    #[test]
+    fn unknown_keys_name_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "host = \"a\"\n[sample]\ntopp = 3\n").unwrap();
+        let common = CommonArgs {
+            db: Some("x.db".into()),
+            config: Some(path.clone()),
+        };
+        let err = load(&common, &env(&[], false)).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(&format!("{}:3:1: unknown field `topp`", path.display())),
+            "{msg}"
+        );
+        assert!(err.is::<UsageError>());
+    }
+
+    #[test]
+    fn flags_beat_file_and_file_paths_are_relative_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "db = \"data/u.db\"\n[sample]\ntop = 3\n").unwrap();
+        let mut common = CommonArgs {
+            db: None,
+            config: Some(path),
+        };
+        let cfg = load(&common, &env(&[], false)).unwrap();
+        assert_eq!(cfg.db, dir.path().join("data/u.db"));
+        assert_eq!(cfg.file.sample.top, 3);
+        common.db = Some("/flag.db".into());
+        assert_eq!(
+            load(&common, &env(&[], false)).unwrap().db,
+            PathBuf::from("/flag.db")
+        );
+    }
+
+    #[test]
+    fn a_named_config_file_must_exist() {
+        let common = CommonArgs {
+            db: None,
+            config: Some("/nonexistent/usage.toml".into()),
+        };
+        let err = load(&common, &env(&[], false)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("'/nonexistent/usage.toml' does not exist")
+        );
+    }
+}

@@ -1,0 +1,224 @@
+//! The one way into the database: `open()` sets the pragmas and brings the schema up to date.
+//!
+//! Migrations are the append-only files in `src/db/migrations/`; the schema version is
+//! `PRAGMA user_version` and a database is marked as ours by `PRAGMA application_id`. A database
+//! written by a newer release is refused rather than misread.
+
+use std::fs::{self, OpenOptions};
+use std::io::ErrorKind;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+/// 'usag' in ASCII: marks a SQLite file as a usage database.
+pub const APPLICATION_ID: i32 = 0x7573_6167;
+
+/// How long a writer waits for another (an overlapping cron run, a backup) before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The migrations, in order; the schema version is the number applied. Never edit a shipped one.
+pub const MIGRATIONS: &[&str] = &[include_str!("db/migrations/0001_samples.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Errors callers may want to tell apart.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(
+        "database '{path}' has schema version {found}, newer than the {supported} this release understands (upgrade usage, or restore a backup made by this release)"
+    )]
+    TooNew {
+        path: String,
+        found: i32,
+        supported: i32,
+    },
+    #[error("'{path}' is not a usage database ({why})")]
+    Foreign { path: String, why: String },
+}
+
+/// Opens (creating if needed, with its directory) the database at `path` and migrates it.
+pub fn open(path: &Path) -> Result<Connection> {
+    let shown = path.display().to_string();
+    create_private(path)?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| explain(e, &shown))?;
+    // Pragmas go outside any transaction; the busy timeout first so the others wait too.
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(|e| explain(e, &shown))?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|e| explain(e, &shown))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        anyhow::bail!("database '{shown}' cannot use WAL journaling (journal_mode is '{mode}')");
+    }
+    // WAL with NORMAL survives a killed process; only a power cut may lose the last commits.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    migrate(&conn, &shown)?;
+    Ok(conn)
+}
+
+/// Creates the database's directory (0700) and an empty file (0600) unless they exist, so the
+/// file and the WAL files SQLite derives from it are private from the start.
+fn create_private(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("cannot create database directory '{}'", dir.display()))?;
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create database '{}'", path.display())),
+    }
+}
+
+fn migrate(conn: &Connection, shown: &str) -> Result<()> {
+    let (version, app_id) = versions(conn).map_err(|e| explain(e, shown))?;
+    check(conn, shown, version, app_id)?;
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // Take the write lock before re-reading the version: two tools opening a fresh database at
+    // once must not both apply migration 1.
+    let conn_tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        .map_err(|e| explain(e, shown))?;
+    let (version, app_id) = versions(&conn_tx)?;
+    check(&conn_tx, shown, version, app_id)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        conn_tx
+            .execute_batch(sql)
+            .with_context(|| format!("migrating '{shown}' to schema version {}", i + 1))?;
+    }
+    conn_tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    conn_tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    conn_tx.commit()?;
+    Ok(())
+}
+
+fn versions(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
+    conn.query_row(
+        "SELECT user_version, application_id FROM pragma_user_version, pragma_application_id",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+fn check(conn: &Connection, shown: &str, version: i32, app_id: i32) -> Result<()> {
+    if app_id != 0 && app_id != APPLICATION_ID {
+        return Err(DbError::Foreign {
+            path: shown.into(),
+            why: format!("its application_id is {app_id:#x}"),
+        }
+        .into());
+    }
+    if app_id == 0 {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if tables > 0 {
+            return Err(DbError::Foreign {
+                path: shown.into(),
+                why: format!("it already holds {tables} tables of another application"),
+            }
+            .into());
+        }
+    }
+    if version > SCHEMA_VERSION {
+        return Err(DbError::TooNew {
+            path: shown.into(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Turns SQLite's terse codes into a sentence naming the file and the likely cause.
+fn explain(e: rusqlite::Error, shown: &str) -> anyhow::Error {
+    let why = match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => "the file is not a SQLite database or is corrupt",
+        Some(ErrorCode::DatabaseCorrupt) => "the database is corrupt",
+        Some(ErrorCode::CannotOpen) => "cannot open the file (is its directory writable?)",
+        Some(ErrorCode::ReadOnly) => "the file or its directory is read-only",
+        Some(ErrorCode::PermissionDenied) => "permission denied",
+        _ => return anyhow::Error::new(e).context(format!("database '{shown}'")),
+    };
+    anyhow::anyhow!("database '{shown}': {why} ({e})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn open_creates_private_files_and_is_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/usage.db");
+        let conn = open(&path).unwrap();
+        let v: i32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        drop(conn);
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.path().join("sub")), 0o700);
+        open(&path).unwrap();
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("u.db");
+        let conn = open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let err = open(&path).unwrap_err();
+        assert!(
+            matches!(err.downcast_ref::<DbError>(), Some(DbError::TooNew { .. })),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn another_applications_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE t(x)")
+            .unwrap();
+        let err = open(&path).unwrap_err();
+        assert!(
+            matches!(err.downcast_ref::<DbError>(), Some(DbError::Foreign { .. })),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn garbage_file_is_named_as_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.db");
+        fs::write(&path, vec![0x42u8; 8192]).unwrap();
+        let msg = format!("{:#}", open(&path).unwrap_err());
+        assert!(msg.contains("not a SQLite database or is corrupt"), "{msg}");
+    }
+}

@@ -1,0 +1,62 @@
+//! What a tool run may observe of the outside world, injected so tests can pin it.
+//!
+//! Domain code reads the clock, the environment variables, the kernel's file systems and the
+//! terminal only through [`Env`]; `Env::real()` wires them to the process, tests build their own.
+
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub struct Env {
+    /// Current time in UTC seconds (with fraction); called once per sample.
+    pub clock: Box<dyn Fn() -> f64>,
+    /// Environment variables as seen at start-up.
+    pub vars: BTreeMap<String, String>,
+    /// Where `/proc`, `/sys` and `/etc` are found: `/` except in tests.
+    pub sysroot: PathBuf,
+    pub stdout: Box<dyn Write>,
+    /// True when stdout is a terminal: tools print what they did only then (or when asked).
+    pub stdout_is_terminal: bool,
+    /// True when the effective user is root: picks the system-wide default paths.
+    pub is_root: bool,
+}
+
+impl Env {
+    pub fn real() -> Env {
+        let vars: BTreeMap<String, String> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        // A sysroot other than `/` exists for the test suite: it points the collectors at a
+        // fabricated /proc tree to exercise processes that vanish and files that cannot be read.
+        let sysroot = vars
+            .get("USAGE_SYSROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/"));
+        Env {
+            clock: Box::new(|| {
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs_f64())
+                    .unwrap_or(0.0)
+            }),
+            vars,
+            sysroot,
+            stdout: Box::new(io::stdout().lock()),
+            stdout_is_terminal: io::stdout().is_terminal(),
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            is_root: unsafe { libc::geteuid() } == 0,
+        }
+    }
+
+    pub fn now(&self) -> f64 {
+        (self.clock)()
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}

@@ -1,0 +1,11 @@
+//! usage: record how a machine is used, keep that record safe, and answer questions about it.
+//!
+//! One library crate behind the `usage-*` binaries. Each tool has one module holding its clap
+//! definition (`command()`/`Args`) and `run()`; the binaries only call [`cli::main`].
+
+pub mod cli;
+pub mod collect;
+pub mod config;
+pub mod db;
+pub mod env;
+pub mod sample;

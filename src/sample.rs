@@ -1,0 +1,275 @@
+//! usage-sample: take one sample of the machine (or several, like `sar INTERVAL COUNT`) and store
+//! it. Under cron it is silent unless something failed.
+
+mod baseline;
+mod print;
+mod store;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use clap::{CommandFactory, Parser};
+use rusqlite::{Connection, TransactionBehavior};
+
+pub use baseline::{Baseline, CpuRecord, Record, Relation};
+pub use print::bytes;
+
+use crate::cli::{CommonArgs, Format};
+use crate::collect::{self, Snapshot};
+use crate::config::{self, Config};
+use crate::db;
+use crate::env::Env;
+
+/// Take one sample of the machine and store it
+#[derive(Debug, Parser)]
+#[command(
+    name = "usage-sample",
+    version,
+    about = "Take one sample of the machine and store it",
+    long_about = "Take one sample of the machine and store it: CPU, memory, swap, load, uptime, \
+temperature, disk space per file system, network traffic per interface, and per-user and \
+top-process CPU and memory.\n\nCPU and network rates are measured from the kernel's cumulative \
+counters between this sample and the previous stored one, so a sample taken by cron every minute \
+covers the whole minute. The first sample (and the first after a reboot) stores the counters \
+without rates.\n\nRun it from cron every minute; it prints nothing unless asked or on a terminal."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Take samples every SECS seconds (decimals allowed); repeats until stopped unless --count
+    /// is given
+    #[arg(long, short = 'i', value_name = "SECS", value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub interval: Option<f64>,
+
+    /// Number of samples to take at --interval
+    #[arg(long, short = 'n', value_name = "N", requires = "interval", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// When there is no baseline yet (empty database, reboot), read the counters, wait SECS and
+    /// measure against them, so even the first sample has rates
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub warm_up: Option<f64>,
+
+    /// Show what was stored (the default on a terminal)
+    #[arg(long, short = 'p', conflicts_with = "quiet")]
+    pub print: bool,
+
+    /// Show nothing, even on a terminal
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Output format of --print [default: table]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+
+    /// Skip the process scan: no per-user figures or top processes
+    #[arg(long)]
+    pub no_processes: bool,
+
+    /// Keep the N processes using the most CPU and the N using the most memory [config:
+    /// sample.top, default 5]
+    #[arg(long, value_name = "N")]
+    pub top: Option<u32>,
+
+    /// Store the sample under this host name [config: host, default: the kernel's host name]
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
+}
+
+/// The clap definition, for the binary, man page and completions.
+pub fn command() -> clap::Command {
+    Args::command()
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 * 365.0 => Ok(v),
+        _ => Err(format!(
+            "'{s}' is not a usable number of seconds (expected a positive number, e.g. 60 or 0.5)"
+        )),
+    }
+}
+
+/// What a run needs besides the database, resolved once.
+struct Plan {
+    host: String,
+    opts: collect::Options,
+    top: usize,
+    exclude_users: Vec<String>,
+    user_names: BTreeMap<u32, String>,
+    retention_days: u32,
+}
+
+pub fn run(args: Args, env: &mut Env) -> Result<()> {
+    let cfg = config::load(&args.common, env)?;
+    let plan = plan(&args, &cfg, env)?;
+    let mut conn = db::open(&cfg.db)?;
+    let show = (args.print || env.stdout_is_terminal) && !args.quiet;
+    let mut printer = print::Printer::new(args.format.unwrap_or(Format::Table));
+    let count = match (args.interval, args.count) {
+        (None, _) => Some(1),
+        (Some(_), count) => count,
+    };
+    let interval = Duration::from_secs_f64(args.interval.unwrap_or(1.0));
+    let start = Instant::now();
+    let mut taken: u64 = 0;
+    while count.is_none_or(|c| taken < c) {
+        if taken > 0 {
+            // Keep to a fixed grid so the samples do not drift by the time each one takes.
+            let due = start + interval.mul_f64(taken as f64);
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+        }
+        let warm_up = args
+            .warm_up
+            .filter(|_| taken == 0)
+            .map(Duration::from_secs_f64);
+        let record = take(&mut conn, env, &plan, warm_up)
+            .with_context(|| format!("storing a sample in '{}'", cfg.db.display()))?;
+        if show {
+            printer.write(&record, &mut env.stdout)?;
+        }
+        taken += 1;
+    }
+    Ok(())
+}
+
+fn plan(args: &Args, cfg: &Config, env: &Env) -> Result<Plan> {
+    let s = &cfg.file.sample;
+    let processes = s.processes && !args.no_processes;
+    let host = match args.host.clone().or_else(|| cfg.file.host.clone()) {
+        Some(h) => h,
+        None => hostname(&env.sysroot)?,
+    };
+    Ok(Plan {
+        host,
+        opts: collect::Options {
+            processes,
+            exclude_interfaces: s.exclude_interfaces.clone(),
+            exclude_mounts: s.exclude_mounts.clone(),
+        },
+        top: args.top.unwrap_or(s.top) as usize,
+        exclude_users: s.exclude_users.clone(),
+        user_names: if processes {
+            user_names(&env.sysroot.join("etc/passwd"))
+        } else {
+            BTreeMap::new()
+        },
+        retention_days: s.retention_days,
+    })
+}
+
+/// Reads, derives and stores one sample in one write transaction.
+fn take(
+    conn: &mut Connection,
+    env: &Env,
+    plan: &Plan,
+    warm_up: Option<Duration>,
+) -> Result<Record> {
+    // With --warm-up and no usable baseline, an earlier reading taken here stands in for one.
+    let early = match warm_up {
+        Some(wait) => {
+            let stored = {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+                let host = store::host_id(&tx, &plan.host)?;
+                let b = store::load_baseline(&tx, host)?;
+                tx.commit()?;
+                b
+            };
+            let first = collect::read(&env.sysroot, &plan.opts)?;
+            if baseline::relate(stored.as_ref(), &first) == Relation::Continues {
+                None
+            } else {
+                std::thread::sleep(wait);
+                Some(Baseline::of(&first))
+            }
+        }
+        None => None,
+    };
+    let snap: Snapshot = collect::read(&env.sysroot, &plan.opts)?;
+    let now = env.now();
+    // IMMEDIATE: a concurrent sampler waits here (busy timeout) rather than failing at commit,
+    // and reads the baseline only after the other one's commit.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let host = store::host_id(&tx, &plan.host)?;
+    let stored = store::load_baseline(&tx, host)?;
+    let relation = baseline::relate(stored.as_ref(), &snap);
+    let measure_from = match (relation, early) {
+        (Relation::First | Relation::Rebooted, Some(early)) => Some(early),
+        _ => stored,
+    };
+    let ctx = baseline::Context {
+        host: &plan.host,
+        now,
+        top: plan.top,
+        exclude_users: &plan.exclude_users,
+        user_names: &plan.user_names,
+    };
+    let record = baseline::derive(measure_from.as_ref(), &snap, &ctx);
+    store::insert(&tx, host, &record)?;
+    if relation != Relation::Overtaken {
+        store::save_baseline(&tx, host, &Baseline::of(&snap))?;
+    }
+    if plan.retention_days > 0 {
+        store::prune(
+            &tx,
+            host,
+            record.time - i64::from(plan.retention_days) * 86_400,
+        )?;
+    }
+    tx.commit()?;
+    Ok(record)
+}
+
+fn hostname(root: &Path) -> Result<String> {
+    let name = collect::read_text(&root.join("proc/sys/kernel/hostname"))?;
+    let name = name.trim();
+    anyhow::ensure!(
+        !name.is_empty(),
+        "the kernel's host name is empty (set host in the configuration or pass --host)"
+    );
+    Ok(name.to_string())
+}
+
+/// uid to name from a passwd file; unreadable or odd lines are skipped (names then show as uids).
+fn user_names(passwd: &Path) -> BTreeMap<u32, String> {
+    let text = std::fs::read_to_string(passwd).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.split(':');
+            let name = f.next()?;
+            let uid = f.nth(1)?.parse().ok()?;
+            Some((uid, name.to_string()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_must_be_positive() {
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        for bad in ["-1", "0", "abc", "inf", "NaN"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwd_lines_map_uids_to_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("passwd");
+        std::fs::write(
+            &p,
+            "root:x:0:0:root:/root:/bin/sh\nbroken\nann:x:1000:1000::/home/ann:/bin/sh\n",
+        )
+        .unwrap();
+        let names = user_names(&p);
+        assert_eq!(names.get(&0).map(String::as_str), Some("root"));
+        assert_eq!(names.get(&1000).map(String::as_str), Some("ann"));
+        assert_eq!(names.len(), 2);
+    }
+}

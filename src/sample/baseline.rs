@@ -1,0 +1,578 @@
+//! The baseline a sample's rates are measured from, and the derivation of one sample's record.
+//!
+//! The baseline holds the previous reading's cumulative counters (per CPU, per interface, per
+//! process); it is stored per host in `sampler_state` as a compact little-endian blob and replaced
+//! with every sample, so a once-a-minute cron run measures the whole minute.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::collect::{CpuTimes, Snapshot, cpu, net};
+
+/// Cumulative counters of one reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    pub boot_id: String,
+    pub uptime_cs: u64,
+    pub cpus: Vec<CpuTimes>,
+    /// (interface, rx bytes, tx bytes)
+    pub net: Vec<(String, u64, u64)>,
+    /// (pid, start ticks, CPU ticks), sorted by pid; empty when processes were not scanned.
+    pub procs: Vec<(u32, u64, u64)>,
+}
+
+const FORMAT: u8 = 1;
+
+impl Baseline {
+    pub fn of(snap: &Snapshot) -> Baseline {
+        Baseline {
+            boot_id: snap.boot_id.clone(),
+            uptime_cs: snap.uptime_cs,
+            cpus: snap.cpus.clone(),
+            net: snap
+                .net
+                .iter()
+                .map(|n| (n.name.clone(), n.rx_bytes, n.tx_bytes))
+                .collect(),
+            procs: snap
+                .procs
+                .iter()
+                .flatten()
+                .map(|p| (p.pid, p.start_ticks, p.ticks))
+                .collect(),
+        }
+    }
+
+    /// The counters as stored (boot id and uptime are columns of their own).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + self.cpus.len() * 84 + self.procs.len() * 20);
+        out.push(FORMAT);
+        put(&mut out, self.cpus.len() as u64);
+        for c in &self.cpus {
+            put(&mut out, u64::from(c.id));
+            c.fields().iter().for_each(|&v| put(&mut out, v));
+        }
+        put(&mut out, self.net.len() as u64);
+        for (name, rx, tx) in &self.net {
+            put(&mut out, name.len() as u64);
+            out.extend_from_slice(name.as_bytes());
+            put(&mut out, *rx);
+            put(&mut out, *tx);
+        }
+        put(&mut out, self.procs.len() as u64);
+        for &(pid, start, ticks) in &self.procs {
+            out.extend_from_slice(&pid.to_le_bytes());
+            put(&mut out, start);
+            put(&mut out, ticks);
+        }
+        out
+    }
+
+    /// Decodes a stored baseline; `None` for an unknown or damaged blob (the next sample then
+    /// starts a new baseline instead of failing).
+    pub fn decode(boot_id: String, uptime_cs: u64, blob: &[u8]) -> Option<Baseline> {
+        let mut r = Reader(blob);
+        if r.bytes(1)?[0] != FORMAT {
+            return None;
+        }
+        let n = r.u64()? as usize;
+        let mut cpus = Vec::with_capacity(n.min(4096));
+        for _ in 0..n {
+            let id = r.u64()? as u32;
+            let mut f = [0u64; 10];
+            for v in &mut f {
+                *v = r.u64()?;
+            }
+            cpus.push(CpuTimes::from_fields(id, f));
+        }
+        let n = r.u64()? as usize;
+        let mut net = Vec::with_capacity(n.min(4096));
+        for _ in 0..n {
+            let len = r.u64()? as usize;
+            let name = String::from_utf8(r.bytes(len)?.to_vec()).ok()?;
+            net.push((name, r.u64()?, r.u64()?));
+        }
+        let n = r.u64()? as usize;
+        let mut procs = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let pid = u32::from_le_bytes(r.bytes(4)?.try_into().ok()?);
+            procs.push((pid, r.u64()?, r.u64()?));
+        }
+        r.0.is_empty().then_some(Baseline {
+            boot_id,
+            uptime_cs,
+            cpus,
+            net,
+            procs,
+        })
+    }
+}
+
+fn put(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.bytes(8)?.try_into().ok()?))
+    }
+}
+
+/// How a reading relates to the stored baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// No baseline: the first sample of this host.
+    First,
+    /// Same boot, later reading: rates are measured.
+    Continues,
+    /// The machine rebooted since the baseline.
+    Rebooted,
+    /// Another sampler stored a later reading while this one was being taken: this sample is
+    /// stored without rates and the newer baseline is kept.
+    Overtaken,
+}
+
+pub fn relate(baseline: Option<&Baseline>, snap: &Snapshot) -> Relation {
+    match baseline {
+        None => Relation::First,
+        Some(b) if b.boot_id != snap.boot_id => Relation::Rebooted,
+        Some(b) if b.uptime_cs < snap.uptime_cs => Relation::Continues,
+        Some(_) => Relation::Overtaken,
+    }
+}
+
+/// Everything one sample records, as stored and as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub host: String,
+    /// UTC seconds.
+    pub time: i64,
+    /// Seconds since the baseline; absent when the sample has no rates.
+    pub interval_s: Option<f64>,
+    pub ncpu: u32,
+    pub cpu: Option<CpuRecord>,
+    pub memory: MemoryRecord,
+    pub load: [f64; 3],
+    pub uptime_s: u64,
+    pub procs: u32,
+    pub temp_c: Option<f64>,
+    pub disks: Vec<crate::collect::Disk>,
+    pub net: Vec<NetRecord>,
+    pub users: Vec<UserRecord>,
+    pub top: Vec<ProcRecord>,
+}
+
+/// Percentages of the machine's CPU time.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct CpuRecord {
+    pub busy: f64,
+    pub user: f64,
+    pub nice: f64,
+    pub system: f64,
+    pub iowait: f64,
+    pub steal: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct MemoryRecord {
+    pub total_kib: u64,
+    pub used_kib: u64,
+    pub available_kib: u64,
+    pub swap_total_kib: u64,
+    pub swap_used_kib: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NetRecord {
+    pub name: String,
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
+    pub rx_delta: Option<u64>,
+    pub tx_delta: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRecord {
+    pub uid: u32,
+    pub name: String,
+    /// Percent of one CPU, summed over the user's processes.
+    pub cpu: Option<f64>,
+    pub rss_kib: u64,
+    pub procs: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcRecord {
+    pub pid: u32,
+    pub name: String,
+    pub uid: u32,
+    pub user: String,
+    /// Percent of one CPU.
+    pub cpu: Option<f64>,
+    pub rss_kib: u64,
+    pub threads: u32,
+    pub state: char,
+    /// UTC seconds.
+    pub started: i64,
+}
+
+/// What a record is derived with besides the reading itself.
+pub struct Context<'a> {
+    pub host: &'a str,
+    /// UTC seconds of the reading.
+    pub now: f64,
+    pub top: usize,
+    pub exclude_users: &'a [String],
+    /// uid to user name (from /etc/passwd).
+    pub user_names: &'a BTreeMap<u32, String>,
+}
+
+/// Derives the record of `snap` measured against `baseline`.
+pub fn derive(baseline: Option<&Baseline>, snap: &Snapshot, ctx: &Context) -> Record {
+    let relation = relate(baseline, snap);
+    let since = baseline.filter(|_| relation == Relation::Continues);
+    let interval_cs = since.map(|b| snap.uptime_cs - b.uptime_cs);
+    let cpu = since
+        .and_then(|b| cpu::usage(&b.cpus, &snap.cpus))
+        .map(|u| CpuRecord {
+            busy: u.busy(),
+            user: u.user,
+            nice: u.nice,
+            system: u.system,
+            iowait: u.iowait,
+            steal: u.steal,
+        });
+    let net = snap
+        .net
+        .iter()
+        .map(|n| {
+            let (rx_delta, tx_delta) = match (relation, since) {
+                (Relation::Continues, Some(b)) => {
+                    match b.net.iter().find(|(name, ..)| *name == n.name) {
+                        Some(&(_, rx, tx)) => (
+                            Some(net::delta(rx, n.rx_bytes)),
+                            Some(net::delta(tx, n.tx_bytes)),
+                        ),
+                        // Appeared since the baseline (a PPP link, a USB modem): all of it is new.
+                        None => (Some(n.rx_bytes), Some(n.tx_bytes)),
+                    }
+                }
+                // After a reboot the counters hold what moved since the boot, as vnStat counts it.
+                (Relation::Rebooted, _) => (Some(n.rx_bytes), Some(n.tx_bytes)),
+                _ => (None, None),
+            };
+            NetRecord {
+                name: n.name.clone(),
+                rx_bytes: n.rx_bytes,
+                tx_bytes: n.tx_bytes,
+                rx_delta,
+                tx_delta,
+            }
+        })
+        .collect();
+    let boot_time = ctx.now - snap.uptime_cs as f64 / 100.0;
+    let (users, top) = match &snap.procs {
+        Some(procs) => processes(procs, since, snap, boot_time, ctx),
+        None => (Vec::new(), Vec::new()),
+    };
+    Record {
+        host: ctx.host.to_string(),
+        time: ctx.now.floor() as i64,
+        interval_s: interval_cs.map(|cs| cs as f64 / 100.0),
+        ncpu: snap.cpus.len() as u32,
+        cpu,
+        memory: MemoryRecord {
+            total_kib: snap.memory.total,
+            used_kib: snap.memory.used(),
+            available_kib: snap.memory.available,
+            swap_total_kib: snap.memory.swap_total,
+            swap_used_kib: snap.memory.swap_used(),
+        },
+        load: snap.load.map(|l| f64::from(l) / 100.0),
+        uptime_s: snap.uptime_cs / 100,
+        procs: snap.nprocs,
+        temp_c: snap.temp.map(|t| f64::from(t) / 10.0),
+        disks: snap.disks.clone(),
+        net,
+        users,
+        top,
+    }
+}
+
+/// Per-user sums and the top processes by CPU and by memory.
+fn processes(
+    procs: &[crate::collect::Proc],
+    since: Option<&Baseline>,
+    snap: &Snapshot,
+    boot_time: f64,
+    ctx: &Context,
+) -> (Vec<UserRecord>, Vec<ProcRecord>) {
+    let hz = snap.hz as f64;
+    let max_cpu = 100.0 * snap.cpus.len().max(1) as f64;
+    let name_of = |uid: u32| {
+        ctx.user_names
+            .get(&uid)
+            .cloned()
+            .unwrap_or_else(|| uid.to_string())
+    };
+    let mut users: BTreeMap<u32, UserRecord> = BTreeMap::new();
+    let mut rows: Vec<ProcRecord> = Vec::new();
+    for p in procs {
+        let name = name_of(p.uid);
+        if ctx.exclude_users.contains(&name) {
+            continue;
+        }
+        let cpu = since.and_then(|b| {
+            let start_cs = p.start_ticks as f64 * 100.0 / hz;
+            let (ticks, elapsed_cs) = match b.procs.binary_search_by_key(&p.pid, |e| e.0) {
+                Ok(i) if b.procs[i].1 == p.start_ticks => (
+                    p.ticks.saturating_sub(b.procs[i].2),
+                    (snap.uptime_cs - b.uptime_cs) as f64,
+                ),
+                // Started since the baseline (or its pid was reused): measured over its life.
+                _ if start_cs >= b.uptime_cs as f64 => (p.ticks, snap.uptime_cs as f64 - start_cs),
+                // Older than the baseline but not in it: the baseline had no process table.
+                _ => return None,
+            };
+            Some((ticks as f64 / hz / (elapsed_cs.max(1.0) / 100.0) * 100.0).min(max_cpu))
+        });
+        let user = users.entry(p.uid).or_insert_with(|| UserRecord {
+            uid: p.uid,
+            name: name.clone(),
+            cpu: since.map(|_| 0.0),
+            rss_kib: 0,
+            procs: 0,
+        });
+        user.procs += 1;
+        user.rss_kib += p.rss_kib;
+        if let (Some(total), Some(c)) = (&mut user.cpu, cpu) {
+            *total += c;
+        }
+        rows.push(ProcRecord {
+            pid: p.pid,
+            name: p.comm.clone(),
+            uid: p.uid,
+            user: name,
+            cpu,
+            rss_kib: p.rss_kib,
+            threads: p.threads,
+            state: p.state,
+            started: (boot_time + p.start_ticks as f64 / hz).round() as i64,
+        });
+    }
+    (users.into_values().collect(), top(rows, ctx.top))
+}
+
+/// The union of the `n` processes using the most CPU and the `n` using the most memory.
+fn top(mut rows: Vec<ProcRecord>, n: usize) -> Vec<ProcRecord> {
+    let mut keep = vec![false; rows.len()];
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        rows[b]
+            .cpu
+            .unwrap_or(-1.0)
+            .total_cmp(&rows[a].cpu.unwrap_or(-1.0))
+    });
+    order
+        .iter()
+        .filter(|&&i| rows[i].cpu.is_some_and(|c| c > 0.0))
+        .take(n)
+        .for_each(|&i| keep[i] = true);
+    order.sort_by_key(|&i| std::cmp::Reverse(rows[i].rss_kib));
+    order.iter().take(n).for_each(|&i| keep[i] = true);
+    let mut i = 0;
+    rows.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::{Memory, NetCounters, Proc};
+
+    fn snap(boot: &str, uptime_cs: u64, user_ticks: u64, rx: u64, procs: Vec<Proc>) -> Snapshot {
+        Snapshot {
+            boot_id: boot.into(),
+            uptime_cs,
+            hz: 100,
+            cpus: vec![CpuTimes {
+                id: 0,
+                user: user_ticks,
+                idle: uptime_cs - user_ticks,
+                ..Default::default()
+            }],
+            memory: Memory {
+                total: 1000,
+                available: 400,
+                swap_total: 0,
+                swap_free: 0,
+            },
+            load: [1, 2, 3],
+            temp: None,
+            disks: vec![],
+            net: vec![NetCounters {
+                name: "eth0".into(),
+                rx_bytes: rx,
+                tx_bytes: 0,
+            }],
+            nprocs: procs.len() as u32,
+            procs: Some(procs),
+        }
+    }
+
+    fn proc_(pid: u32, uid: u32, ticks: u64, start: u64, rss: u64) -> Proc {
+        Proc {
+            pid,
+            comm: format!("p{pid}"),
+            state: 'S',
+            uid,
+            ticks,
+            threads: 1,
+            start_ticks: start,
+            rss_kib: rss,
+        }
+    }
+
+    fn ctx<'a>(names: &'a BTreeMap<u32, String>, exclude: &'a [String]) -> Context<'a> {
+        Context {
+            host: "h",
+            now: 1_000_000.0,
+            top: 2,
+            exclude_users: exclude,
+            user_names: names,
+        }
+    }
+
+    #[test]
+    fn baseline_round_trips_and_rejects_damage() {
+        let s = snap(
+            "b",
+            10_000,
+            500,
+            7,
+            vec![proc_(3, 0, 5, 1, 1), proc_(9, 0, 6, 2, 1)],
+        );
+        let b = Baseline::of(&s);
+        let blob = b.encode();
+        assert_eq!(Baseline::decode("b".into(), 10_000, &blob), Some(b));
+        assert_eq!(
+            Baseline::decode("b".into(), 10_000, &blob[..blob.len() - 1]),
+            None
+        );
+        assert_eq!(Baseline::decode("b".into(), 10_000, b"\x07"), None);
+    }
+
+    #[test]
+    fn first_sample_has_no_rates_and_the_second_measures_the_interval() {
+        let names = BTreeMap::new();
+        let a = snap("b", 10_000, 1_000, 100, vec![proc_(1, 0, 50, 0, 10)]);
+        let r = derive(None, &a, &ctx(&names, &[]));
+        assert!(r.cpu.is_none() && r.interval_s.is_none() && r.net[0].rx_delta.is_none());
+        assert!(r.users[0].cpu.is_none() && r.top[0].cpu.is_none());
+        // 60 s later: 30 s of user time on the one CPU, 1 MB received, the process used 15 s.
+        let b = snap(
+            "b",
+            16_000,
+            4_000,
+            1_000_100,
+            vec![proc_(1, 0, 1_550, 0, 10)],
+        );
+        let r = derive(Some(&Baseline::of(&a)), &b, &ctx(&names, &[]));
+        assert_eq!(r.interval_s, Some(60.0));
+        assert_eq!(r.cpu.unwrap().user, 50.0);
+        assert_eq!(r.net[0].rx_delta, Some(1_000_000));
+        assert_eq!(r.top[0].cpu, Some(25.0));
+        assert_eq!(r.users[0].cpu, Some(25.0));
+    }
+
+    #[test]
+    fn reboot_counts_traffic_since_boot_but_no_cpu_rate() {
+        let names = BTreeMap::new();
+        let before = Baseline::of(&snap("old", 900_000, 1_000, 5_000_000, vec![]));
+        let r = derive(
+            Some(&before),
+            &snap("new", 3_000, 100, 2_000, vec![]),
+            &ctx(&names, &[]),
+        );
+        assert!(r.cpu.is_none());
+        assert_eq!(r.net[0].rx_delta, Some(2_000));
+        assert_eq!(
+            relate(Some(&before), &snap("new", 3_000, 100, 2_000, vec![])),
+            Relation::Rebooted
+        );
+    }
+
+    #[test]
+    fn a_reading_older_than_the_baseline_is_overtaken_not_negative() {
+        let names = BTreeMap::new();
+        let newer = Baseline::of(&snap("b", 20_000, 1_000, 500, vec![]));
+        let older = snap("b", 19_990, 990, 400, vec![]);
+        assert_eq!(relate(Some(&newer), &older), Relation::Overtaken);
+        let r = derive(Some(&newer), &older, &ctx(&names, &[]));
+        assert!(r.cpu.is_none() && r.net[0].rx_delta.is_none());
+    }
+
+    #[test]
+    fn new_processes_are_measured_over_their_life_and_reused_pids_are_not_confused() {
+        let names = BTreeMap::new();
+        let a = snap("b", 10_000, 0, 0, vec![proc_(7, 0, 900, 100, 1)]);
+        // pid 7 was replaced by a process started at 150 s that used 10 s of its 10 s of life.
+        let b = snap("b", 16_000, 0, 0, vec![proc_(7, 0, 1_000, 15_000, 1)]);
+        let r = derive(Some(&Baseline::of(&a)), &b, &ctx(&names, &[]));
+        assert_eq!(r.top[0].cpu, Some(100.0));
+    }
+
+    #[test]
+    fn excluded_users_are_left_out_and_top_is_the_union_of_cpu_and_memory() {
+        let names = BTreeMap::from([
+            (0, "root".to_string()),
+            (1000, "ann".to_string()),
+            (33, "www".to_string()),
+        ]);
+        let exclude = vec!["www".to_string()];
+        let a = snap(
+            "b",
+            10_000,
+            0,
+            0,
+            vec![
+                proc_(1, 0, 0, 0, 900),
+                proc_(2, 1000, 0, 0, 10),
+                proc_(3, 1000, 0, 0, 20),
+                proc_(4, 33, 0, 0, 5000),
+                proc_(5, 0, 0, 0, 800),
+            ],
+        );
+        let b = snap(
+            "b",
+            11_000,
+            0,
+            0,
+            vec![
+                proc_(1, 0, 0, 0, 900),
+                proc_(2, 1000, 500, 0, 10),
+                proc_(3, 1000, 300, 0, 20),
+                proc_(4, 33, 900, 0, 5000),
+                proc_(5, 0, 0, 0, 800),
+            ],
+        );
+        let r = derive(Some(&Baseline::of(&a)), &b, &ctx(&names, &exclude));
+        let pids: Vec<u32> = r.top.iter().map(|p| p.pid).collect();
+        assert_eq!(pids, vec![1, 2, 3, 5]);
+        assert!(r.users.iter().all(|u| u.name != "www"));
+        let ann = r.users.iter().find(|u| u.name == "ann").unwrap();
+        assert_eq!((ann.procs, ann.rss_kib, ann.cpu), (2, 30, Some(80.0)));
+    }
+}

@@ -1,0 +1,140 @@
+"""Measures usage-sample against sadc in one run; see bench/sample.sh.
+
+Commands alternate so both see the same machine state; medians are reported. Wall time is
+taken around each spawned process. Peak RSS comes from GNU time in separate alternating runs:
+a child's maxrss includes the memory of the process that forked it, so it must be a small one.
+"""
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SADC = "/usr/lib/sysstat/sadc"
+SADF = "sadf"
+
+
+def spawn(argv):
+    pid = os.posix_spawn(argv[0], argv, os.environ,
+                         file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(argv)} failed with status {status}")
+
+
+def run(argv):
+    """Wall seconds and peak RSS (KiB) of argv, from two runs."""
+    start = time.perf_counter()
+    spawn(argv)
+    wall = time.perf_counter() - start
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], check=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return wall, int(out.stderr.strip().splitlines()[-1])
+
+
+def measure(commands, runs):
+    """Alternates the commands `runs` times; returns {name: (median wall s, median rss KiB)}."""
+    results = {name: [] for name in commands}
+    for name, argv in commands.items():  # warm the page cache and the databases
+        run(argv)
+    for _ in range(runs):
+        for name, argv in commands.items():
+            results[name].append(run(argv))
+    return {name: (statistics.median(w for w, _ in r), statistics.median(m for _, m in r))
+            for name, r in results.items()}
+
+
+KEY_COLUMNS = {"id", "host_id", "sample_id", "mount_id", "iface_id", "user_id", "command_id"}
+SAMPLE_TABLES = ["samples", "sample_disks", "sample_net", "sample_users", "sample_procs"]
+
+
+def our_storage(binary, tmp, samples):
+    """(bytes, values) stored after VACUUM, for 1 sample and for 1 + `samples` samples."""
+    db = os.path.join(tmp, "storage.db")
+    points = []
+    # Two sizes far enough apart that the slack in each table's last page does not matter.
+    for count in (50, samples):
+        subprocess.run([binary, "--db", db, "-q", "--interval", "0.02", "--count", str(count)],
+                       check=True)
+        vacuumed = os.path.join(tmp, f"vacuumed-{count}.db")
+        con = sqlite3.connect(db)
+        con.execute("VACUUM INTO ?", (vacuumed,))
+        values = 0
+        for table in SAMPLE_TABLES:
+            cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")
+                    if r[1] not in KEY_COLUMNS]
+            expr = " + ".join(f"({c} IS NOT NULL)" for c in cols)
+            values += sum(row[0] for row in con.execute(f"SELECT {expr} FROM {table}"))
+        con.close()
+        points.append((os.path.getsize(vacuumed), values))
+    (b1, v1), (b2, v2) = points
+    return (b2 - b1) / (v2 - v1), (v2 - v1) / samples
+
+
+def count_numbers(node):
+    if isinstance(node, bool):
+        return 0
+    if isinstance(node, (int, float)):
+        return 1
+    if isinstance(node, dict):
+        return sum(count_numbers(v) for k, v in node.items() if k != "timestamp")
+    if isinstance(node, list):
+        return sum(count_numbers(v) for v in node)
+    return 0
+
+
+def sadc_storage(tmp, records):
+    """Bytes per value of a sadc file: growth per record over values per record."""
+    one, many = os.path.join(tmp, "sa-one"), os.path.join(tmp, "sa-many")
+    subprocess.run([SADC, "1", "2", one], check=True)
+    subprocess.run([SADC, "1", str(records + 1), many], check=True)
+    per_record = (os.path.getsize(many) - os.path.getsize(one)) / (records - 1)
+    out = subprocess.run([SADF, "-j", many, "--", "-A"], check=True, capture_output=True, text=True)
+    stats = json.loads(out.stdout)["sysstat"]["hosts"][0]["statistics"]
+    values = sum(count_numbers(s) for s in stats) / len(stats)
+    return per_record / values, values
+
+
+def main():
+    binary, runs = os.path.abspath(sys.argv[1]), int(sys.argv[2])
+    with tempfile.TemporaryDirectory() as tmp:
+        db, sa = os.path.join(tmp, "usage.db"), os.path.join(tmp, "sa")
+        commands = {
+            "usage-sample": [binary, "--db", db, "-q"],
+            "usage-sample --no-processes": [binary, "--db", db, "-q", "--no-processes"],
+            "sadc 1 1": [SADC, "1", "1", sa],
+        }
+        base = measure(commands, runs)
+        nproc = len([d for d in os.listdir("/proc") if d.isdigit()])
+        sleepers = [subprocess.Popen(["sleep", "3600"]) for _ in range(500)]
+        try:
+            loaded = measure({"usage-sample": commands["usage-sample"]}, runs)
+        finally:
+            for p in sleepers:
+                p.kill()
+            for p in sleepers:
+                p.wait()
+        ours_bpv, ours_values = our_storage(binary, tmp, 600)
+        sadc_bpv, sadc_values = sadc_storage(tmp, 10)
+
+    sw, sm = base["sadc 1 1"]
+    print(f"machine: {os.cpu_count()} CPUs, {nproc} processes; {runs} alternating runs each, medians")
+    print(f"{'command':32} {'wall ms':>9} {'x sadc':>7} {'peak RSS KiB':>13} {'x sadc':>7}")
+    for name, (w, m) in base.items():
+        print(f"{name:32} {w * 1e3:9.2f} {w / sw:7.2f} {m:13.0f} {m / sm:7.2f}")
+    lw = loaded["usage-sample"][0]
+    print(f"{'usage-sample, +500 processes':32} {lw * 1e3:9.2f} {lw / sw:7.2f} "
+          f"{loaded['usage-sample'][1]:13.0f} {loaded['usage-sample'][1] / sm:7.2f}")
+    print(f"process scan: {(lw - base['usage-sample'][0]) / 500 * 1e6:.1f} us per extra process")
+    print(f"stored bytes per value after VACUUM: usage-sample {ours_bpv:.2f} "
+          f"({ours_values:.0f} values/sample), sadc {sadc_bpv:.2f} ({sadc_values:.0f} values/record), "
+          f"ratio {ours_bpv / sadc_bpv:.2f}")
+    print("targets: full wall <= 2.5x, --no-processes wall <= 1.5x, peak RSS <= 2x, "
+          "bytes/value <= sadc's")
+
+
+if __name__ == "__main__":
+    main()

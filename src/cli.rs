@@ -19,8 +19,8 @@ pub struct UsageError(pub String);
 /// Flags every tool takes.
 #[derive(Debug, Clone, Default, Args)]
 pub struct CommonArgs {
-    /// Database file [default: from the configuration file, else
-    /// $XDG_DATA_HOME/usage/usage.db, or /var/lib/usage/usage.db for root]
+    /// Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db
+    /// if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]
     #[arg(
         long,
         value_name = "PATH",

@@ -107,9 +107,10 @@ fn default_config_paths(env: &Env) -> Vec<PathBuf> {
     paths
 }
 
-/// The default database: the system-wide one for root, else the user's XDG data directory.
+/// The default database: in $XDG_DATA_HOME when set, else the system-wide one for root, else
+/// under the user's home directory.
 pub fn default_db(env: &Env) -> Result<PathBuf> {
-    if env.is_root {
+    if env.is_root && env.var("XDG_DATA_HOME").is_none() {
         return Ok(PathBuf::from(ROOT_DB));
     }
     // Written out rather than taken from a crate: the XDG lookup must read the injected
@@ -212,6 +213,12 @@ mod tests {
         );
         let e = env(&[("HOME", "/root")], true);
         assert_eq!(default_db(&e).unwrap(), PathBuf::from(ROOT_DB));
+        // An explicit XDG_DATA_HOME is honoured even for root.
+        let e = env(&[("HOME", "/root"), ("XDG_DATA_HOME", "/data")], true);
+        assert_eq!(
+            default_db(&e).unwrap(),
+            PathBuf::from("/data/usage/usage.db")
+        );
         assert!(default_db(&env(&[], false)).is_err());
     }
 

@@ -84,6 +84,53 @@ pub fn command() -> clap::Command {
     Args::command()
 }
 
+/// Man page sections beyond what clap knows: (title, paragraphs). A paragraph "term\tText" is a
+/// tagged paragraph.
+pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "EXIT STATUS",
+        &[
+            "0\tThe samples were stored (or --help/--version was shown). A closed output pipe also counts as success.",
+            "1\tThe work failed: the database cannot be created, opened or written (read-only or missing directory, corrupt file, schema of a newer release), or a kernel file such as /proc/stat cannot be read. Nothing is half-written: a sample is stored whole or not at all.",
+            "2\tThe invocation is wrong: an unknown flag, a bad value (e.g. a negative --interval), an unreadable or invalid configuration file (the message names the file, line and column).",
+        ],
+    ),
+    (
+        "FILES",
+        &[
+            "$XDG_CONFIG_HOME/usage/config.toml, /etc/usage/config.toml\tConfiguration, first found wins. Keys: db, host, and in [sample]: processes (true), top (5), exclude_users ([]), exclude_interfaces ([]), exclude_mounts ([]), retention_days (90; 0 keeps samples forever). An unknown key is an error.",
+            "$XDG_DATA_HOME/usage/usage.db, ~/.local/share/usage/usage.db, /var/lib/usage/usage.db\tThe database: with XDG_DATA_HOME set, under it; else root's is under /var/lib, other users' under their home. Created 0600 in a 0700 directory.",
+        ],
+    ),
+    (
+        "ENVIRONMENT",
+        &[
+            "USAGE_DB\tDatabase path, as --db.",
+            "USAGE_CONFIG\tConfiguration file, as --config.",
+            "XDG_DATA_HOME, XDG_CONFIG_HOME, HOME\tWhere the default database and configuration are looked for.",
+            "USAGE_SYSROOT\tRead /proc, /sys and /etc/passwd under this directory instead of /; for tests.",
+        ],
+    ),
+    (
+        "NOTES",
+        &[
+            "CPU percentages follow sar -u: %user includes guest time, %system includes irq and softirq time, busy is user + nice + system. Machine-wide figures are summed from per-CPU counters; a CPU offline in either reading is left out. A counter that goes backwards (reboot, CPU back online) starts a new baseline and never yields a negative or over-100% figure.",
+            "Network deltas count bytes since the previous sample; a counter that went backwards was reset and counts from zero; after a reboot the counters since boot are counted, as vnStat does. The loopback interface is not recorded.",
+            "Process and per-user CPU is in percent of one CPU, from each process's CPU time between samples; a process started since the previous sample is measured over its life. Processes that end between samples are not counted.",
+            "Samples older than retention_days are deleted with their per-disk, per-interface, per-user and per-process rows by each run.",
+        ],
+    ),
+    (
+        "EXAMPLES",
+        &[
+            "* * * * * usage-sample\tA crontab line: one sample a minute, silent unless something fails.",
+            "usage-sample --interval 5 --count 12 --print\tTwelve samples five seconds apart, shown as they are stored (like sar 5 12).",
+            "usage-sample --print --format json | jq .cpu\tOne sample, shown as JSON.",
+            "sqlite3 ~/.local/share/usage/usage.db 'SELECT * FROM samples_readable ORDER BY id DESC LIMIT 5'\tThe latest samples in readable units.",
+        ],
+    ),
+];
+
 fn parse_seconds(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 * 365.0 => Ok(v),

@@ -1,0 +1,7 @@
+# The usage pipeline, for /etc/cron.d/usage (install -m 644 cron/usage.cron.d /etc/cron.d/usage).
+# Every tool is silent on success, so cron mails only failures.
+SHELL=/bin/sh
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# One sample a minute; each run also deletes samples older than sample.retention_days.
+* * * * *  root  usage-sample

@@ -1,0 +1,82 @@
+//! Man pages and shell completions are generated from the clap definitions and committed; this
+//! test regenerates them and fails when the committed files differ.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use clap_complete::Shell;
+
+type Tool = (
+    clap::Command,
+    &'static [(&'static str, &'static [&'static str])],
+);
+
+fn tools() -> Vec<Tool> {
+    vec![(usage::sample::command(), usage::sample::MAN_SECTIONS)]
+}
+
+fn man_page(cmd: &clap::Command, sections: &[(&str, &[&str])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut out).unwrap();
+    for (title, paragraphs) in sections {
+        out.extend_from_slice(format!(".SH \"{title}\"\n").as_bytes());
+        for p in paragraphs.iter() {
+            let roff = match p.split_once('\t') {
+                Some((term, text)) => format!(".TP\n\\fB{}\\fR\n{}\n", escape(term), escape(text)),
+                None => format!(".PP\n{}\n", escape(p)),
+            };
+            out.extend_from_slice(roff.as_bytes());
+        }
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    let text = text.replace('\\', "\\e").replace('-', "\\-");
+    // A line starting with a dot or quote would be read as a request.
+    if text.starts_with('.') || text.starts_with('\'') {
+        format!("\\&{text}")
+    } else {
+        text
+    }
+}
+
+fn check(path: &Path, generated: &[u8], stale: &mut Vec<String>) {
+    if std::fs::read(path).ok().as_deref() == Some(generated) {
+        return;
+    }
+    if std::env::var_os("USAGE_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, generated).unwrap();
+    } else {
+        stale.push(path.display().to_string());
+    }
+}
+
+#[test]
+fn man_pages_and_completions_are_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stale = Vec::new();
+    for (cmd, sections) in tools() {
+        let name = cmd.get_name().to_string();
+        check(
+            &root.join(format!("man/{name}.1")),
+            &man_page(&cmd, sections),
+            &mut stale,
+        );
+        for (shell, file) in [
+            (Shell::Bash, format!("{name}.bash")),
+            (Shell::Zsh, format!("_{name}")),
+            (Shell::Fish, format!("{name}.fish")),
+        ] {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd.clone(), &name, &mut out);
+            check(&root.join("completions").join(file), &out, &mut stale);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "out of date: {}; run `USAGE_BLESS=1 cargo test` and commit",
+        stale.join(", ")
+    );
+}

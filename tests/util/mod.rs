@@ -1,0 +1,122 @@
+//! Running the real binaries in a temporary directory with a cleared environment.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A scratch directory that also serves as HOME; dropped with the test.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// The default database of this sandbox's user.
+    pub fn db(&self) -> PathBuf {
+        self.path("data/usage/usage.db")
+    }
+
+    /// A command for the tool `bin` (e.g. "usage-sample") with only HOME, PATH and the XDG
+    /// directories set, all inside the sandbox.
+    pub fn cmd(&self, bin: &str) -> Cmd {
+        let exe = match bin {
+            "usage-sample" => env!("CARGO_BIN_EXE_usage-sample"),
+            other => panic!("unknown binary {other}"),
+        };
+        let mut c = Command::new(exe);
+        c.env_clear()
+            .env("HOME", self.dir.path())
+            .env("PATH", "/usr/bin:/bin")
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
+        Cmd(c)
+    }
+
+    pub fn open_db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.db()).unwrap()
+    }
+}
+
+pub struct Cmd(pub Command);
+
+impl Cmd {
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(mut self, args: I) -> Cmd {
+        self.0.args(args);
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: impl AsRef<std::ffi::OsStr>) -> Cmd {
+        self.0.env(k, v);
+        self
+    }
+
+    pub fn output(mut self) -> Run {
+        let out = self.0.output().unwrap();
+        Run {
+            desc: format!("{:?}", self.0),
+            out,
+        }
+    }
+
+    /// Runs and insists on success.
+    pub fn ok(self) -> Run {
+        let run = self.output();
+        assert!(run.out.status.success(), "{run}");
+        run
+    }
+
+    /// Runs and insists on this exit status.
+    pub fn fails(self, code: i32) -> Run {
+        let run = self.output();
+        assert_eq!(run.out.status.code(), Some(code), "{run}");
+        run
+    }
+}
+
+pub struct Run {
+    pub desc: String,
+    pub out: Output,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "command: {}\nstatus: {}\nstdout:\n{}\nstderr:\n{}",
+            self.desc,
+            self.out.status,
+            self.stdout(),
+            self.stderr()
+        )
+    }
+}
+
+pub fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}

@@ -126,7 +126,7 @@ pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "* * * * * usage-sample\tA crontab line: one sample a minute, silent unless something fails.",
             "usage-sample --interval 5 --count 12 --print\tTwelve samples five seconds apart, shown as they are stored (like sar 5 12).",
             "usage-sample --print --format json | jq .cpu\tOne sample, shown as JSON.",
-            "sqlite3 ~/.local/share/usage/usage.db 'SELECT * FROM samples_readable ORDER BY id DESC LIMIT 5'\tThe latest samples in readable units.",
+            "sqlite3 ~/.local/share/usage/usage.db 'SELECT datetime(ts, \"unixepoch\"), cpu_busy / 100.0 FROM samples ORDER BY id DESC LIMIT 5'\tThe busy CPU percentage of the latest samples; the schema is in src/db/migrations/.",
         ],
     ),
 ];

@@ -499,3 +499,74 @@ fn missing_kernel_files_fail_naming_the_file() {
     );
     assert_eq!(run.stderr().lines().count(), 1);
 }
+
+/// A database written by schema version 1 (tests/fixtures/db/v1.sql, a sqlite3 .dump of two
+/// samples) is brought up to date and sampled into: every later migration is tested on it.
+#[test]
+fn a_schema_1_database_is_upgraded_and_sampled_into() {
+    let sb = Sandbox::new();
+    let dump = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/db/v1.sql"
+    ))
+    .unwrap();
+    std::fs::create_dir_all(sb.db().parent().unwrap()).unwrap();
+    let old = rusqlite::Connection::open(sb.db()).unwrap();
+    old.execute_batch(&dump).unwrap();
+    old.execute_batch("PRAGMA user_version = 1; PRAGMA application_id = 1970495847;")
+        .unwrap();
+    drop(old);
+    sb.cmd("usage-sample").args(["--host", "fixture-host"]).ok();
+    let db = sb.open_db();
+    assert_eq!(count(&db, "SELECT count(*) FROM samples"), 3);
+    assert_eq!(count(&db, "SELECT count(*) FROM hosts"), 1);
+    assert_eq!(
+        count(&db, "PRAGMA user_version"),
+        usage::db::SCHEMA_VERSION as i64
+    );
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}
+
+#[test]
+fn samples_older_than_the_retention_are_deleted_with_their_rows() {
+    let sb = Sandbox::new();
+    write(
+        &sb.path("config/usage/config.toml"),
+        "[sample]\nretention_days = 7\n",
+    );
+    sb.cmd("usage-sample").ok();
+    let db = sb.open_db();
+    // Age the first sample to eight days.
+    db.execute("UPDATE samples SET ts = ts - 8 * 86400", [])
+        .unwrap();
+    let children = "SELECT (SELECT count(*) FROM sample_disks) + (SELECT count(*) FROM sample_net) + (SELECT count(*) FROM sample_users) + (SELECT count(*) FROM sample_procs)";
+    let before = count(&db, children);
+    assert!(before > 0);
+    sb.cmd("usage-sample").ok();
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM samples"),
+        1,
+        "the old sample is gone"
+    );
+    assert_eq!(count(&db, "SELECT min(id) FROM samples"), 2);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM sample_disks WHERE sample_id = 1"),
+        0
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM sample_procs WHERE sample_id = 1"),
+        0
+    );
+    // retention_days = 0 keeps everything.
+    write(
+        &sb.path("config/usage/config.toml"),
+        "[sample]\nretention_days = 0\n",
+    );
+    db.execute("UPDATE samples SET ts = ts - 400 * 86400", [])
+        .unwrap();
+    sb.cmd("usage-sample").ok();
+    assert_eq!(count(&db, "SELECT count(*) FROM samples"), 2);
+}

@@ -114,16 +114,3 @@ CREATE TABLE sampler_state (
     uptime_cs INTEGER NOT NULL,
     counters  BLOB NOT NULL
 ) STRICT;
-
--- Figures as a person reads them, for sqlite3 users and reports.
-CREATE VIEW samples_readable AS
-SELECT s.id, h.name AS host, datetime(s.ts, 'unixepoch') AS time_utc, s.interval_cs / 100.0 AS interval_s,
-       s.cpu_busy / 100.0 AS cpu_busy_pct, s.cpu_user / 100.0 AS cpu_user_pct,
-       s.cpu_system / 100.0 AS cpu_system_pct, s.cpu_iowait / 100.0 AS cpu_iowait_pct,
-       s.cpu_steal / 100.0 AS cpu_steal_pct,
-       s.mem_total AS mem_total_kib, s.mem_used AS mem_used_kib, s.mem_avail AS mem_avail_kib,
-       round(100.0 * s.mem_used / s.mem_total, 2) AS mem_used_pct,
-       s.swap_total AS swap_total_kib, s.swap_used AS swap_used_kib,
-       s.load1 / 100.0 AS load1, s.load5 / 100.0 AS load5, s.load15 / 100.0 AS load15,
-       s.uptime AS uptime_s, s.procs, s.temp / 10.0 AS temp_c
-FROM samples s JOIN hosts h ON h.id = s.host_id;

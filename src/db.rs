@@ -8,7 +8,7 @@ use std::fs::{self, OpenOptions};
 use std::io::ErrorKind;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
@@ -49,20 +49,46 @@ pub fn open(path: &Path) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| explain(e, &shown))?;
-    // Pragmas go outside any transaction; the busy timeout first so the others wait too.
+    // The busy timeout first, so everything after it waits for other connections.
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Switching a new database to WAL, WAL recovery and the first migration return "database is
+    // locked" without consulting the busy handler when another process is doing the same (cron
+    // jobs starting together on a fresh database): retry those steps until the same deadline.
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match set_up(&conn, &shown) {
+            Err(e) if is_busy(&e) && Instant::now() < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            other => return other.map(|()| conn),
+        }
+    }
+}
+
+/// Pragmas (outside any transaction), then migrations.
+fn set_up(conn: &Connection, shown: &str) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)
-        .map_err(|e| explain(e, &shown))?;
+        .map_err(|e| explain(e, shown))?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .map_err(|e| explain(e, &shown))?;
+        .map_err(|e| explain(e, shown))?;
     if !mode.eq_ignore_ascii_case("wal") {
         anyhow::bail!("database '{shown}' cannot use WAL journaling (journal_mode is '{mode}')");
     }
     // WAL with NORMAL survives a killed process; only a power cut may lose the last commits.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    migrate(&conn, &shown)?;
-    Ok(conn)
+    migrate(conn, shown)
+}
+
+fn is_busy(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<rusqlite::Error>()
+            .and_then(rusqlite::Error::sqlite_error_code)
+            .is_some_and(|code| matches!(code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+    })
 }
 
 /// Creates the database's directory (0700) and an empty file (0600) unless they exist, so the
@@ -90,37 +116,56 @@ fn create_private(path: &Path) -> Result<()> {
 }
 
 fn migrate(conn: &Connection, shown: &str) -> Result<()> {
-    let (version, app_id) = versions(conn).map_err(|e| explain(e, shown))?;
-    check(conn, shown, version, app_id)?;
-    if version == SCHEMA_VERSION {
+    let state = versions(conn).map_err(|e| explain(e, shown))?;
+    check(shown, state)?;
+    if state.version == SCHEMA_VERSION {
         return Ok(());
     }
     // Take the write lock before re-reading the version: two tools opening a fresh database at
     // once must not both apply migration 1.
-    let conn_tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
         .map_err(|e| explain(e, shown))?;
-    let (version, app_id) = versions(&conn_tx)?;
-    check(&conn_tx, shown, version, app_id)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        conn_tx
-            .execute_batch(sql)
+    let state = versions(&tx)?;
+    check(shown, state)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(state.version as usize) {
+        tx.execute_batch(sql)
             .with_context(|| format!("migrating '{shown}' to schema version {}", i + 1))?;
     }
-    conn_tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    conn_tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-    conn_tx.commit()?;
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()?;
     Ok(())
 }
 
-fn versions(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
+/// What the file says about itself, read in one statement so it is one consistent snapshot.
+#[derive(Debug, Clone, Copy)]
+struct State {
+    version: i32,
+    app_id: i32,
+    tables: i64,
+}
+
+fn versions(conn: &Connection) -> rusqlite::Result<State> {
     conn.query_row(
-        "SELECT user_version, application_id FROM pragma_user_version, pragma_application_id",
+        "SELECT user_version, application_id, (SELECT count(*) FROM sqlite_schema)
+         FROM pragma_user_version, pragma_application_id",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| {
+            Ok(State {
+                version: r.get(0)?,
+                app_id: r.get(1)?,
+                tables: r.get(2)?,
+            })
+        },
     )
 }
 
-fn check(conn: &Connection, shown: &str, version: i32, app_id: i32) -> Result<()> {
+fn check(shown: &str, state: State) -> Result<()> {
+    let State {
+        version,
+        app_id,
+        tables,
+    } = state;
     if app_id != 0 && app_id != APPLICATION_ID {
         return Err(DbError::Foreign {
             path: shown.into(),
@@ -128,15 +173,12 @@ fn check(conn: &Connection, shown: &str, version: i32, app_id: i32) -> Result<()
         }
         .into());
     }
-    if app_id == 0 {
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
-        if tables > 0 {
-            return Err(DbError::Foreign {
-                path: shown.into(),
-                why: format!("it already holds {tables} tables of another application"),
-            }
-            .into());
+    if app_id == 0 && tables > 0 {
+        return Err(DbError::Foreign {
+            path: shown.into(),
+            why: format!("it already holds {tables} tables of another application"),
         }
+        .into());
     }
     if version > SCHEMA_VERSION {
         return Err(DbError::TooNew {

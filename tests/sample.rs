@@ -288,31 +288,34 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
 #[test]
 fn overlapping_samplers_all_succeed_and_none_is_lost() {
     let sb = Sandbox::new();
-    let children: Vec<_> = (0..8)
-        .map(|_| {
-            let mut c = sb.cmd("usage-sample").0;
-            c.stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            out.stderr.is_empty(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    // First on a fresh database (all of them racing to create it), then on the existing one.
+    for wave in 1..=2 {
+        let children: Vec<_> = (0..8)
+            .map(|_| {
+                let mut c = sb.cmd("usage-sample").0;
+                c.stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "wave {wave}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                out.stderr.is_empty(),
+                "wave {wave}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let db = sb.open_db();
+        assert_eq!(count(&db, "SELECT count(*) FROM samples"), 8 * wave);
+        assert_eq!(count(&db, "SELECT count(*) FROM sampler_state"), 1);
     }
-    let db = sb.open_db();
-    assert_eq!(count(&db, "SELECT count(*) FROM samples"), 8);
-    assert_eq!(count(&db, "SELECT count(*) FROM sampler_state"), 1);
 }
 
 #[test]

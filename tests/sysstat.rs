@@ -58,12 +58,13 @@ impl Drop for Load {
     }
 }
 
-fn sadf(file: &Path, args: &[&str]) -> String {
+/// `sadf FLAG FILE -- SAR_ARGS`: sadf prints what sar would, in a machine-readable layout.
+fn sadf(flag: &str, file: &Path, sar_args: &[&str]) -> String {
     let out = Command::new("sadf")
-        .args(args)
+        .arg(flag)
         .arg(file)
-        .args(["--", "-u"])
-        .args(sadf_tail(args))
+        .arg("--")
+        .args(sar_args)
         .output()
         .unwrap();
     assert!(
@@ -74,17 +75,9 @@ fn sadf(file: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn sadf_tail(args: &[&str]) -> Vec<&'static str> {
-    if args.contains(&"-r") {
-        vec!["ALL", "-P", "ALL"]
-    } else {
-        vec!["-P", "ALL"]
-    }
-}
-
 /// sar's machine-wide percentages (user, nice, system, iowait, steal, idle) per record.
 fn sar_all_rows(file: &Path) -> Vec<[f64; 6]> {
-    sadf(file, &["-d"])
+    sadf("-d", file, &["-u", "-P", "ALL"])
         .lines()
         .filter(|l| !l.starts_with('#'))
         .map(|l| l.split(';').collect::<Vec<_>>())
@@ -96,7 +89,7 @@ fn sar_all_rows(file: &Path) -> Vec<[f64; 6]> {
 /// The raw per-CPU counters of each record as (previous, current) pairs.
 fn raw_pairs(file: &Path) -> Vec<(Vec<CpuTimes>, Vec<CpuTimes>)> {
     let mut records: Vec<(String, Vec<CpuTimes>, Vec<CpuTimes>)> = Vec::new();
-    for line in sadf(file, &["-r"]).lines() {
+    for line in sadf("-r", file, &["-u", "ALL", "-P", "ALL"]).lines() {
         let f: Vec<&str> = line.split(';').map(str::trim).collect();
         if f.len() < 4 || f[1] != "CPU" || f[2] == "-1" {
             continue;

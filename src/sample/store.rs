@@ -95,7 +95,7 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
             ])?;
     }
     for n in &r.net {
-        let iface = lookup(tx, "interfaces", host, &n.name)?;
+        let iface = iface_id(tx, host, &n.name)?;
         tx.prepare_cached("INSERT INTO sample_net VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
             .execute(params![
                 sample,
@@ -151,19 +151,16 @@ pub fn prune(tx: &Transaction, host: i64, cutoff: i64) -> Result<usize> {
         .execute(params![host, cutoff])?)
 }
 
-fn lookup(conn: &Connection, table: &str, host: i64, name: &str) -> Result<i64> {
-    let select = format!("SELECT id FROM {table} WHERE host_id = ?1 AND name = ?2");
-    if let Some(id) = conn
-        .prepare_cached(&select)?
+fn iface_id(conn: &Connection, host: i64, name: &str) -> Result<i64> {
+    let found = conn
+        .prepare_cached("SELECT id FROM interfaces WHERE host_id = ?1 AND name = ?2")?
         .query_row(params![host, name], |r| r.get(0))
-        .optional()?
-    {
+        .optional()?;
+    if let Some(id) = found {
         return Ok(id);
     }
-    conn.prepare_cached(&format!(
-        "INSERT INTO {table}(host_id, name) VALUES (?1, ?2)"
-    ))?
-    .execute(params![host, name])?;
+    conn.prepare_cached("INSERT INTO interfaces(host_id, name) VALUES (?1, ?2)")?
+        .execute(params![host, name])?;
     Ok(conn.last_insert_rowid())
 }
 

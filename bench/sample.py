@@ -52,7 +52,8 @@ SAMPLE_TABLES = ["samples", "sample_disks", "sample_net", "sample_users", "sampl
 
 
 def our_storage(binary, tmp, samples):
-    """(bytes, values) stored after VACUUM, for 1 sample and for 1 + `samples` samples."""
+    """Bytes per value and values per sample: the growth after VACUUM from 50 samples to
+    50 + `samples` samples, over the values those samples added."""
     db = os.path.join(tmp, "storage.db")
     points = []
     # Two sizes far enough apart that the slack in each table's last page does not matter.

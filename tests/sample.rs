@@ -300,17 +300,7 @@ fn overlapping_samplers_all_succeed_and_none_is_lost() {
             })
             .collect();
         for child in children {
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "wave {wave}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            assert!(
-                out.stderr.is_empty(),
-                "wave {wave}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            util::assert_clean(&child.wait_with_output().unwrap(), &format!("wave {wave}"));
         }
         let db = sb.open_db();
         assert_eq!(count(&db, "SELECT count(*) FROM samples"), 8 * wave);
@@ -361,17 +351,7 @@ fn closed_stdout_pipe_is_success() {
         .spawn()
         .unwrap();
     drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    util::assert_clean(&child.wait_with_output().unwrap(), "closed pipe");
 }
 
 /// A fabricated /proc and /sys: processes that vanish mid-scan or cannot be parsed, a sensor.

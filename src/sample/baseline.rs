@@ -255,9 +255,11 @@ pub fn derive(baseline: Option<&Baseline>, snap: &Snapshot, ctx: &Context) -> Re
         .net
         .iter()
         .map(|n| {
-            let (rx_delta, tx_delta) = match (relation, since) {
-                (Relation::Continues, Some(b)) => {
-                    match b.net.iter().find(|(name, ..)| *name == n.name) {
+            let (rx_delta, tx_delta) = match relation {
+                Relation::Continues => {
+                    let previous =
+                        since.and_then(|b| b.net.iter().find(|(name, ..)| *name == n.name));
+                    match previous {
                         Some(&(_, rx, tx)) => (
                             Some(net::delta(rx, n.rx_bytes)),
                             Some(net::delta(tx, n.tx_bytes)),
@@ -267,8 +269,8 @@ pub fn derive(baseline: Option<&Baseline>, snap: &Snapshot, ctx: &Context) -> Re
                     }
                 }
                 // After a reboot the counters hold what moved since the boot, as vnStat counts it.
-                (Relation::Rebooted, _) => (Some(n.rx_bytes), Some(n.tx_bytes)),
-                _ => (None, None),
+                Relation::Rebooted => (Some(n.rx_bytes), Some(n.tx_bytes)),
+                Relation::First | Relation::Overtaken => (None, None),
             };
             NetRecord {
                 name: n.name.clone(),

@@ -106,8 +106,11 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
                 n.tx_delta.map(|v| v as i64),
             ])?;
     }
+    // Top processes belong to users just stored: resolve each uid once.
+    let mut user_ids = std::collections::BTreeMap::new();
     for u in &r.users {
         let user = user_id(tx, host, u.uid, &u.name)?;
+        user_ids.insert(u.uid, user);
         tx.prepare_cached("INSERT INTO sample_users VALUES (?1, ?2, ?3, ?4, ?5)")?
             .execute(params![
                 sample,
@@ -118,7 +121,10 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
             ])?;
     }
     for p in &r.top {
-        let user = user_id(tx, host, p.uid, &p.user)?;
+        let user = match user_ids.get(&p.uid) {
+            Some(&id) => id,
+            None => user_id(tx, host, p.uid, &p.user)?,
+        };
         let command = command_id(tx, &p.name)?;
         tx.prepare_cached("INSERT INTO sample_procs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?
             .execute(params![

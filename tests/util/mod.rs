@@ -112,6 +112,13 @@ impl std::fmt::Display for Run {
     }
 }
 
+/// Insists that a spawned child succeeded without a word on stderr.
+pub fn assert_clean(out: &Output, what: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{what}: {}: {stderr}", out.status);
+    assert!(stderr.is_empty(), "{what}: {stderr}");
+}
+
 pub fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }

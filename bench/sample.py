@@ -101,6 +101,7 @@ def sadc_storage(tmp, records):
 
 def main():
     binary, runs = os.path.abspath(sys.argv[1]), int(sys.argv[2])
+    static = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
     with tempfile.TemporaryDirectory() as tmp:
         db, sa = os.path.join(tmp, "usage.db"), os.path.join(tmp, "sa")
         commands = {
@@ -108,6 +109,9 @@ def main():
             "usage-sample --no-processes": [binary, "--db", db, "-q", "--no-processes"],
             "sadc 1 1": [SADC, "1", "1", sa],
         }
+        if static:
+            commands["static: usage-sample"] = [static, "--db", db, "-q"]
+            commands["static: --no-processes"] = [static, "--db", db, "-q", "--no-processes"]
         base = measure(commands, runs)
         nproc = len([d for d in os.listdir("/proc") if d.isdigit()])
         sleepers = [subprocess.Popen(["sleep", "3600"]) for _ in range(500)]
@@ -133,6 +137,8 @@ def main():
     print(f"stored bytes per value after VACUUM: usage-sample {ours_bpv:.2f} "
           f"({ours_values:.0f} values/sample), sadc {sadc_bpv:.2f} ({sadc_values:.0f} values/record), "
           f"ratio {ours_bpv / sadc_bpv:.2f}")
+    if static:
+        print("static: the same code linked with crt-static (see README, 'Installing')")
     print("targets: full wall <= 2.5x, --no-processes wall <= 1.5x, peak RSS <= 2x, "
           "bytes/value <= sadc's")
 

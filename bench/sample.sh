@@ -1,6 +1,7 @@
 #!/bin/sh
 # Benchmark usage-sample against sysstat's sadc: wall time, peak RSS, process-scan cost and
-# stored bytes per value. Builds release binaries and installs sysstat when missing.
+# stored bytes per value. Builds release binaries (as `cargo install` builds them, and statically
+# linked as the README recommends for the every-minute sampler) and installs sysstat when missing.
 # Usage: bench/sample.sh [RUNS]      (default 41 runs of each command, alternating)
 set -eu
 cd "$(dirname "$0")/.."
@@ -8,5 +9,9 @@ if [ ! -x /usr/lib/sysstat/sadc ] || [ ! -x /usr/bin/time ]; then
     echo "installing sysstat (sadc, sadf) and time" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sysstat time >/dev/null
 fi
-cargo build --release --locked --quiet
-exec python3 bench/sample.py target/release/usage-sample "${1:-41}"
+host=$(rustc -vV | sed -n 's/^host: //p')
+cargo build --release --locked --quiet --bin usage-sample
+RUSTFLAGS="-C target-feature=+crt-static" \
+    cargo build --release --locked --quiet --bin usage-sample --target "$host"
+exec python3 bench/sample.py target/release/usage-sample "${1:-41}" \
+    "target/$host/release/usage-sample"

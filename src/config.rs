@@ -27,6 +27,28 @@ pub struct File {
     pub host: Option<String>,
     #[serde(default)]
     pub sample: SampleSection,
+    #[serde(default)]
+    pub ledger: LedgerSection,
+}
+
+/// `[ledger]`: the data-usage ledger's billing cycle and sanity bound.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LedgerSection {
+    /// Day of the month a billing cycle starts on (1 to 31; a shorter month starts on its last
+    /// day); a location's own billing day overrides it.
+    pub billing_day: u8,
+    /// The most a location may use in one day, in GB: larger values are taken for typing errors.
+    pub max_daily_gb: f64,
+}
+
+impl Default for LedgerSection {
+    fn default() -> Self {
+        LedgerSection {
+            billing_day: 1,
+            max_daily_gb: 10_000.0,
+        }
+    }
 }
 
 /// `[sample]`: what usage-sample records and how long it keeps it.
@@ -162,6 +184,20 @@ fn validate(file: &File, source: Option<&Path>) -> Result<()> {
     if top > 1000 {
         return Err(UsageError(format!(
             "{origin}: sample.top = {top} is too large (expected 0 to 1000)"
+        ))
+        .into());
+    }
+    let day = file.ledger.billing_day;
+    if !(1..=31).contains(&day) {
+        return Err(UsageError(format!(
+            "{origin}: ledger.billing_day = {day} is not a day of the month (expected 1 to 31)"
+        ))
+        .into());
+    }
+    let max = file.ledger.max_daily_gb;
+    if !(max.is_finite() && max > 0.0 && max <= 1e9) {
+        return Err(UsageError(format!(
+            "{origin}: ledger.max_daily_gb = {max} is not a usable bound (expected a positive number of GB, e.g. 10000)"
         ))
         .into());
     }

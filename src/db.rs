@@ -20,7 +20,10 @@ pub const APPLICATION_ID: i32 = 0x7573_6167;
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The migrations, in order; the schema version is the number applied. Never edit a shipped one.
-pub const MIGRATIONS: &[&str] = &[include_str!("db/migrations/0001_samples.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("db/migrations/0001_samples.sql"),
+    include_str!("db/migrations/0002_ledger.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -65,6 +68,15 @@ pub fn open(path: &Path) -> Result<Connection> {
             other => return other.map(|()| conn),
         }
     }
+}
+
+/// An empty database in memory at the current schema: what a dry run works on when the database
+/// file does not exist yet, so checking never creates it.
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    migrate(&conn, ":memory:")?;
+    Ok(conn)
 }
 
 /// Pragmas (outside any transaction), then migrations.

@@ -18,6 +18,8 @@ pub struct Env {
     pub stdout: Box<dyn Write>,
     /// True when stdout is a terminal: tools print what they did only then (or when asked).
     pub stdout_is_terminal: bool,
+    /// True when stderr is a terminal: progress bars and summaries are drawn only then.
+    pub stderr_is_terminal: bool,
     /// True when the effective user is root: picks the system-wide default paths.
     pub is_root: bool,
 }
@@ -33,17 +35,24 @@ impl Env {
             .get("USAGE_SYSROOT")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("/"));
+        // USAGE_NOW pins the clock (UTC seconds) for the test suite: yearless dates and billing
+        // cycles depend on today.
+        let pinned = vars.get("USAGE_NOW").and_then(|v| v.parse::<f64>().ok());
         Env {
-            clock: Box::new(|| {
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_secs_f64())
-                    .unwrap_or(0.0)
-            }),
+            clock: match pinned {
+                Some(now) => Box::new(move || now),
+                None => Box::new(|| {
+                    SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .map(|d| d.as_secs_f64())
+                        .unwrap_or(0.0)
+                }),
+            },
             vars,
             sysroot,
             stdout: Box::new(io::stdout().lock()),
             stdout_is_terminal: io::stdout().is_terminal(),
+            stderr_is_terminal: io::stderr().is_terminal(),
             // SAFETY: geteuid has no preconditions and cannot fail.
             is_root: unsafe { libc::geteuid() } == 0,
         }
@@ -51,6 +60,17 @@ impl Env {
 
     pub fn now(&self) -> f64 {
         (self.clock)()
+    }
+
+    /// Today's date in the local time zone (TZ, else /etc/localtime).
+    pub fn today(&self) -> chrono::NaiveDate {
+        use chrono::TimeZone;
+        let secs = self.now().floor() as i64;
+        chrono::Local
+            .timestamp_opt(secs, 0)
+            .single()
+            .map(|t| t.date_naive())
+            .unwrap_or_default()
     }
 
     pub fn var(&self, name: &str) -> Option<&str> {

@@ -8,4 +8,7 @@ pub mod collect;
 pub mod config;
 pub mod db;
 pub mod env;
+pub mod import;
+pub mod ledger;
+pub mod render;
 pub mod sample;

@@ -12,7 +12,21 @@ type Tool = (
 );
 
 fn tools() -> Vec<Tool> {
-    vec![(usage::sample::command(), usage::sample::MAN_SECTIONS)]
+    vec![
+        (usage::sample::command(), usage::sample::MAN_SECTIONS),
+        (usage::import::command(), usage::import::MAN_SECTIONS),
+    ]
+}
+
+/// Every subcommand below `cmd` with its page name (`usage-import-locations-add`).
+fn subcommands(cmd: &clap::Command, prefix: &str) -> Vec<(clap::Command, String)> {
+    let mut out = Vec::new();
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("{prefix}-{}", sub.get_name());
+        out.extend(subcommands(sub, &name));
+        out.push((sub.clone(), name));
+    }
+    out
 }
 
 fn man_page(cmd: &clap::Command, sections: &[(&str, &[&str])]) -> Vec<u8> {
@@ -64,6 +78,18 @@ fn man_pages_and_completions_are_up_to_date() {
             &man_page(&cmd, sections),
             &mut stale,
         );
+        // A page per subcommand, as git does: usage-import-locations(1).
+        let mut built = cmd.clone();
+        built.build();
+        for sub in subcommands(&built, &name) {
+            let page_name: &'static str = Box::leak(sub.1.clone().into_boxed_str());
+            let page = sub.0.clone().name(page_name);
+            check(
+                &root.join(format!("man/{}.1", sub.1)),
+                &man_page(&page, &[]),
+                &mut stale,
+            );
+        }
         for (shell, file) in [
             (Shell::Bash, format!("{name}.bash")),
             (Shell::Zsh, format!("_{name}")),

@@ -30,6 +30,7 @@ impl Sandbox {
     pub fn cmd(&self, bin: &str) -> Cmd {
         let exe = match bin {
             "usage-sample" => env!("CARGO_BIN_EXE_usage-sample"),
+            "usage-import" => env!("CARGO_BIN_EXE_usage-import"),
             other => panic!("unknown binary {other}"),
         };
         let mut c = Command::new(exe);
@@ -61,6 +62,11 @@ impl Cmd {
         self
     }
 
+    /// Feeds `input` on standard input.
+    pub fn stdin(self, input: impl Into<Vec<u8>>) -> StdinCmd {
+        StdinCmd(self, input.into())
+    }
+
     pub fn output(mut self) -> Run {
         let out = self.0.output().unwrap();
         Run {
@@ -77,6 +83,43 @@ impl Cmd {
     }
 
     /// Runs and insists on this exit status.
+    pub fn fails(self, code: i32) -> Run {
+        let run = self.output();
+        assert_eq!(run.out.status.code(), Some(code), "{run}");
+        run
+    }
+}
+
+pub struct StdinCmd(Cmd, Vec<u8>);
+
+impl StdinCmd {
+    pub fn output(mut self) -> Run {
+        use std::io::Write;
+        let cmd = &mut self.0.0;
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = std::mem::take(&mut self.1);
+        // Written from a thread: the child may stop reading early and exit.
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        Run {
+            desc: format!("{cmd:?} with standard input"),
+            out,
+        }
+    }
+
+    pub fn ok(self) -> Run {
+        let run = self.output();
+        assert!(run.out.status.success(), "{run}");
+        run
+    }
+
     pub fn fails(self, code: i32) -> Run {
         let run = self.output();
         assert_eq!(run.out.status.code(), Some(code), "{run}");

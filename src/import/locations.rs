@@ -1,0 +1,259 @@
+//! `usage-import locations`: list locations, add them, change their display name, billing day
+//! and quota, deactivate and reactivate them. Their data is never deleted here.
+
+use anyhow::{Result, bail};
+use clap::Subcommand;
+use rusqlite::Connection;
+
+use super::parse;
+use crate::cli::Format;
+use crate::config::Config;
+use crate::db;
+use crate::env::Env;
+use crate::ledger::{self, find_location};
+use crate::render::{Cell, Rows};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+
+    /// Output format of the list [default: table on a terminal, else csv]
+    // Its own id: a global argument's value is shared with the parent, whose --format differs.
+    #[arg(
+        id = "list_format",
+        long = "format",
+        short = 'f',
+        value_enum,
+        global = true
+    )]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Action {
+    /// List every location with its settings and data (the default)
+    List,
+    /// Add a location before any data names it
+    Add {
+        /// Its name; the stable key is derived from it (Main Office -> main_office)
+        name: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Change a location's display name, billing day or quota
+    Set {
+        /// The location's name or display name
+        location: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Change a location's display name
+    Rename {
+        /// The location's name or display name
+        location: String,
+        /// The new display name
+        display_name: String,
+    },
+    /// Mark locations inactive: reports leave them out unless asked; their data stays
+    Deactivate {
+        /// Names or display names
+        #[arg(required = true)]
+        locations: Vec<String>,
+    },
+    /// Mark locations active again
+    Activate {
+        /// Names or display names
+        #[arg(required = true)]
+        locations: Vec<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Settings {
+    /// The name shown in reports
+    #[arg(long, value_name = "TEXT")]
+    pub display_name: Option<String>,
+    /// The day its billing cycles start, 1 to 31, or 'default' for ledger.billing_day
+    #[arg(long, value_name = "DAY", value_parser = parse_day)]
+    pub billing_day: Option<BillingDay>,
+    /// Its quota per billing cycle in GB (or with a unit: 1.5 TB), or 'none'
+    #[arg(long, value_name = "GB", value_parser = parse_quota)]
+    pub quota: Option<Quota>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct BillingDay(Option<u8>);
+
+#[derive(Debug, Clone, Copy)]
+pub struct Quota(Option<i64>);
+
+fn parse_day(s: &str) -> Result<BillingDay, String> {
+    match s {
+        "default" | "none" => Ok(BillingDay(None)),
+        _ => match s.parse::<u8>() {
+            Ok(d @ 1..=31) => Ok(BillingDay(Some(d))),
+            _ => Err(format!(
+                "'{s}' is not a billing day (expected a day of the month, 1 to 31, or 'default')"
+            )),
+        },
+    }
+}
+
+fn parse_quota(s: &str) -> Result<Quota, String> {
+    if s == "none" {
+        return Ok(Quota(None));
+    }
+    match parse::amount(s, false, ledger::GB as u128) {
+        Ok(Some(b)) if b > 0 => Ok(Quota(Some(b))),
+        _ => Err(format!(
+            "'{s}' is not a quota (expected a positive amount in GB, e.g. 500 or 1.5 TB, or 'none')"
+        )),
+    }
+}
+
+pub fn run(args: Args, config: &Config, env: &mut Env) -> Result<()> {
+    let conn = db::open(&config.db)?;
+    match args.action.unwrap_or(Action::List) {
+        Action::List => {
+            let format = args.format.unwrap_or(if env.stdout_is_terminal {
+                Format::Table
+            } else {
+                Format::Csv
+            });
+            list(&conn, config.file.ledger.billing_day)?.write(format, &mut env.stdout)
+        }
+        Action::Add { name, settings } => {
+            let slug = ledger::slug(&name);
+            if slug.is_empty() {
+                bail!("'{name}' cannot name a location (it needs a letter or a digit)");
+            }
+            check_display_name(name.trim())?;
+            let exists: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM locations WHERE name = ?1)",
+                [&slug],
+                |r| r.get(0),
+            )?;
+            if exists {
+                bail!(
+                    "location '{slug}' already exists (change it with `usage-import locations set {slug} ...`)"
+                );
+            }
+            let tx = conn.unchecked_transaction()?;
+            let id: i64 = tx.query_row(
+                "INSERT INTO locations (name, display_name, created) VALUES (?1, ?2, ?3) RETURNING id",
+                (&slug, name.trim(), env.now().floor() as i64),
+                |r| r.get(0),
+            )?;
+            apply(&tx, id, &settings)?;
+            tx.commit()?;
+            Ok(())
+        }
+        Action::Set { location, settings } => {
+            let location = find_location(&conn, &location)?;
+            if settings.display_name.is_none()
+                && settings.billing_day.is_none()
+                && settings.quota.is_none()
+            {
+                bail!("nothing to set (give --display-name, --billing-day or --quota)");
+            }
+            apply(&conn, location.id, &settings)
+        }
+        Action::Rename {
+            location,
+            display_name,
+        } => {
+            let location = find_location(&conn, &location)?;
+            let settings = Settings {
+                display_name: Some(display_name),
+                billing_day: None,
+                quota: None,
+            };
+            apply(&conn, location.id, &settings)
+        }
+        Action::Deactivate { locations } => set_active(&conn, &locations, false),
+        Action::Activate { locations } => set_active(&conn, &locations, true),
+    }
+}
+
+fn check_display_name(name: &str) -> Result<()> {
+    if name.is_empty() || name.chars().any(char::is_control) {
+        bail!("'{name}' is not a usable display name (expected text without control characters)");
+    }
+    Ok(())
+}
+
+fn apply(conn: &Connection, id: i64, settings: &Settings) -> Result<()> {
+    if let Some(name) = &settings.display_name {
+        check_display_name(name.trim())?;
+        conn.execute(
+            "UPDATE locations SET display_name = ?2 WHERE id = ?1",
+            (id, name.trim()),
+        )?;
+    }
+    if let Some(BillingDay(day)) = settings.billing_day {
+        conn.execute(
+            "UPDATE locations SET billing_day = ?2 WHERE id = ?1",
+            (id, day),
+        )?;
+    }
+    if let Some(Quota(quota)) = settings.quota {
+        conn.execute("UPDATE locations SET quota = ?2 WHERE id = ?1", (id, quota))?;
+    }
+    Ok(())
+}
+
+fn set_active(conn: &Connection, keys: &[String], active: bool) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    for key in keys {
+        let location = find_location(&tx, key)?;
+        tx.execute(
+            "UPDATE locations SET active = ?2 WHERE id = ?1",
+            (location.id, active),
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Every location with its effective billing day and a digest of its daily rows.
+fn list(conn: &Connection, default_day: u8) -> Result<Rows> {
+    let mut stmt = conn.prepare(
+        "SELECT l.name, l.display_name, l.active, coalesce(l.billing_day, ?1), l.quota,
+                coalesce(d.days, 0), d.first, d.last, coalesce(d.total, 0)
+         FROM locations l
+         LEFT JOIN (SELECT location_id, count(*) AS days, min(date) AS first,
+                           max(date) AS last, sum(bytes) AS total
+                    FROM daily_usage GROUP BY location_id) d ON d.location_id = l.id
+         ORDER BY l.name",
+    )?;
+    let rows = stmt
+        .query_map([default_day], |r| {
+            Ok(vec![
+                Cell::Text(r.get(0)?),
+                Cell::Text(r.get(1)?),
+                Cell::Bool(r.get(2)?),
+                Cell::Int(r.get(3)?),
+                r.get::<_, Option<i64>>(4)?.map_or(Cell::Null, Cell::Gb),
+                Cell::Int(r.get(5)?),
+                r.get::<_, Option<String>>(6)?.into(),
+                r.get::<_, Option<String>>(7)?.into(),
+                Cell::Gb(r.get(8)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Rows {
+        columns: vec![
+            "name",
+            "display_name",
+            "active",
+            "billing_day",
+            "quota_gb",
+            "days",
+            "first_date",
+            "last_date",
+            "total_gb",
+        ],
+        rows,
+    })
+}

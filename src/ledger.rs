@@ -1,0 +1,200 @@
+//! The data-usage ledger shared by usage-import, usage-report and usage-alert: locations, exact
+//! byte amounts shown in GB, and billing cycles.
+//!
+//! Amounts are whole bytes; 1 GB is 10^9 bytes, as providers bill. A billing cycle starts on day
+//! D of a month (the month's last day when it is shorter) and ends the day before the next start.
+
+use anyhow::{Result, bail};
+use chrono::{Datelike, Months, NaiveDate};
+use rusqlite::{Connection, OptionalExtension};
+
+/// Bytes in one GB (decimal, as providers bill).
+pub const GB: i64 = 1_000_000_000;
+
+/// The stable key of a location from a header or a name: lower case, runs of anything but
+/// letters and digits become one '_', none at either end. "Main Office" -> "main_office".
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// Bytes as GB with every significant decimal and no trailing zeros: 9_900_000_000 -> "9.9".
+pub fn format_gb(bytes: i64) -> String {
+    let sign = if bytes < 0 { "-" } else { "" };
+    let b = bytes.unsigned_abs();
+    let (whole, frac) = (b / GB as u64, b % GB as u64);
+    if frac == 0 {
+        return format!("{sign}{whole}");
+    }
+    let digits = format!("{frac:09}");
+    format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+}
+
+/// A location as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Location {
+    #[serde(skip)]
+    pub id: i64,
+    pub name: String,
+    pub display_name: String,
+    pub active: bool,
+    pub billing_day: Option<u8>,
+    #[serde(skip)]
+    pub quota: Option<i64>,
+}
+
+const LOCATION_COLUMNS: &str = "id, name, display_name, active, billing_day, quota";
+
+fn location_row(r: &rusqlite::Row) -> rusqlite::Result<Location> {
+    Ok(Location {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        display_name: r.get(2)?,
+        active: r.get(3)?,
+        billing_day: r.get(4)?,
+        quota: r.get(5)?,
+    })
+}
+
+/// Every location, by name.
+pub fn locations(conn: &Connection) -> Result<Vec<Location>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {LOCATION_COLUMNS} FROM locations ORDER BY name"
+    ))?;
+    let rows = stmt.query_map([], location_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The location a user means by `key`: its name, its display name, or either after slugging.
+/// An unknown key is an error listing what would be accepted.
+pub fn find_location(conn: &Connection, key: &str) -> Result<Location> {
+    let found = conn
+        .query_row(
+            &format!(
+                "SELECT {LOCATION_COLUMNS} FROM locations
+                 WHERE name = ?1 OR display_name = ?1 OR name = ?2
+                 ORDER BY name = ?1 DESC, display_name = ?1 DESC LIMIT 1"
+            ),
+            (key, slug(key)),
+            location_row,
+        )
+        .optional()?;
+    if let Some(location) = found {
+        return Ok(location);
+    }
+    let names: Vec<String> = locations(conn)?.into_iter().map(|l| l.name).collect();
+    if names.is_empty() {
+        bail!(
+            "unknown location '{key}': there are no locations yet (import a file or run `usage-import locations add NAME`)"
+        );
+    }
+    const SHOWN: usize = 10;
+    let mut list = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        list.push_str(&format!(", ... ({} in all)", names.len()));
+    }
+    bail!("unknown location '{key}' (known: {list})")
+}
+
+/// The day a cycle with billing day `day` starts in the given month: `day`, or the month's last
+/// day when the month is shorter.
+pub fn cycle_start_in(year: i32, month: u32, day: u8) -> Option<NaiveDate> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let last = first.checked_add_months(Months::new(1))?.pred_opt()?;
+    first.with_day(u32::from(day).min(last.day()))
+}
+
+/// The billing cycle (first and last day) that contains `date`.
+pub fn cycle_containing(date: NaiveDate, day: u8) -> Option<(NaiveDate, NaiveDate)> {
+    let this = cycle_start_in(date.year(), date.month(), day)?;
+    let start = if date >= this {
+        this
+    } else {
+        let prev = date.with_day(1)?.checked_sub_months(Months::new(1))?;
+        cycle_start_in(prev.year(), prev.month(), day)?
+    };
+    let next = start.with_day(1)?.checked_add_months(Months::new(1))?;
+    let end = cycle_start_in(next.year(), next.month(), day)?.pred_opt()?;
+    Some((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn slugs_are_stable_keys() {
+        assert_eq!(slug("Location1"), "location1");
+        assert_eq!(slug("  Main Office (HQ) "), "main_office_hq");
+        assert_eq!(slug("Zürich-Nord"), "zürich_nord");
+        assert_eq!(slug("!!!"), "");
+    }
+
+    #[test]
+    fn gb_is_exact() {
+        assert_eq!(format_gb(9_900_000_000), "9.9");
+        assert_eq!(format_gb(130 * GB), "130");
+        assert_eq!(format_gb(1), "0.000000001");
+        assert_eq!(format_gb(0), "0");
+        assert_eq!(format_gb(-1_500_000_000), "-1.5");
+    }
+
+    #[test]
+    fn cycles_clamp_to_short_months() {
+        assert_eq!(
+            cycle_containing(d("2024-03-20"), 13),
+            Some((d("2024-03-13"), d("2024-04-12")))
+        );
+        assert_eq!(
+            cycle_containing(d("2024-03-12"), 13),
+            Some((d("2024-02-13"), d("2024-03-12")))
+        );
+        // Day 31: February's cycle starts on its last day.
+        assert_eq!(
+            cycle_containing(d("2023-03-01"), 31),
+            Some((d("2023-02-28"), d("2023-03-30")))
+        );
+        assert_eq!(
+            cycle_containing(d("2024-02-29"), 31),
+            Some((d("2024-02-29"), d("2024-03-30")))
+        );
+        assert_eq!(
+            cycle_containing(d("2024-12-31"), 1),
+            Some((d("2024-12-01"), d("2024-12-31")))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn cycles_tile_the_calendar(days in 0i64..40_000, day in 1u8..=31) {
+            let date = d("1990-01-01") + chrono::Duration::days(days);
+            let (start, end) = cycle_containing(date, day).unwrap();
+            prop_assert!(start <= date && date <= end);
+            // The next day is in this cycle or starts the next one.
+            let next = end.succ_opt().unwrap();
+            prop_assert_eq!(cycle_containing(next, day).unwrap().0, next);
+            let len = (end - start).num_days() + 1;
+            prop_assert!((28..=31).contains(&len), "{start}..{end}");
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Writers for rows of data: an aligned table for people, CSV with a header, one JSON object per
+//! line. The same rows feed every writer, so formats never disagree.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::cli::Format;
+use crate::ledger::format_gb;
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// Bytes, shown as exact GB.
+    Gb(i64),
+    Bool(bool),
+    Null,
+}
+
+impl Cell {
+    /// As text: booleans are yes/no for people, true/false for programs.
+    fn text(&self, for_people: bool) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Gb(b) => format_gb(*b),
+            Cell::Bool(b) if for_people => if *b { "yes" } else { "no" }.into(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Null => String::new(),
+        }
+    }
+
+    fn json(&self) -> Result<String> {
+        Ok(match self {
+            Cell::Text(s) => serde_json::to_string(s)?,
+            Cell::Int(i) => i.to_string(),
+            // format_gb writes a valid JSON number, exactly.
+            Cell::Gb(b) => format_gb(*b),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Null => "null".into(),
+        })
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(self, Cell::Int(_) | Cell::Gb(_))
+    }
+}
+
+impl From<Option<i64>> for Cell {
+    fn from(v: Option<i64>) -> Cell {
+        v.map_or(Cell::Null, Cell::Int)
+    }
+}
+
+impl From<Option<String>> for Cell {
+    fn from(v: Option<String>) -> Cell {
+        v.map_or(Cell::Null, Cell::Text)
+    }
+}
+
+/// Named columns and their rows.
+pub struct Rows {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Rows {
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> Result<()> {
+        match format {
+            Format::Table => self.table(out),
+            Format::Csv => self.csv(out),
+            Format::Json => self.json(out),
+        }
+    }
+
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        let texts: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text(true)).collect())
+            .collect();
+        let widths: Vec<usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                texts
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([c.len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        // Numbers align right, like ls -l and sar.
+        let right: Vec<bool> = (0..self.columns.len())
+            .map(|i| {
+                self.rows.iter().any(|r| r[i].is_number())
+                    && self
+                        .rows
+                        .iter()
+                        .all(|r| r[i].is_number() || r[i] == Cell::Null)
+            })
+            .collect();
+        let line = |cells: &mut dyn Iterator<Item = &str>| {
+            let mut s = String::new();
+            for (i, cell) in cells.enumerate() {
+                if i > 0 {
+                    s.push_str("  ");
+                }
+                let pad = widths[i].saturating_sub(cell.chars().count());
+                if right[i] {
+                    s.push_str(&" ".repeat(pad));
+                    s.push_str(cell);
+                } else {
+                    s.push_str(cell);
+                    if i + 1 < widths.len() {
+                        s.push_str(&" ".repeat(pad));
+                    }
+                }
+            }
+            s.trim_end().to_string()
+        };
+        writeln!(out, "{}", line(&mut self.columns.iter().copied()))?;
+        for row in &texts {
+            writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))?;
+        }
+        Ok(())
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(&self.columns)?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(|c| c.text(false)))?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> Result<()> {
+        for row in &self.rows {
+            let mut s = String::from("{");
+            for (i, (col, cell)) in self.columns.iter().zip(row).enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                s.push_str(&serde_json::to_string(col)?);
+                s.push(':');
+                s.push_str(&cell.json()?);
+            }
+            s.push('}');
+            writeln!(out, "{s}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Rows {
+        Rows {
+            columns: vec!["name", "gb", "active", "day"],
+            rows: vec![
+                vec![
+                    Cell::Text("a, b".into()),
+                    Cell::Gb(9_900_000_000),
+                    Cell::Bool(true),
+                    Cell::Null,
+                ],
+                vec![
+                    Cell::Text("long name".into()),
+                    Cell::Gb(130_000_000_000),
+                    Cell::Bool(false),
+                    Cell::Int(13),
+                ],
+            ],
+        }
+    }
+
+    fn render(format: Format) -> String {
+        let mut out = Vec::new();
+        sample().write(format, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn one_set_of_rows_three_formats() {
+        assert_eq!(
+            render(Format::Table),
+            "name        gb  active  day\na, b       9.9  yes\nlong name  130  no       13\n"
+        );
+        assert_eq!(
+            render(Format::Csv),
+            "name,gb,active,day\n\"a, b\",9.9,true,\nlong name,130,false,13\n"
+        );
+        assert_eq!(
+            render(Format::Json),
+            "{\"name\":\"a, b\",\"gb\":9.9,\"active\":true,\"day\":null}\n{\"name\":\"long name\",\"gb\":130,\"active\":false,\"day\":13}\n"
+        );
+    }
+}

@@ -642,13 +642,19 @@ fn run_delete(args: &DeleteArgs, config: &Config, env: &mut Env) -> Result<()> {
         ("daily_usage", "date")
     };
     // A month names the period that starts in it.
-    let pattern = match parse::month_of(&args.date) {
-        Some((y, m)) if args.monthly => format!("{y:04}-{m:02}-__"),
-        _ => command_line_date(&args.date, env)?.to_string(),
+    let (first, last) = match parse::month_of(&args.date) {
+        Some((y, m)) if args.monthly => {
+            let month = i64::from(y) * 10_000 + i64::from(m) * 100;
+            (month + 1, month + 31)
+        }
+        _ => {
+            let key = ledger::date_key(command_line_date(&args.date, env)?);
+            (key, key)
+        }
     };
     let deleted = conn.execute(
-        &format!("DELETE FROM {table} WHERE location_id = ?1 AND {column} LIKE ?2"),
-        (location.id, &pattern),
+        &format!("DELETE FROM {table} WHERE location_id = ?1 AND {column} BETWEEN ?2 AND ?3"),
+        (location.id, first, last),
     )?;
     if deleted == 0 {
         bail!(

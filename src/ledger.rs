@@ -40,6 +40,17 @@ pub fn format_gb(bytes: i64) -> String {
     format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
 }
 
+/// A date as the ledger stores it: the integer YYYYMMDD.
+pub fn date_key(date: NaiveDate) -> i64 {
+    i64::from(date.year()) * 10_000 + i64::from(date.month()) * 100 + i64::from(date.day())
+}
+
+/// The date a stored YYYYMMDD integer stands for.
+pub fn key_date(key: i64) -> Option<NaiveDate> {
+    let year = i32::try_from(key / 10_000).ok()?;
+    NaiveDate::from_ymd_opt(year, (key / 100 % 100) as u32, (key % 100) as u32)
+}
+
 /// A location as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Location {
@@ -157,6 +168,13 @@ mod tests {
         assert_eq!(format_gb(1), "0.000000001");
         assert_eq!(format_gb(0), "0");
         assert_eq!(format_gb(-1_500_000_000), "-1.5");
+    }
+
+    #[test]
+    fn date_keys_round_trip() {
+        assert_eq!(date_key(d("2024-03-13")), 20_240_313);
+        assert_eq!(key_date(20_240_313), Some(d("2024-03-13")));
+        assert_eq!(key_date(20_240_231), None);
     }
 
     #[test]

@@ -519,6 +519,8 @@ struct RowDate {
     /// The cell it was read from, to skip parsing a run of equal cells.
     cell: Vec<u8>,
     text: String,
+    /// The YYYYMMDD key it is stored under.
+    key: i64,
     days: i64,
 }
 
@@ -538,7 +540,8 @@ struct Loader<'c> {
     /// Wide: (column, location) pairs.
     columns: Vec<(usize, usize)>,
     date: RowDate,
-    select: Statement<'c>,
+    /// Whether the last value was new: the statement tried first for the next one.
+    expect_new: bool,
     insert: Statement<'c>,
     update: Statement<'c>,
     report: Report,
@@ -553,18 +556,17 @@ impl<'c> Loader<'c> {
         layout: Layout,
         warn: &'c mut dyn FnMut(&str),
     ) -> Result<Self> {
-        // Monthly rows also bind ?5, the period's end.
-        let (select, insert, update) = if layout == Layout::Monthly {
+        // Monthly rows also bind ?5, the period's end. An update only touches a value that
+        // differs, so `changes()` tells inserted, updated and unchanged apart.
+        let (insert, update) = if layout == Layout::Monthly {
             (
-                "SELECT bytes FROM monthly_summaries WHERE period_start = ?1 AND location_id = ?2",
-                "INSERT INTO monthly_summaries (period_start, location_id, bytes, updated, period_end, manual) VALUES (?1, ?2, ?3, ?4, ?5, 1)",
-                "UPDATE monthly_summaries SET bytes = ?3, updated = ?4, period_end = ?5, manual = 1 WHERE period_start = ?1 AND location_id = ?2",
+                "INSERT OR IGNORE INTO monthly_summaries (period_start, location_id, bytes, updated, period_end, manual) VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+                "UPDATE monthly_summaries SET bytes = ?3, updated = ?4, period_end = ?5, manual = 1 WHERE period_start = ?1 AND location_id = ?2 AND bytes <> ?3",
             )
         } else {
             (
-                "SELECT bytes FROM daily_usage WHERE date = ?1 AND location_id = ?2",
-                "INSERT INTO daily_usage (date, location_id, bytes, updated) VALUES (?1, ?2, ?3, ?4)",
-                "UPDATE daily_usage SET bytes = ?3, updated = ?4 WHERE date = ?1 AND location_id = ?2",
+                "INSERT OR IGNORE INTO daily_usage (date, location_id, bytes, updated) VALUES (?1, ?2, ?3, ?4)",
+                "UPDATE daily_usage SET bytes = ?3, updated = ?4 WHERE date = ?1 AND location_id = ?2 AND bytes <> ?3",
             )
         };
         Ok(Loader {
@@ -584,7 +586,7 @@ impl<'c> Loader<'c> {
             by_cell: HashMap::new(),
             columns: Vec::new(),
             date: RowDate::default(),
-            select: conn.prepare(select)?,
+            expect_new: true,
             insert: conn.prepare(insert)?,
             update: conn.prepare(update)?,
             report: Report::default(),
@@ -716,6 +718,7 @@ impl<'c> Loader<'c> {
             r.last_date = Some(text.clone());
         }
         self.date.days = (date - EPOCH).num_days();
+        self.date.key = ledger::date_key(date);
         self.date.text = text;
         self.date.cell.clear();
         Ok(())
@@ -838,34 +841,51 @@ impl<'c> Loader<'c> {
             self.warn(at(message))?;
         }
         let id = self.locs[loc].id;
-        let date = self.date.text.as_str();
+        let date = self.date.key;
         let end = if monthly {
             let start = EPOCH + chrono::Duration::days(self.date.days);
             ledger::cycle_containing(start, self.locs[loc].billing_day)
-                .map(|(_, end)| end.format("%Y-%m-%d").to_string())
+                .map(|(_, end)| ledger::date_key(end))
         } else {
             None
         };
-        let stored: Option<i64> = self.select.query_row((date, id), |r| r.get(0)).optional()?;
-        let statement = match stored {
-            None => {
-                self.report.inserted += 1;
-                &mut self.insert
-            }
-            // An empty cell never overwrites a stored value; equal values are left alone.
-            Some(old) if old == bytes || (empty && old > 0) => {
-                self.report.unchanged += 1;
-                return Ok(());
-            }
-            Some(_) => {
-                self.report.updated += 1;
-                &mut self.update
-            }
+        let (insert, update) = (&mut self.insert, &mut self.update);
+        let run = |statement: &mut Statement| -> rusqlite::Result<bool> {
+            let changed = match end {
+                Some(end) => statement.execute((date, id, bytes, self.opts.now, end))?,
+                None => statement.execute((date, id, bytes, self.opts.now))?,
+            };
+            Ok(changed > 0)
         };
-        match end {
-            Some(end) => statement.execute((date, id, bytes, self.opts.now, end))?,
-            None => statement.execute((date, id, bytes, self.opts.now))?,
-        };
+        // Try first what the previous value needed: a fresh import inserts, a re-import of
+        // corrected files updates, each in one statement.
+        let r = &mut self.report;
+        if empty {
+            // An empty cell never overwrites a stored value.
+            if run(insert)? {
+                r.inserted += 1;
+            } else {
+                r.unchanged += 1;
+            }
+        } else if self.expect_new {
+            if run(insert)? {
+                r.inserted += 1;
+            } else {
+                self.expect_new = false;
+                if run(update)? {
+                    r.updated += 1;
+                } else {
+                    r.unchanged += 1;
+                }
+            }
+        } else if run(update)? {
+            r.updated += 1;
+        } else if run(insert)? {
+            r.inserted += 1;
+            self.expect_new = true;
+        } else {
+            r.unchanged += 1;
+        }
         Ok(())
     }
 }

@@ -216,6 +216,13 @@ fn set_active(conn: &Connection, keys: &[String], active: bool) -> Result<()> {
     Ok(())
 }
 
+fn date_cell(key: Option<i64>) -> Cell {
+    match key.and_then(ledger::key_date) {
+        Some(date) => Cell::Text(date.to_string()),
+        None => Cell::Null,
+    }
+}
+
 /// Every location with its effective billing day and a digest of its daily rows.
 fn list(conn: &Connection, default_day: u8) -> Result<Rows> {
     let mut stmt = conn.prepare(
@@ -236,8 +243,8 @@ fn list(conn: &Connection, default_day: u8) -> Result<Rows> {
                 Cell::Int(r.get(3)?),
                 r.get::<_, Option<i64>>(4)?.map_or(Cell::Null, Cell::Gb),
                 Cell::Int(r.get(5)?),
-                r.get::<_, Option<String>>(6)?.into(),
-                r.get::<_, Option<String>>(7)?.into(),
+                date_cell(r.get(6)?),
+                date_cell(r.get(7)?),
                 Cell::Gb(r.get(8)?),
             ])
         })?

@@ -255,36 +255,42 @@ pub fn amount(
     }
     let grouped =
         |c: char| c == group || (decimal_comma && matches!(c, ' ' | '\u{a0}' | '\u{202f}'));
-    let int_digits: String = if int_part.contains(grouped) {
-        // Thousands groups: 1 to 3 digits, then groups of exactly 3.
-        let groups: Vec<&str> = int_part.split(grouped).collect();
-        let ok = groups[0].len() <= 3
-            && !groups[0].is_empty()
-            && groups[1..].iter().all(|g| g.len() == 3);
-        if !ok {
-            return Err(not_a_number());
+    // The digits accumulate into the mantissa as they are checked, without allocating: this
+    // runs once per value of a file.
+    let mut mantissa: u128 = 0;
+    let mut significant = 0;
+    let mut push = |digits: &str| -> Result<(), AmountError> {
+        for b in digits.bytes() {
+            if !b.is_ascii_digit() {
+                return Err(not_a_number());
+            }
+            if mantissa > 0 || b != b'0' {
+                significant += 1;
+                if significant > 30 {
+                    return Err(AmountError::TooLarge);
+                }
+            }
+            mantissa = mantissa * 10 + u128::from(b - b'0');
         }
-        groups.concat()
-    } else {
-        int_part.to_string()
+        Ok(())
     };
-    if !int_digits
-        .bytes()
-        .chain(frac_part.bytes())
-        .all(|b| b.is_ascii_digit())
-    {
-        return Err(not_a_number());
-    }
-    let all = format!("{int_digits}{frac_part}");
-    let all = all.trim_start_matches('0');
-    if all.len() > 30 {
-        return Err(AmountError::TooLarge);
-    }
-    let mantissa: u128 = if all.is_empty() {
-        0
+    if int_part.contains(grouped) {
+        // Thousands groups: 1 to 3 digits, then groups of exactly 3.
+        for (i, g) in int_part.split(grouped).enumerate() {
+            let fits = if i == 0 {
+                (1..=3).contains(&g.len())
+            } else {
+                g.len() == 3
+            };
+            if !fits {
+                return Err(not_a_number());
+            }
+            push(g)?;
+        }
     } else {
-        all.parse().map_err(|_| not_a_number())?
-    };
+        push(int_part)?;
+    }
+    push(frac_part)?;
     if negative && mantissa != 0 {
         return Err(AmountError::Negative);
     }

@@ -151,6 +151,7 @@ pub struct SetArgs {
     /// The location's name or display name
     pub location: String,
     /// The usage in GB, or with a unit (900 MB, 1.2 TB)
+    #[arg(allow_hyphen_values = true)]
     pub usage: String,
     /// Set a billing period's total rather than a day's usage
     #[arg(long)]

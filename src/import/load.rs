@@ -161,6 +161,9 @@ fn csv_reader(input: &mut Input) -> Result<Reader> {
         .has_headers(false)
         .flexible(true)
         .delimiter(input.delimiter)
+        // Lines end at '\n' alone, so CRLF files count lines as LF files do (the '\r' is
+        // trimmed off the last cell like any other space).
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(input.reader()?))
 }
 

@@ -78,7 +78,7 @@ pub struct Settings {
     #[arg(long, value_name = "DAY", value_parser = parse_day)]
     pub billing_day: Option<BillingDay>,
     /// Its quota per billing cycle in GB (or with a unit: 1.5 TB), or 'none'
-    #[arg(long, value_name = "GB", value_parser = parse_quota)]
+    #[arg(long, value_name = "GB", value_parser = parse_quota, allow_hyphen_values = true)]
     pub quota: Option<Quota>,
 }
 

@@ -5,3 +5,7 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # One sample a minute; each run also deletes samples older than sample.retention_days.
 * * * * *  root  usage-sample
+
+# Nightly: load the ledger files a provider or a script drops into a directory. Each file is all
+# or nothing; a refused file is named in cron's mail and stays for a look.
+# 30 2 * * *  root  usage-import /var/lib/usage/inbox/*.csv && rm -f /var/lib/usage/inbox/*.csv

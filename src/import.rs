@@ -14,7 +14,6 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rusqlite::{Connection, TransactionBehavior};
-use serde::Serialize;
 
 pub use load::{Layout, Report};
 
@@ -318,11 +317,10 @@ fn gb_to_bytes(gb: f64) -> i64 {
 }
 
 /// The summary of one file, as written by --format csv and json.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 struct Outcome {
     /// imported, checked (--dry-run) or failed
     status: &'static str,
-    #[serde(flatten)]
     report: Report,
     error: Option<String>,
 }

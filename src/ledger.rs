@@ -52,15 +52,13 @@ pub fn key_date(key: i64) -> Option<NaiveDate> {
 }
 
 /// A location as stored.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Location {
-    #[serde(skip)]
     pub id: i64,
     pub name: String,
     pub display_name: String,
     pub active: bool,
     pub billing_day: Option<u8>,
-    #[serde(skip)]
     pub quota: Option<i64>,
 }
 

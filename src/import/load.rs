@@ -9,15 +9,13 @@ use anyhow::{Result, anyhow, bail};
 use chrono::{Datelike, NaiveDate};
 use csv::ByteRecord;
 use rusqlite::{Connection, OptionalExtension, Statement};
-use serde::Serialize;
 
 use super::parse::{self, AmountError, Day};
 use super::source::{Input, describe};
 use crate::ledger::{self, format_gb};
 
 /// How a file lays out its values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
     /// `Date,Location1,Location2,...`: one row per date, one column per location.
     Wide,
@@ -66,7 +64,7 @@ const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1990, 1, 1) {
 };
 
 /// What one file did, as shown in the summary.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
 pub struct Report {
     pub file: String,
     pub layout: Option<Layout>,

@@ -768,3 +768,56 @@ fn a_sampler_writing_every_few_milliseconds_neither_fails_nor_fails_the_import()
     assert_eq!(count(&conn, "SELECT count(*) FROM daily_usage"), 75_000);
     assert_eq!(count(&conn, "SELECT count(*) FROM samples"), 100);
 }
+
+#[test]
+fn a_terminal_gets_a_progress_bar_and_a_summary_and_cron_gets_silence() {
+    let sb = Sandbox::new();
+    big_long_file(&sb.path("big.csv"), 5000); // about 6 MB: large enough for a bar
+    let exe = env!("CARGO_BIN_EXE_usage-import");
+    // script(1) (util-linux) runs the import on a pseudo-terminal.
+    let run = Cmd(std::process::Command::new("script"))
+        .args(["-qec", &format!("{exe} big.csv"), "/dev/null"])
+        .env("USAGE_NOW", NOW)
+        .env("TZ", "UTC")
+        .env("HOME", sb.dir.path())
+        .env("XDG_DATA_HOME", sb.path("data"))
+        .current_dir(sb.dir.path())
+        .ok();
+    let screen = run.stdout();
+    assert!(
+        screen.contains("big.csv [") && screen.contains("MiB"),
+        "no progress bar: {run}"
+    );
+    assert!(
+        screen.contains("big.csv: long, 250000 rows, 2000-01-01..2013-09-08: 250000 inserted"),
+        "{run}"
+    );
+    let quiet = import(&sb).args(["big.csv"]).ok();
+    assert_eq!(
+        (quiet.stdout(), quiet.stderr()),
+        (String::new(), String::new())
+    );
+}
+
+#[test]
+fn other_date_formats_by_flag_and_tab_delimiters() {
+    let sb = Sandbox::new();
+    write(
+        &sb.path("us.tsv"),
+        "date\tlocation\tusage\n03/13/2024\ta\t1\n",
+    );
+    let run = import(&sb).args(["us.tsv"]).fails(1);
+    assert!(run.stderr().contains("us.tsv:2:1: '03/13/2024' is not a date: there is no month 13 (dates are read day first, as 13/03/2024; use --date-format %m/%d/%Y for month first)"), "{run}");
+    import(&sb)
+        .args(["--date-format", "%m/%d/%Y", "us.tsv"])
+        .ok();
+    assert_eq!(bytes(&sb, "a", 20240313), Some(1_000_000_000));
+    let run = import(&sb)
+        .args(["--date-format", "%Y%m%d", "us.tsv"])
+        .fails(1);
+    assert!(
+        run.stderr()
+            .contains("us.tsv:2:1: '03/13/2024' does not match --date-format '%Y%m%d'"),
+        "{run}"
+    );
+}

@@ -57,6 +57,11 @@ impl Cmd {
         self
     }
 
+    pub fn current_dir(mut self, dir: &Path) -> Cmd {
+        self.0.current_dir(dir);
+        self
+    }
+
     pub fn env(mut self, k: &str, v: impl AsRef<std::ffi::OsStr>) -> Cmd {
         self.0.env(k, v);
         self

@@ -775,7 +775,9 @@ fn a_terminal_gets_a_progress_bar_and_a_summary_and_cron_gets_silence() {
     big_long_file(&sb.path("big.csv"), 5000); // about 6 MB: large enough for a bar
     let exe = env!("CARGO_BIN_EXE_usage-import");
     // script(1) (util-linux) runs the import on a pseudo-terminal.
-    let run = Cmd(std::process::Command::new("script"))
+    let mut script = std::process::Command::new("script");
+    script.stdin(std::process::Stdio::null());
+    let run = Cmd(script)
         .args(["-qec", &format!("{exe} big.csv"), "/dev/null"])
         .env("USAGE_NOW", NOW)
         .env("TZ", "UTC")

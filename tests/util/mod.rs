@@ -82,16 +82,12 @@ impl Cmd {
 
     /// Runs and insists on success.
     pub fn ok(self) -> Run {
-        let run = self.output();
-        assert!(run.out.status.success(), "{run}");
-        run
+        self.output().succeeded()
     }
 
     /// Runs and insists on this exit status.
     pub fn fails(self, code: i32) -> Run {
-        let run = self.output();
-        assert_eq!(run.out.status.code(), Some(code), "{run}");
-        run
+        self.output().exited(code)
     }
 }
 
@@ -120,15 +116,11 @@ impl StdinCmd {
     }
 
     pub fn ok(self) -> Run {
-        let run = self.output();
-        assert!(run.out.status.success(), "{run}");
-        run
+        self.output().succeeded()
     }
 
     pub fn fails(self, code: i32) -> Run {
-        let run = self.output();
-        assert_eq!(run.out.status.code(), Some(code), "{run}");
-        run
+        self.output().exited(code)
     }
 }
 
@@ -138,6 +130,16 @@ pub struct Run {
 }
 
 impl Run {
+    pub fn succeeded(self) -> Run {
+        assert!(self.out.status.success(), "{self}");
+        self
+    }
+
+    pub fn exited(self, code: i32) -> Run {
+        assert_eq!(self.out.status.code(), Some(code), "{self}");
+        self
+    }
+
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.out.stdout).into_owned()
     }

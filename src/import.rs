@@ -560,8 +560,8 @@ fn write_outcomes(outcomes: &[Outcome], format: Format, env: &mut Env) -> Result
                     n(r.skipped),
                     n(r.warnings),
                     n(r.new_locations),
-                    r.first_date.clone().into(),
-                    r.last_date.clone().into(),
+                    r.first_date.map(|d| d.to_string()).into(),
+                    r.last_date.map(|d| d.to_string()).into(),
                     o.error.clone().into(),
                 ]
             })
@@ -574,16 +574,10 @@ fn write_outcomes(outcomes: &[Outcome], format: Format, env: &mut Env) -> Result
 
 /// A date given on the command line, yearless ones placed on or before today.
 fn command_line_date(text: &str, env: &Env) -> Result<chrono::NaiveDate> {
-    use chrono::Datelike;
     match parse::date(text, None).map_err(|e| anyhow!(e))? {
         parse::Day::Full(d) => Ok(d),
         parse::Day::Yearless { month, day } => {
-            let today = env.today();
-            let year = if (month, day) > (today.month(), today.day()) {
-                today.year() - 1
-            } else {
-                today.year()
-            };
+            let year = load::latest_year(env.today(), month, day);
             chrono::NaiveDate::from_ymd_opt(year, month, day)
                 .ok_or_else(|| anyhow!("'{text}' is not a date in {year} (give the year)"))
         }
@@ -593,10 +587,13 @@ fn command_line_date(text: &str, env: &Env) -> Result<chrono::NaiveDate> {
 fn run_set(args: &SetArgs, config: &Config, env: &mut Env) -> Result<()> {
     let mut conn = db::open(&config.db)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let location = match ledger::find_location(&tx, &args.location) {
-        Ok(l) => l.name,
-        Err(_) if args.create => args.location.clone(),
-        Err(e) => return Err(e.context("pass --create to add it")),
+    let location = match ledger::lookup_location(&tx, &args.location)? {
+        Some(l) => l.name,
+        None if args.create => args.location.clone(),
+        None => {
+            let unknown = ledger::unknown_location(&tx, &args.location)?;
+            return Err(unknown.context("pass --create to add it"));
+        }
     };
     let layout = if args.monthly {
         Layout::Monthly
@@ -626,7 +623,7 @@ fn run_set(args: &SetArgs, config: &Config, env: &mut Env) -> Result<()> {
         writeln!(
             env.stdout,
             "{location} {}: {what}",
-            report.first_date.unwrap_or_default()
+            report.first_date.map(|d| d.to_string()).unwrap_or_default()
         )?;
     }
     Ok(())

@@ -4,7 +4,7 @@
 //! Amounts are whole bytes; 1 GB is 10^9 bytes, as providers bill. A billing cycle starts on day
 //! D of a month (the month's last day when it is shorter) and ends the day before the next start.
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow};
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -87,7 +87,15 @@ pub fn locations(conn: &Connection) -> Result<Vec<Location>> {
 /// The location a user means by `key`: its name, its display name, or either after slugging.
 /// An unknown key is an error listing what would be accepted.
 pub fn find_location(conn: &Connection, key: &str) -> Result<Location> {
-    let found = conn
+    match lookup_location(conn, key)? {
+        Some(location) => Ok(location),
+        None => Err(unknown_location(conn, key)?),
+    }
+}
+
+/// The location `key` names, if any (see [`find_location`]).
+pub fn lookup_location(conn: &Connection, key: &str) -> Result<Option<Location>> {
+    Ok(conn
         .query_row(
             &format!(
                 "SELECT {LOCATION_COLUMNS} FROM locations
@@ -97,15 +105,16 @@ pub fn find_location(conn: &Connection, key: &str) -> Result<Location> {
             (key, slug(key)),
             location_row,
         )
-        .optional()?;
-    if let Some(location) = found {
-        return Ok(location);
-    }
+        .optional()?)
+}
+
+/// The error for a key that names no location, listing the names there are.
+pub fn unknown_location(conn: &Connection, key: &str) -> Result<anyhow::Error> {
     let names: Vec<String> = locations(conn)?.into_iter().map(|l| l.name).collect();
     if names.is_empty() {
-        bail!(
+        return Ok(anyhow!(
             "unknown location '{key}': there are no locations yet (import a file or run `usage-import locations add NAME`)"
-        );
+        ));
     }
     const SHOWN: usize = 10;
     let mut list = names
@@ -117,7 +126,7 @@ pub fn find_location(conn: &Connection, key: &str) -> Result<Location> {
     if names.len() > SHOWN {
         list.push_str(&format!(", ... ({} in all)", names.len()));
     }
-    bail!("unknown location '{key}' (known: {list})")
+    Ok(anyhow!("unknown location '{key}' (known: {list})"))
 }
 
 /// The day a cycle with billing day `day` starts in the given month: `day`, or the month's last

@@ -48,12 +48,6 @@ impl Cell {
     }
 }
 
-impl From<Option<i64>> for Cell {
-    fn from(v: Option<i64>) -> Cell {
-        v.map_or(Cell::Null, Cell::Int)
-    }
-}
-
 impl From<Option<String>> for Cell {
     fn from(v: Option<String>) -> Cell {
         v.map_or(Cell::Null, Cell::Text)

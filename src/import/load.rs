@@ -81,8 +81,8 @@ pub struct Report {
     pub warnings: u64,
     /// Locations created for headers or names not seen before.
     pub new_locations: u64,
-    pub first_date: Option<String>,
-    pub last_date: Option<String>,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
 }
 
 /// Imports `input` through `conn` (inside the caller's transaction). `warn` receives each
@@ -462,12 +462,16 @@ fn yearless_base(reader: &mut Reader, record: &mut ByteRecord, plan: &Plan, opts
         }
     }
     let (offset, month, day) = latest;
-    let today = opts.today;
-    let mut last_year = today.year();
+    latest_year(opts.today, month, day) - offset
+}
+
+/// The year that puts a yearless day on or before `today`, as late as possible.
+pub fn latest_year(today: NaiveDate, month: u32, day: u32) -> i32 {
     if (month, day) > (today.month(), today.day()) {
-        last_year -= 1;
+        today.year() - 1
+    } else {
+        today.year()
     }
-    last_year - offset
 }
 
 /// A location met in this file.
@@ -519,8 +523,9 @@ const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
 struct RowDate {
     /// The cell it was read from, to skip parsing a run of equal cells.
     cell: Vec<u8>,
-    text: String,
-    /// The YYYYMMDD key it is stored under.
+    date: NaiveDate,
+    /// The YYYYMMDD key it is stored under and its day number, kept beside it because every
+    /// value of a row needs them.
     key: i64,
     days: i64,
 }
@@ -710,17 +715,12 @@ impl<'c> Loader<'c> {
                 "{date} is out of range (expected {EARLIEST} to {tomorrow}: usage is not recorded before 1990 or in the future)"
             ));
         }
-        let text = date.format("%Y-%m-%d").to_string();
         let r = &mut self.report;
-        if r.first_date.as_deref().is_none_or(|f| text.as_str() < f) {
-            r.first_date = Some(text.clone());
-        }
-        if r.last_date.as_deref().is_none_or(|l| text.as_str() > l) {
-            r.last_date = Some(text.clone());
-        }
+        r.first_date = Some(r.first_date.map_or(date, |f| f.min(date)));
+        r.last_date = Some(r.last_date.map_or(date, |l| l.max(date)));
         self.date.days = (date - EPOCH).num_days();
         self.date.key = ledger::date_key(date);
-        self.date.text = text;
+        self.date.date = date;
         self.date.cell.clear();
         Ok(())
     }
@@ -772,7 +772,7 @@ impl<'c> Loader<'c> {
                 .ok_or_else(|| at(format!("{y}-{m:02} is out of range")))?,
             None => {
                 self.read_date(record, col, line)?;
-                let date = EPOCH + chrono::Duration::days(self.date.days);
+                let date = self.date.date;
                 let start = ledger::cycle_containing(date, billing_day).map_or(date, |(s, _)| s);
                 if start != date {
                     return Err(at(format!(
@@ -836,7 +836,7 @@ impl<'c> Loader<'c> {
             let message = format!(
                 "{} {} for '{}' was given earlier in this file; the later value wins",
                 if monthly { "period" } else { "date" },
-                self.date.text,
+                self.date.date,
                 self.locs[loc].name
             );
             self.warn(at(message))?;
@@ -844,8 +844,7 @@ impl<'c> Loader<'c> {
         let id = self.locs[loc].id;
         let date = self.date.key;
         let end = if monthly {
-            let start = EPOCH + chrono::Duration::days(self.date.days);
-            ledger::cycle_containing(start, self.locs[loc].billing_day)
+            ledger::cycle_containing(self.date.date, self.locs[loc].billing_day)
                 .map(|(_, end)| ledger::date_key(end))
         } else {
             None

@@ -23,6 +23,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0001_samples.sql"),
     include_str!("db/migrations/0002_ledger.sql"),
+    include_str!("db/migrations/0003_alerts.sql"),
 ];
 
 /// The schema version this build writes.

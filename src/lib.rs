@@ -11,4 +11,5 @@ pub mod env;
 pub mod import;
 pub mod ledger;
 pub mod render;
+pub mod report;
 pub mod sample;

@@ -16,19 +16,36 @@ pub enum Cell {
     /// Bytes, shown as exact GB.
     Gb(i64),
     Bool(bool),
+    /// A measurement with this many decimals.
+    Num(f64, u8),
+    /// A point in time: `2024-03-13 14:05` for people, RFC 3339 with the offset for programs.
+    Time(chrono::DateTime<chrono::FixedOffset>),
     Null,
 }
 
 impl Cell {
     /// As text: booleans are yes/no for people, true/false for programs.
-    fn text(&self, for_people: bool) -> String {
+    pub fn text(&self, for_people: bool) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(i) => i.to_string(),
             Cell::Gb(b) => format_gb(*b),
             Cell::Bool(b) if for_people => if *b { "yes" } else { "no" }.into(),
             Cell::Bool(b) => b.to_string(),
+            Cell::Num(v, decimals) => format!("{v:.*}", usize::from(*decimals)),
+            Cell::Time(t) if for_people => t.format("%Y-%m-%d %H:%M").to_string(),
+            Cell::Time(t) => t.to_rfc3339(),
             Cell::Null => String::new(),
+        }
+    }
+
+    /// The value as a plain number, for charts.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Cell::Int(i) => Some(*i as f64),
+            Cell::Gb(b) => Some(*b as f64 / crate::ledger::GB as f64),
+            Cell::Num(v, _) => Some(*v),
+            _ => None,
         }
     }
 
@@ -39,12 +56,15 @@ impl Cell {
             // format_gb writes a valid JSON number, exactly.
             Cell::Gb(b) => format_gb(*b),
             Cell::Bool(b) => b.to_string(),
+            Cell::Num(v, _) if !v.is_finite() => "null".into(),
+            Cell::Num(..) => self.text(false),
+            Cell::Time(t) => serde_json::to_string(&t.to_rfc3339())?,
             Cell::Null => "null".into(),
         })
     }
 
     fn is_number(&self) -> bool {
-        matches!(self, Cell::Int(_) | Cell::Gb(_))
+        matches!(self, Cell::Int(_) | Cell::Gb(_) | Cell::Num(..))
     }
 }
 
@@ -135,6 +155,15 @@ impl Rows {
     }
 
     fn json(&self, out: &mut dyn Write) -> Result<()> {
+        for object in self.objects()? {
+            writeln!(out, "{object}")?;
+        }
+        Ok(())
+    }
+
+    /// Each row as a JSON object, in column order.
+    pub fn objects(&self) -> Result<Vec<String>> {
+        let mut objects = Vec::with_capacity(self.rows.len());
         for row in &self.rows {
             let mut s = String::from("{");
             for (i, (col, cell)) in self.columns.iter().zip(row).enumerate() {
@@ -146,10 +175,45 @@ impl Rows {
                 s.push_str(&cell.json()?);
             }
             s.push('}');
-            writeln!(out, "{s}")?;
+            objects.push(s);
         }
-        Ok(())
+        Ok(objects)
     }
+
+    /// An HTML table; numbers align right.
+    pub fn html(&self) -> String {
+        let mut s = String::from("<table>\n<thead><tr>");
+        for c in &self.columns {
+            s.push_str(&format!("<th>{}</th>", escape(c)));
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for row in &self.rows {
+            s.push_str("<tr>");
+            for cell in row {
+                let class = if cell.is_number() { " class=\"n\"" } else { "" };
+                s.push_str(&format!("<td{class}>{}</td>", escape(&cell.text(true))));
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody>\n</table>\n");
+        s
+    }
+}
+
+/// Text made safe inside HTML elements and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

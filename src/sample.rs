@@ -270,7 +270,7 @@ fn take(
     Ok(record)
 }
 
-fn hostname(root: &Path) -> Result<String> {
+pub(crate) fn hostname(root: &Path) -> Result<String> {
     let name = collect::read_text(&root.join("proc/sys/kernel/hostname"))?;
     let name = name.trim();
     anyhow::ensure!(

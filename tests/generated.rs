@@ -15,6 +15,7 @@ fn tools() -> Vec<Tool> {
     vec![
         (usage::sample::command(), usage::sample::MAN_SECTIONS),
         (usage::import::command(), usage::import::MAN_SECTIONS),
+        (usage::report::command(), usage::report::MAN_SECTIONS),
     ]
 }
 

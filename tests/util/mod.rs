@@ -31,6 +31,7 @@ impl Sandbox {
         let exe = match bin {
             "usage-sample" => env!("CARGO_BIN_EXE_usage-sample"),
             "usage-import" => env!("CARGO_BIN_EXE_usage-import"),
+            "usage-report" => env!("CARGO_BIN_EXE_usage-report"),
             other => panic!("unknown binary {other}"),
         };
         let mut c = Command::new(exe);

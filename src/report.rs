@@ -1,0 +1,505 @@
+//! usage-report: answer questions about the stored record: the ledger's days, billing cycles and
+//! trends, the machine's samples, users and processes, and alerts; as a table, CSV, JSON, a PNG
+//! chart, or one self-contained HTML report.
+//!
+//! Every view builds [`Output`]: rows, which feed the table, CSV and JSON writers, and a chart
+//! drawn from the same figures.
+
+mod chart;
+mod html;
+mod overview;
+mod period;
+mod system;
+mod usage;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use rusqlite::Connection;
+
+use crate::cli::{self, CommonArgs, UsageError};
+use crate::config::{self, Config};
+use crate::db;
+use crate::env::Env;
+use crate::ledger;
+use crate::render::Rows;
+
+pub use chart::Chart;
+pub use period::{Period, Zone};
+
+/// Answer questions about the stored record
+#[derive(Debug, Parser)]
+#[command(
+    name = "usage-report",
+    version,
+    about = "Answer questions about the stored record: data usage per location, billing cycles, trends, the machine's samples, users, processes and alerts",
+    long_about = "Answer questions about the stored record: data usage per location and day, \
+billing cycles with quotas and forecasts, trends, the machine's CPU, memory, disk and network \
+over a period, its users and processes, and alerts; as an aligned table (the default on a \
+terminal), CSV (the default otherwise), JSON lines, a PNG chart, or one self-contained HTML \
+report.\n\nWithout a view, the overview is shown. Dates and times are in the local time zone \
+(TZ) unless --utc is given."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub range: RangeArgs,
+
+    #[command(subcommand)]
+    pub view: Option<View>,
+}
+
+/// How the result is written.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Output format [default: from --output's extension, else table on a terminal, else csv
+    /// (json for the overview)]
+    #[arg(long, short = 'f', value_enum, global = true)]
+    pub format: Option<Format>,
+
+    /// Write to this file instead of standard output (replaced whole, never half-written);
+    /// needed for png when standard output is a terminal
+    #[arg(long, short = 'o', value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
+    /// Size of a PNG chart (or of each chart in the HTML report), in pixels
+    #[arg(long, value_name = "WxH", default_value = "1200x600", value_parser = parse_size, global = true)]
+    pub size: (u32, u32),
+
+    /// Show dates and times in UTC rather than the local time zone
+    #[arg(long, global = true)]
+    pub utc: bool,
+}
+
+/// Which stretch of the record a view covers.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RangeArgs {
+    /// Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age
+    /// (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic,
+    /// alerts: 30 days; trends: --days]
+    #[arg(long, value_name = "WHEN", global = true)]
+    pub since: Option<String>,
+
+    /// End, as for --since; a date includes that day [default: now]
+    #[arg(long, value_name = "WHEN", global = true)]
+    pub until: Option<String>,
+
+    /// The billing cycle that starts in this month (2024-03); per location in the cycles view
+    #[arg(long, value_name = "YYYY-MM", global = true, conflicts_with_all = ["since", "until", "last_cycle"])]
+    pub cycle: Option<String>,
+
+    /// The last complete billing cycle; per location in the cycles view
+    #[arg(long, global = true, conflicts_with_all = ["since", "until"])]
+    pub last_cycle: bool,
+
+    /// Only this location (name or display name); repeatable
+    #[arg(long, short = 'l', value_name = "NAME", global = true)]
+    pub location: Vec<String>,
+
+    /// The day billing cycles start on, 1 to 31, for locations without their own [config:
+    /// ledger.billing_day, default 1]
+    #[arg(long, value_name = "DAY", value_parser = clap::value_parser!(u8).range(1..=31), global = true)]
+    pub billing_day: Option<u8>,
+
+    /// The host whose samples are shown [default: config host, else this machine's name, else
+    /// the only host stored]
+    #[arg(long, value_name = "NAME", global = true)]
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people
+    Table,
+    /// Comma-separated values with a header line
+    Csv,
+    /// JSON, one object per line
+    Json,
+    /// A chart as a PNG image
+    Png,
+    /// One self-contained HTML page: overview, cycles, system and alerts with charts
+    Html,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum View {
+    /// Locations, records, top locations, recent days, the machine's latest state
+    Overview,
+    /// Usage per location per day (the CSV is usage-import's long layout)
+    Daily,
+    /// Totals per location per billing cycle, with quota, manual totals and a forecast
+    Cycles(usage::CyclesArgs),
+    /// Daily totals per location over the last days, with a moving average
+    Trends(usage::TrendsArgs),
+    /// CPU, memory, swap, load, temperature, disks and network: min/avg/max/p95 per time bucket
+    System(system::SystemArgs),
+    /// Network traffic per interface per day (as vnStat counts it)
+    Traffic,
+    /// CPU time and memory per user
+    Users(system::UsersArgs),
+    /// The top processes by CPU time or memory
+    Processes(system::ProcessesArgs),
+    /// Alert events and their frequency per day
+    Alerts(system::AlertsArgs),
+}
+
+impl View {
+    fn name(&self) -> &'static str {
+        match self {
+            View::Overview => "overview",
+            View::Daily => "daily",
+            View::Cycles(_) => "cycles",
+            View::Trends(_) => "trends",
+            View::System(_) => "system",
+            View::Traffic => "traffic",
+            View::Users(_) => "users",
+            View::Processes(_) => "processes",
+            View::Alerts(_) => "alerts",
+        }
+    }
+}
+
+/// What a view produces: rows for the table, CSV and JSON writers, and a chart of them.
+pub struct Output {
+    pub rows: Rows,
+    pub chart: Option<Chart>,
+}
+
+/// What every view reads from.
+pub struct Ctx<'a> {
+    pub conn: &'a Connection,
+    pub config: &'a Config,
+    pub period: Period,
+    pub now: i64,
+    pub today: chrono::NaiveDate,
+    pub zone: Zone,
+    pub billing_day: u8,
+    /// The locations asked for with --location (empty: all).
+    pub locations: Vec<ledger::Location>,
+    pub host: Option<String>,
+}
+
+impl Ctx<'_> {
+    /// The same context over another period.
+    pub fn with_period(&self, period: Period) -> Ctx<'_> {
+        Ctx {
+            conn: self.conn,
+            config: self.config,
+            period,
+            now: self.now,
+            today: self.today,
+            zone: self.zone,
+            billing_day: self.billing_day,
+            locations: self.locations.clone(),
+            host: self.host.clone(),
+        }
+    }
+}
+
+/// The clap definition, for the binary, man page and completions.
+pub fn command() -> clap::Command {
+    Args::command()
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || {
+        format!(
+            "'{s}' is not a size (expected WIDTHxHEIGHT in pixels, each 100 to 10000, e.g. 1200x600)"
+        )
+    };
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if !(100..=10_000).contains(&w) || !(100..=10_000).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+/// Runs usage-report.
+pub fn run(args: Args, env: &mut Env) -> Result<()> {
+    let view = args.view.clone().unwrap_or(View::Overview);
+    let format = args
+        .output
+        .format
+        .or_else(|| args.output.output.as_deref().and_then(format_of_path))
+        .unwrap_or(if env.stdout_is_terminal && args.output.output.is_none() {
+            Format::Table
+        } else if matches!(view, View::Overview) {
+            Format::Json
+        } else {
+            Format::Csv
+        });
+    check_format(&view, format)?;
+    let config = config::load(&args.common, env)?;
+    let conn = open(&config.db)?;
+    let zone = if args.output.utc {
+        Zone::Utc
+    } else {
+        Zone::Local
+    };
+    let billing_day = args
+        .range
+        .billing_day
+        .unwrap_or(config.file.ledger.billing_day);
+    let now = env.now().floor() as i64;
+    let bounds = period::Bounds {
+        since: args.range.since.as_deref(),
+        until: args.range.until.as_deref(),
+        cycle: args.range.cycle.as_deref(),
+        last_cycle: args.range.last_cycle,
+    };
+    let period = period::resolve(&bounds, now, zone, billing_day)?;
+    let locations = args
+        .range
+        .location
+        .iter()
+        .map(|key| ledger::find_location(&conn, key))
+        .collect::<Result<Vec<_>>>()?;
+    let ctx = Ctx {
+        conn: &conn,
+        config: &config,
+        period,
+        now,
+        today: zone.date(now),
+        zone,
+        billing_day,
+        locations,
+        host: args.range.host.clone().or_else(|| config.file.host.clone()),
+    };
+    if format == Format::Html {
+        let page = html::report(&ctx, env, args.output.size)?;
+        return emit(page.as_bytes(), format, &args.output, env);
+    }
+    if matches!(view, View::Overview) {
+        let text = overview::render(&ctx, env, format == Format::Json)?;
+        return emit(text.as_bytes(), format, &args.output, env);
+    }
+    let out = match &view {
+        View::Overview => unreachable!("handled above"),
+        View::Daily => usage::daily(&ctx)?,
+        View::Cycles(a) => usage::cycles(&ctx, a, env)?,
+        View::Trends(a) => usage::trends(&ctx, a)?,
+        View::System(a) => system::system(&ctx, env, a)?,
+        View::Traffic => system::traffic(&ctx, env)?,
+        View::Users(a) => system::users(&ctx, env, a)?,
+        View::Processes(a) => system::processes(&ctx, env, a)?,
+        View::Alerts(a) => system::alerts(&ctx, a)?,
+    };
+    if out.rows.rows.is_empty() && env.stderr_is_terminal {
+        eprintln!(
+            "usage-report: {} has no data in {}",
+            view.name(),
+            ctx.period.describe()
+        );
+    }
+    let bytes = match format {
+        Format::Png => {
+            let chart = out.chart.as_ref().ok_or_else(|| no_format(&view, format))?;
+            chart.png(args.output.size)?
+        }
+        Format::Table | Format::Csv | Format::Json => {
+            let mut buf = Vec::new();
+            out.rows.write(rows_format(format), &mut buf)?;
+            buf
+        }
+        Format::Html => unreachable!("handled above"),
+    };
+    emit(&bytes, format, &args.output, env)
+}
+
+/// The format a file name asks for: report.html, chart.png, days.csv, days.json.
+fn format_of_path(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "png" => Some(Format::Png),
+        "html" | "htm" => Some(Format::Html),
+        "csv" => Some(Format::Csv),
+        "json" | "jsonl" => Some(Format::Json),
+        "txt" => Some(Format::Table),
+        _ => None,
+    }
+}
+
+fn rows_format(format: Format) -> cli::Format {
+    match format {
+        Format::Table => cli::Format::Table,
+        Format::Json => cli::Format::Json,
+        _ => cli::Format::Csv,
+    }
+}
+
+/// Refuses, before any work, a format the view cannot have.
+fn check_format(view: &View, format: Format) -> Result<()> {
+    let fits = match (view, format) {
+        (View::Overview, Format::Csv | Format::Png) => false,
+        (_, Format::Html) => matches!(view, View::Overview),
+        _ => true,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(no_format(view, format))
+    }
+}
+
+fn no_format(view: &View, format: Format) -> anyhow::Error {
+    let name = format
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
+    let hint = match (view, format) {
+        (_, Format::Html) => {
+            "the HTML report is the overview's: run `usage-report --format html -o report.html`"
+        }
+        (View::Overview, _) => {
+            "the overview has sections of different shapes: use table or json, or a view such as cycles for csv and png"
+        }
+        _ => "use table, csv or json",
+    };
+    UsageError(format!(
+        "the {} view has no {name} format ({hint})",
+        view.name()
+    ))
+    .into()
+}
+
+/// Opens the database for reading; a missing file is an error rather than a new empty database.
+fn open(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        anyhow::bail!(
+            "database '{}' does not exist (usage-sample and usage-import create it; --db or USAGE_DB names another)",
+            path.display()
+        );
+    }
+    db::open(path)
+}
+
+/// Writes the result to --output (atomically, private) or to standard output; a PNG is never
+/// written to a terminal.
+fn emit(bytes: &[u8], format: Format, out: &OutputArgs, env: &mut Env) -> Result<()> {
+    match &out.output {
+        Some(path) => write_atomically(path, bytes),
+        None => {
+            if format == Format::Png && env.stdout_is_terminal {
+                return Err(UsageError(
+                    "refusing to write a PNG image to a terminal (give --output FILE or redirect standard output)".into(),
+                )
+                .into());
+            }
+            env.stdout.write_all(bytes)?;
+            Ok(())
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, private to its owner, then renames it over
+/// `path`: readers see the old file or the new one, never a part.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| {
+        anyhow::Error::new(e).context(format!("cannot write '{}'", path.display()))
+    };
+    if path.is_dir() {
+        return Err(anyhow::anyhow!(
+            "cannot write '{}': it is a directory",
+            path.display()
+        ));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".usage-report-")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Man page sections beyond what clap knows: (title, paragraphs). A paragraph "term\tText" is a
+/// tagged paragraph.
+pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "VIEWS AND COLUMNS",
+        &[
+            "The CSV header and the JSON keys are the column names below; they are stable. CSV and JSON carry exact values: amounts in GB (10^9 bytes) with every significant decimal, times in RFC 3339 with the zone's offset, empty cells (null in JSON) where a value does not apply. The table shows times as YYYY-MM-DD HH:MM.",
+            "overview\tSections ledger (locations, active, records, first_date, last_date, total_gb), top_locations (location, usage_gb; the 5 largest in the period), recent_days (date, usage_gb, locations; the last 7 days up to the newest record), system (host, time, cpu_pct, memory_pct, swap_pct, load1, load5, load15, temperature_c, uptime_s, processes: the newest sample), disks (mount, used_pct, total_gib, avail_gib) and database (path, bytes, schema_version). As JSON one object with a key per section. Formats: table, json, html.",
+            "daily\tdate, location, usage_gb: one row per location and day, by date then location. The CSV is usage-import's long layout and imports back unchanged.",
+            "cycles\tlocation, cycle (2024-03-13..2024-04-12), start, end, length_days, days_with_data, usage_gb (the sum of daily records), manual_gb (a total entered with usage-import set --monthly), difference_gb (usage minus manual), quota_gb, quota_pct, and for the cycle holding today: forecast_gb (the average of the days up to the newest record times the cycle's length, to the MB), days_left (after today) and days_until_quota (whole days from today until the quota is reached at that average; 0 once reached). A cycle starts on the location's billing day, else --billing-day, else ledger.billing_day; a month shorter than the day starts it on its last day. With --source interfaces each network interface is counted as a location.",
+            "trends\tdate, location, usage_gb, average_gb: every day of the last --days (30) days for each location with records, days without a record as 0, and the mean of the --window (7) days ending that day.",
+            "system\ttime (the bucket's start), metric, unit, samples, min, avg, max, p95 (nearest rank). Metrics: cpu (busy %), cpu_user, cpu_system, cpu_iowait, cpu_steal, memory (% used), swap (% used), load1, load5, load15, temperature (C, the hottest sensor), disk:MOUNT (% used, as df's Use%), net_rx:IFACE and net_tx:IFACE (bytes per second). The first sample after a reboot has no CPU or network rates. Default period: the last 24 hours.",
+            "traffic\tdate, interface, rx_gb, tx_gb, total_gb: bytes received and sent per interface per calendar day, summed from the sampler's counters as vnStat does. Default period: the last 30 days.",
+            "users\tuser, samples, cpu_seconds, avg_cpu_pct, max_cpu_pct (of one CPU), avg_rss_mib, max_rss_mib, max_processes; users in sample.exclude_users are left out. --by memory orders by max_rss_mib. Default period: the last 24 hours.",
+            "processes\tcommand, user, samples, cpu_seconds, avg_cpu_pct, max_cpu_pct, avg_rss_mib, max_rss_mib, max_threads: per command and user, counted while the process was among a sample's top processes (sample.top by CPU and by memory). Default period: the last 24 hours.",
+            "alerts\tdate, rule, severity, fired, resolved: alert events per day; with --events every event: time, rule, subject, event (pending, firing, reminder, escalated, resolved), severity (info, warning, critical), value, message. Default period: the last 30 days.",
+        ],
+    ),
+    (
+        "FORMATS",
+        &[
+            "table\tAligned columns; the default when standard output is a terminal.",
+            "csv\tA header line and one line per row; the default otherwise (the overview's is json).",
+            "json\tOne JSON object per row, one per line (the overview: one object).",
+            "png\tA chart of the view's rows (--size, 1200x600 by default): lines over time, or bars for users and processes; the 8 largest series when there are more. Written to --output, or to standard output when it is not a terminal.",
+            "html\tOne self-contained page (no network fetches; charts are inline SVG): the overview, billing cycles of the last year, the trend, the system's last day, users and alerts. Only without a view (or with overview).",
+            "A file name given to --output ending in .png, .html, .csv, .json or .txt chooses the format when --format is not given.",
+        ],
+    ),
+    (
+        "EXIT STATUS",
+        &[
+            "0\tThe report was written; a period without data gives an empty result (a header only in CSV), with a note on standard error when it is a terminal.",
+            "1\tThe database does not exist or cannot be read, a location or host is unknown, the output file cannot be written.",
+            "2\tThe invocation is wrong: an unknown flag or view, a format the view cannot have, a time that cannot be read, --since not before --until, a billing day outside 1 to 31, an invalid configuration file.",
+        ],
+    ),
+    (
+        "FILES",
+        &[
+            "$XDG_CONFIG_HOME/usage/config.toml, /etc/usage/config.toml\tConfiguration, first found wins. Read here: db, host, ledger.billing_day, sample.exclude_users.",
+            "$XDG_DATA_HOME/usage/usage.db, ~/.local/share/usage/usage.db, /var/lib/usage/usage.db\tThe database.",
+        ],
+    ),
+    (
+        "ENVIRONMENT",
+        &[
+            "USAGE_DB\tDatabase path, as --db.",
+            "USAGE_CONFIG\tConfiguration file, as --config.",
+            "TZ\tThe time zone dates and times are shown in, unless --utc.",
+            "USAGE_NOW\tPretend the time is this many seconds since 1970 (UTC); for tests.",
+        ],
+    ),
+    (
+        "EXAMPLES",
+        &[
+            "usage-report\tThe overview.",
+            "usage-report cycles --billing-day 13 --location north\tBilling cycles from the 13th, with quota and forecast.",
+            "usage-report cycles --last-cycle -f csv\tLast complete cycle per location, for a spreadsheet.",
+            "usage-report daily --since 2024-03-01 --until 2024-03-31 > march.csv\tA month of daily usage, in a file usage-import reads back.",
+            "usage-report system --since 7d --metric cpu,memory -o week.png\tA week of CPU and memory as a chart.",
+            "usage-report -o report.html\tThe HTML report, to mail or open from disk.",
+        ],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_checked() {
+        assert_eq!(parse_size("800x400"), Ok((800, 400)));
+        assert!(parse_size("80x40").is_err());
+        assert!(parse_size("big").is_err());
+    }
+}

@@ -1,0 +1,285 @@
+//! The overview: the ledger at a glance, the machine's latest state, the database.
+
+use anyhow::Result;
+use rusqlite::OptionalExtension;
+
+use super::Ctx;
+use crate::cli;
+use crate::env::Env;
+use crate::ledger::{date_key, key_date};
+use crate::render::{Cell, Rows};
+
+/// Locations shown under "top locations".
+const TOP: usize = 5;
+/// Days shown under "recent days".
+const RECENT: i64 = 7;
+
+/// The overview's sections: (key for JSON, heading for people, rows, one object or a list).
+pub struct Section {
+    pub key: &'static str,
+    pub heading: String,
+    pub rows: Rows,
+    pub single: bool,
+}
+
+fn section(key: &'static str, heading: String, rows: Rows, single: bool) -> Section {
+    Section {
+        key,
+        heading,
+        rows,
+        single,
+    }
+}
+
+/// Every section of the overview.
+pub fn sections(ctx: &Ctx, env: &Env) -> Result<Vec<Section>> {
+    let (first, last) = (
+        ctx.period.first_day().map_or(0, date_key),
+        ctx.period.last_day().map_or(99_999_999, date_key),
+    );
+    let filter = super::usage::location_filter(ctx, "location_id");
+    let (locations, active): (i64, i64) = ctx.conn.query_row(
+        &format!(
+            "SELECT count(*), coalesce(sum(active), 0) FROM locations WHERE 1{}",
+            filter.replace("location_id", "id")
+        ),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let (records, min, max, total): (i64, Option<i64>, Option<i64>, i64) = ctx.conn.query_row(
+        &format!(
+            "SELECT count(*), min(date), max(date), coalesce(sum(bytes), 0) FROM daily_usage
+             WHERE date BETWEEN ?1 AND ?2{filter}"
+        ),
+        (first, last),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let date = |k: Option<i64>| {
+        k.and_then(key_date)
+            .map_or(Cell::Null, |d| Cell::Text(d.to_string()))
+    };
+    let ledger = Rows {
+        columns: vec![
+            "locations",
+            "active",
+            "records",
+            "first_date",
+            "last_date",
+            "total_gb",
+        ],
+        rows: vec![vec![
+            Cell::Int(locations),
+            Cell::Int(active),
+            Cell::Int(records),
+            date(min),
+            date(max),
+            Cell::Gb(total),
+        ]],
+    };
+    let mut stmt = ctx.conn.prepare(&format!(
+        "SELECT l.name, sum(d.bytes) AS total FROM daily_usage d JOIN locations l ON l.id = d.location_id
+         WHERE d.date BETWEEN ?1 AND ?2{} GROUP BY l.id ORDER BY total DESC, l.name LIMIT {TOP}",
+        filter.replace("location_id", "d.location_id")
+    ))?;
+    let top = stmt
+        .query_map((first, last), |r| {
+            Ok(vec![Cell::Text(r.get(0)?), Cell::Gb(r.get(1)?)])
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    // The last days up to the newest record in the period, each with every location's total.
+    let recent_from = max.and_then(key_date).map_or(i64::MAX, |d| {
+        date_key(d - chrono::Duration::days(RECENT - 1))
+    });
+    let mut stmt = ctx.conn.prepare(&format!(
+        "SELECT date, sum(bytes), count(*) FROM daily_usage
+         WHERE date BETWEEN ?1 AND ?2{filter} GROUP BY date ORDER BY date DESC"
+    ))?;
+    let recent = stmt
+        .query_map((recent_from.max(first), last), |r| {
+            Ok(vec![
+                date(r.get(0)?),
+                Cell::Gb(r.get(1)?),
+                Cell::Int(r.get(2)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = vec![
+        section(
+            "ledger",
+            format!("Ledger, {}", ctx.period.describe()),
+            ledger,
+            true,
+        ),
+        section(
+            "top_locations",
+            "Top locations".into(),
+            Rows {
+                columns: vec!["location", "usage_gb"],
+                rows: top,
+            },
+            false,
+        ),
+        section(
+            "recent_days",
+            "Recent days".into(),
+            Rows {
+                columns: vec!["date", "usage_gb", "locations"],
+                rows: recent,
+            },
+            false,
+        ),
+    ];
+    out.extend(system_status(ctx, env)?);
+    let db_bytes: i64 = ["", "-wal"]
+        .iter()
+        .filter_map(|suffix| {
+            let mut p = ctx.config.db.clone().into_os_string();
+            p.push(suffix);
+            std::fs::metadata(p).ok().map(|m| m.len() as i64)
+        })
+        .sum();
+    let schema: i64 = ctx
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    out.push(section(
+        "database",
+        "Database".into(),
+        Rows {
+            columns: vec!["path", "bytes", "schema_version"],
+            rows: vec![vec![
+                Cell::Text(ctx.config.db.display().to_string()),
+                Cell::Int(db_bytes),
+                Cell::Int(schema),
+            ]],
+        },
+        true,
+    ));
+    Ok(out)
+}
+
+/// The newest sample of the host, like the seed's /system/status, and its disks.
+fn system_status(ctx: &Ctx, env: &Env) -> Result<Vec<Section>> {
+    let Some(host) = super::system::host(ctx, env)? else {
+        return Ok(Vec::new());
+    };
+    let name: String = ctx
+        .conn
+        .query_row("SELECT name FROM hosts WHERE id = ?1", [host], |r| r.get(0))?;
+    let latest = ctx
+        .conn
+        .query_row(
+            "SELECT id, ts, cpu_busy, mem_used * 10000 / max(mem_total, 1),
+                    CASE WHEN swap_total > 0 THEN swap_used * 10000 / swap_total END,
+                    load1, load5, load15, temp, uptime, procs
+             FROM samples WHERE host_id = ?1 ORDER BY ts DESC LIMIT 1",
+            [host],
+            |r| {
+                let hundredths = |i: usize| -> rusqlite::Result<Cell> {
+                    Ok(r.get::<_, Option<i64>>(i)?
+                        .map_or(Cell::Null, |v| Cell::Num(v as f64 / 100.0, 2)))
+                };
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    vec![
+                        Cell::Text(name.clone()),
+                        Cell::Time(ctx.zone.time(r.get(1)?)),
+                        hundredths(2)?,
+                        hundredths(3)?,
+                        hundredths(4)?,
+                        hundredths(5)?,
+                        hundredths(6)?,
+                        hundredths(7)?,
+                        r.get::<_, Option<i64>>(8)?
+                            .map_or(Cell::Null, |t| Cell::Num(t as f64 / 10.0, 1)),
+                        Cell::Int(r.get(9)?),
+                        Cell::Int(r.get(10)?),
+                    ],
+                ))
+            },
+        )
+        .optional()?;
+    let Some((sample, row)) = latest else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = ctx.conn.prepare(
+        "SELECT m.path, d.used * 10000 / max(d.used + d.avail, 1), d.total / 1024 / 1024, d.avail / 1024 / 1024
+         FROM sample_disks d JOIN mounts m ON m.id = d.mount_id WHERE d.sample_id = ?1 ORDER BY m.path",
+    )?;
+    let disks = stmt
+        .query_map([sample], |r| {
+            Ok(vec![
+                Cell::Text(r.get(0)?),
+                Cell::Num(r.get::<_, i64>(1)? as f64 / 100.0, 2),
+                Cell::Int(r.get(2)?),
+                Cell::Int(r.get(3)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(vec![
+        section(
+            "system",
+            "System (latest sample)".into(),
+            Rows {
+                columns: vec![
+                    "host",
+                    "time",
+                    "cpu_pct",
+                    "memory_pct",
+                    "swap_pct",
+                    "load1",
+                    "load5",
+                    "load15",
+                    "temperature_c",
+                    "uptime_s",
+                    "processes",
+                ],
+                rows: vec![row],
+            },
+            true,
+        ),
+        section(
+            "disks",
+            "Disks (latest sample)".into(),
+            Rows {
+                columns: vec!["mount", "used_pct", "total_gib", "avail_gib"],
+                rows: disks,
+            },
+            false,
+        ),
+    ])
+}
+
+/// The overview as text tables under headings, or as one JSON object.
+pub fn render(ctx: &Ctx, env: &Env, json: bool) -> Result<String> {
+    let sections = sections(ctx, env)?;
+    let mut out = String::new();
+    if json {
+        let mut parts = Vec::new();
+        for s in &sections {
+            let objects = s.rows.objects()?;
+            let value = if s.single {
+                objects.into_iter().next().unwrap_or_else(|| "null".into())
+            } else {
+                format!("[{}]", objects.join(","))
+            };
+            parts.push(format!("\"{}\":{value}", s.key));
+        }
+        out.push_str(&format!("{{{}}}\n", parts.join(",")));
+        return Ok(out);
+    }
+    for (i, s) in sections.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&s.heading);
+        out.push('\n');
+        if s.rows.rows.is_empty() {
+            out.push_str("(none)\n");
+            continue;
+        }
+        let mut buf = Vec::new();
+        s.rows.write(cli::Format::Table, &mut buf)?;
+        out.push_str(&String::from_utf8_lossy(&buf));
+    }
+    Ok(out)
+}

@@ -1,0 +1,642 @@
+//! The ledger's views: usage per day, per billing cycle, and its trend.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use anyhow::Result;
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
+use super::period::{CycleChoice, cycle_dates};
+use super::{Ctx, Output};
+use crate::env::Env;
+use crate::ledger::{self, GB, date_key, key_date};
+use crate::render::{Cell, Rows};
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CyclesArgs {
+    /// Count usage from the ledger, or from the traffic of the machine's network interfaces
+    /// (each interface is a location; a location of the same name lends its billing day and
+    /// quota)
+    #[arg(long, value_enum, default_value = "ledger")]
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    #[default]
+    Ledger,
+    Interfaces,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct TrendsArgs {
+    /// How many days, ending with --until's day (or today)
+    #[arg(long, value_name = "N", default_value = "30", value_parser = clap::value_parser!(u32).range(1..=36_600))]
+    pub days: u32,
+
+    /// Days in the trailing moving average
+    #[arg(long, value_name = "N", default_value = "7", value_parser = clap::value_parser!(u32).range(1..=366))]
+    pub window: u32,
+}
+
+impl Default for TrendsArgs {
+    fn default() -> Self {
+        TrendsArgs {
+            days: 30,
+            window: 7,
+        }
+    }
+}
+
+/// `AND location_id IN (...)` for the locations asked for, or nothing.
+pub(super) fn location_filter(ctx: &Ctx, column: &str) -> String {
+    if ctx.locations.is_empty() {
+        return String::new();
+    }
+    let ids: Vec<String> = ctx.locations.iter().map(|l| l.id.to_string()).collect();
+    format!(" AND {column} IN ({})", ids.join(","))
+}
+
+fn day_bounds(first: Option<NaiveDate>, last: Option<NaiveDate>) -> (i64, i64) {
+    (first.map_or(0, date_key), last.map_or(99_999_999, date_key))
+}
+
+/// The chart's series: the `MAX_SERIES` largest by total, and a title that says when some were
+/// left out.
+fn largest(mut series: Vec<Series>, title: String) -> (Vec<Series>, String) {
+    let total = series.len();
+    let sum = |s: &Series| s.points.iter().map(|p| p.1).sum::<f64>();
+    series.sort_by(|a, b| sum(b).total_cmp(&sum(a)).then(a.name.cmp(&b.name)));
+    series.truncate(MAX_SERIES);
+    series.sort_by(|a, b| a.name.cmp(&b.name));
+    let title = if total > MAX_SERIES {
+        format!("{title} (the {MAX_SERIES} largest of {total})")
+    } else {
+        title
+    };
+    (series, title)
+}
+
+/// Usage per location per day: `date,location,usage_gb`, which usage-import reads back.
+pub fn daily(ctx: &Ctx) -> Result<Output> {
+    let (first, last) = day_bounds(ctx.period.first_day(), ctx.period.last_day());
+    let mut stmt = ctx.conn.prepare(&format!(
+        "SELECT d.date, l.name, d.bytes FROM daily_usage d JOIN locations l ON l.id = d.location_id
+         WHERE d.date BETWEEN ?1 AND ?2{} ORDER BY d.date, l.name",
+        location_filter(ctx, "d.location_id")
+    ))?;
+    let mut rows = Vec::new();
+    let mut series: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut q = stmt.query((first, last))?;
+    while let Some(r) = q.next()? {
+        let (key, name, bytes): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let date = key_date(key).unwrap_or_default();
+        series
+            .entry(name.clone())
+            .or_default()
+            .push((ctx.zone.midnight(date) as f64, bytes as f64 / GB as f64));
+        rows.push(vec![
+            Cell::Text(date.to_string()),
+            Cell::Text(name),
+            Cell::Gb(bytes),
+        ]);
+    }
+    let series = series
+        .into_iter()
+        .map(|(name, points)| Series {
+            name,
+            points,
+            dashed: false,
+        })
+        .collect();
+    let (series, title) = largest(
+        series,
+        format!("Daily usage per location, {}", ctx.period.describe()),
+    );
+    Ok(Output {
+        rows: Rows {
+            columns: vec!["date", "location", "usage_gb"],
+            rows,
+        },
+        chart: Some(Chart {
+            title,
+            y_label: "GB per day".into(),
+            x: XAxis::Time(ctx.zone),
+            kind: Kind::Line,
+            series,
+            y_max: None,
+        }),
+    })
+}
+
+/// One billing cycle's sums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cycle {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub bytes: i64,
+    /// Days with a record.
+    pub days: u32,
+    /// The last day with a record.
+    pub last: NaiveDate,
+}
+
+/// What is counted per cycle: a location, or an interface.
+#[derive(Debug)]
+pub struct Account {
+    pub name: String,
+    pub billing_day: u8,
+    pub quota: Option<i64>,
+    /// Manual totals by period start.
+    pub manual: BTreeMap<NaiveDate, i64>,
+    pub cycles: Vec<Cycle>,
+}
+
+/// Sums days into cycles. Days must come in date order (accounts may interleave); the cycle of a
+/// date is worked out once per distinct billing day, not once per row.
+pub struct Cycler {
+    /// The distinct billing days and, for the current date, the cycle each places it in.
+    days: Vec<(u8, NaiveDate, NaiveDate)>,
+    /// Each account's index into `days`.
+    slot: Vec<usize>,
+    date: i64,
+    day: NaiveDate,
+}
+
+impl Cycler {
+    pub fn new(accounts: &[Account]) -> Cycler {
+        let mut days: Vec<(u8, NaiveDate, NaiveDate)> = Vec::new();
+        let slot = accounts
+            .iter()
+            .map(|a| match days.iter().position(|d| d.0 == a.billing_day) {
+                Some(i) => i,
+                None => {
+                    days.push((a.billing_day, NaiveDate::MIN, NaiveDate::MIN));
+                    days.len() - 1
+                }
+            })
+            .collect();
+        Cycler {
+            days,
+            slot,
+            date: -1,
+            day: NaiveDate::MIN,
+        }
+    }
+
+    /// Adds one day's bytes (the date as a YYYYMMDD key) to account `i`.
+    pub fn add(&mut self, accounts: &mut [Account], date: i64, i: usize, bytes: i64) {
+        if date != self.date {
+            self.date = date;
+            self.day = key_date(date).unwrap_or_default();
+            for d in &mut self.days {
+                (d.1, d.2) =
+                    ledger::cycle_containing(self.day, d.0).unwrap_or((self.day, self.day));
+            }
+        }
+        let (_, start, end) = self.days[self.slot[i]];
+        let cycles = &mut accounts[i].cycles;
+        match cycles.last_mut() {
+            Some(c) if c.start == start => {
+                c.bytes += bytes;
+                c.days += 1;
+                c.last = self.day;
+            }
+            _ => cycles.push(Cycle {
+                start,
+                end,
+                bytes,
+                days: 1,
+                last: self.day,
+            }),
+        }
+    }
+}
+
+/// The ledger's locations as accounts, and the index of each location id.
+fn ledger_accounts(ctx: &Ctx) -> Result<(Vec<Account>, HashMap<i64, usize>)> {
+    let wanted: BTreeSet<i64> = ctx.locations.iter().map(|l| l.id).collect();
+    let mut accounts = Vec::new();
+    let mut index = HashMap::new();
+    for l in ledger::locations(ctx.conn)? {
+        if !wanted.is_empty() && !wanted.contains(&l.id) {
+            continue;
+        }
+        index.insert(l.id, accounts.len());
+        accounts.push(Account {
+            name: l.name,
+            billing_day: l.billing_day.unwrap_or(ctx.billing_day),
+            quota: l.quota,
+            manual: BTreeMap::new(),
+            cycles: Vec::new(),
+        });
+    }
+    let mut stmt = ctx
+        .conn
+        .prepare("SELECT location_id, period_start, bytes FROM monthly_summaries")?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        if let (Some(&i), Some(start)) = (index.get(&r.get(0)?), key_date(r.get(1)?)) {
+            accounts[i].manual.insert(start, r.get(2)?);
+        }
+    }
+    Ok((accounts, index))
+}
+
+/// The days to read for the cycles that overlap the period: a cycle is at most 31 days long.
+fn scan_days(ctx: &Ctx) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    if let Some(choice) = ctx.period.cycle {
+        // Per location, the cycle may start anywhere from the month before to the month after.
+        let (start, end) = cycle_dates(choice, ctx.today, ctx.billing_day).unwrap_or_default();
+        return (
+            Some(start - Duration::days(62)),
+            Some(end + Duration::days(62)),
+        );
+    }
+    (
+        ctx.period.first_day().map(|d| d - Duration::days(31)),
+        ctx.period.last_day().map(|d| d + Duration::days(31)),
+    )
+}
+
+/// Totals per location (or interface) per billing cycle.
+pub fn cycles(ctx: &Ctx, args: &CyclesArgs, env: &Env) -> Result<Output> {
+    let (first, last) = scan_days(ctx);
+    let accounts = match args.source {
+        Source::Ledger => {
+            let (mut accounts, index) = ledger_accounts(ctx)?;
+            let mut cycler = Cycler::new(&accounts);
+            let (a, b) = day_bounds(first, last);
+            let mut stmt = ctx.conn.prepare(
+                "SELECT date, location_id, bytes FROM daily_usage WHERE date BETWEEN ?1 AND ?2 ORDER BY date",
+            )?;
+            let mut q = stmt.query((a, b))?;
+            while let Some(r) = q.next()? {
+                if let Some(&i) = index.get(&r.get::<_, i64>(1)?) {
+                    cycler.add(&mut accounts, r.get(0)?, i, r.get(2)?);
+                }
+            }
+            accounts
+        }
+        Source::Interfaces => {
+            let traffic = super::system::traffic_days(ctx, env, first, last)?;
+            interface_accounts(ctx, &traffic)?
+        }
+    };
+    Ok(cycle_rows(ctx, accounts))
+}
+
+/// Interfaces as accounts: a location of the same name lends its billing day and quota.
+fn interface_accounts(
+    ctx: &Ctx,
+    traffic: &BTreeMap<(NaiveDate, String), (i64, i64)>,
+) -> Result<Vec<Account>> {
+    let locations: HashMap<String, ledger::Location> = ledger::locations(ctx.conn)?
+        .into_iter()
+        .map(|l| (l.name.clone(), l))
+        .collect();
+    let names: BTreeSet<&String> = traffic.keys().map(|(_, name)| name).collect();
+    let mut accounts: Vec<Account> = names
+        .iter()
+        .map(|&name| {
+            let l = locations.get(&ledger::slug(name));
+            Account {
+                name: name.clone(),
+                billing_day: l.and_then(|l| l.billing_day).unwrap_or(ctx.billing_day),
+                quota: l.and_then(|l| l.quota),
+                manual: BTreeMap::new(),
+                cycles: Vec::new(),
+            }
+        })
+        .collect();
+    let index: HashMap<String, usize> = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.clone(), i))
+        .collect();
+    let mut cycler = Cycler::new(&accounts);
+    for ((date, name), (rx, tx)) in traffic {
+        cycler.add(&mut accounts, date_key(*date), index[name], rx + tx);
+    }
+    Ok(accounts)
+}
+
+/// Does the cycle starting on `start` belong in the report?
+fn wanted(ctx: &Ctx, a: &Account, start: NaiveDate, end: NaiveDate) -> bool {
+    match ctx.period.cycle {
+        Some(choice @ CycleChoice::Last) => {
+            cycle_dates(choice, ctx.today, a.billing_day).is_some_and(|c| c.0 == start)
+        }
+        Some(CycleChoice::StartingIn(y, m)) => start.year() == y && start.month() == m,
+        None => {
+            ctx.period.first_day().is_none_or(|f| end >= f)
+                && ctx.period.last_day().is_none_or(|l| start <= l)
+        }
+    }
+}
+
+const CYCLE_COLUMNS: [&str; 14] = [
+    "location",
+    "cycle",
+    "start",
+    "end",
+    "length_days",
+    "days_with_data",
+    "usage_gb",
+    "manual_gb",
+    "difference_gb",
+    "quota_gb",
+    "quota_pct",
+    "forecast_gb",
+    "days_left",
+    "days_until_quota",
+];
+
+fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output {
+    let mut rows = Vec::new();
+    let mut series = Vec::new();
+    for a in &accounts {
+        // Cycles with daily records, and manual totals of cycles without any.
+        let mut all: BTreeMap<NaiveDate, Option<&Cycle>> =
+            a.cycles.iter().map(|c| (c.start, Some(c))).collect();
+        for start in a.manual.keys() {
+            all.entry(*start).or_insert(None);
+        }
+        let mut points = Vec::new();
+        for (start, cycle) in all {
+            let end = match cycle {
+                Some(c) => c.end,
+                None => match ledger::cycle_containing(start, a.billing_day) {
+                    Some((_, end)) => end,
+                    None => continue,
+                },
+            };
+            if !wanted(ctx, a, start, end) {
+                continue;
+            }
+            let manual = a.manual.get(&start).copied();
+            let usage = cycle.map(|c| c.bytes);
+            let length = (end - start).num_days() + 1;
+            let current = (start..=end).contains(&ctx.today);
+            let forecast = cycle
+                .filter(|_| current)
+                .map(|c| forecast(c, length, ctx.today, a.quota));
+            if let Some(bytes) = usage {
+                points.push((ctx.zone.midnight(start) as f64, bytes as f64 / GB as f64));
+            }
+            let gb = |v: Option<i64>| v.map_or(Cell::Null, Cell::Gb);
+            rows.push(vec![
+                Cell::Text(a.name.clone()),
+                Cell::Text(format!("{start}..{end}")),
+                Cell::Text(start.to_string()),
+                Cell::Text(end.to_string()),
+                Cell::Int(length),
+                Cell::Int(cycle.map_or(0, |c| i64::from(c.days))),
+                gb(usage),
+                gb(manual),
+                gb(usage.zip(manual).map(|(u, m)| u - m)),
+                gb(a.quota),
+                match (a.quota, usage) {
+                    (Some(q), Some(u)) if q > 0 => Cell::Num(u as f64 * 100.0 / q as f64, 1),
+                    _ => Cell::Null,
+                },
+                gb(forecast.map(|f| f.total)),
+                if current {
+                    Cell::Int((end - ctx.today).num_days())
+                } else {
+                    Cell::Null
+                },
+                forecast
+                    .and_then(|f| f.days_until_quota)
+                    .map_or(Cell::Null, Cell::Int),
+            ]);
+        }
+        if !points.is_empty() {
+            series.push(Series {
+                name: a.name.clone(),
+                points,
+                dashed: false,
+            });
+        }
+    }
+    let (series, title) = largest(
+        series,
+        format!("Usage per billing cycle, {}", ctx.period.describe()),
+    );
+    Output {
+        rows: Rows {
+            columns: CYCLE_COLUMNS.to_vec(),
+            rows,
+        },
+        chart: Some(Chart {
+            title,
+            y_label: "GB per cycle".into(),
+            x: XAxis::Time(ctx.zone),
+            kind: Kind::Line,
+            series,
+            y_max: None,
+        }),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Forecast {
+    /// The cycle's total at the average daily rate so far.
+    pub total: i64,
+    /// Whole days from today until the quota is reached at that rate (0: reached already).
+    pub days_until_quota: Option<i64>,
+}
+
+/// The current cycle's forecast: the average of the days up to the last one recorded, over the
+/// cycle's true length.
+pub fn forecast(c: &Cycle, length: i64, today: NaiveDate, quota: Option<i64>) -> Forecast {
+    let elapsed = (c.last - c.start).num_days() + 1;
+    let rate = c.bytes as f64 / elapsed as f64;
+    // Rounded to whole MB: a forecast is not exact to the byte.
+    let total = ((rate * length as f64) / 1e6).round() as i64 * 1_000_000;
+    let days_until_quota = quota.and_then(|q| {
+        if c.bytes >= q {
+            Some(0)
+        } else if rate > 0.0 {
+            let after_last = ((q - c.bytes) as f64 / rate).floor() as i64;
+            Some((after_last - (today - c.last).num_days()).max(0))
+        } else {
+            None
+        }
+    });
+    Forecast {
+        total,
+        days_until_quota,
+    }
+}
+
+/// Daily totals per location over the last days, with a trailing moving average.
+pub fn trends(ctx: &Ctx, args: &TrendsArgs) -> Result<Output> {
+    let end = ctx.period.last_day().unwrap_or(ctx.today);
+    let start = match ctx.period.first_day() {
+        Some(first) if ctx.period.since.is_some() => first,
+        _ => end - Duration::days(i64::from(args.days) - 1),
+    };
+    let window = i64::from(args.window);
+    let read_from = start - Duration::days(window - 1);
+    let mut stmt = ctx.conn.prepare(&format!(
+        "SELECT d.date, l.name, d.bytes FROM daily_usage d JOIN locations l ON l.id = d.location_id
+         WHERE d.date BETWEEN ?1 AND ?2{}",
+        location_filter(ctx, "d.location_id")
+    ))?;
+    let mut by_location: BTreeMap<String, HashMap<NaiveDate, i64>> = BTreeMap::new();
+    let mut q = stmt.query((date_key(read_from), date_key(end)))?;
+    while let Some(r) = q.next()? {
+        if let Some(date) = key_date(r.get(0)?) {
+            by_location
+                .entry(r.get(1)?)
+                .or_default()
+                .insert(date, r.get(2)?);
+        }
+    }
+    let days: Vec<NaiveDate> = start.iter_days().take_while(|d| *d <= end).collect();
+    let mut rows = Vec::new();
+    let mut series = Vec::new();
+    for (name, values) in &by_location {
+        let mut usage = Vec::new();
+        let mut average = Vec::new();
+        for &day in &days {
+            let bytes = values.get(&day).copied().unwrap_or(0);
+            let sum: i64 = (0..window)
+                .map(|k| values.get(&(day - Duration::days(k))).copied().unwrap_or(0))
+                .sum();
+            let avg = (sum as f64 / window as f64).round() as i64;
+            let x = ctx.zone.midnight(day) as f64;
+            usage.push((x, bytes as f64 / GB as f64));
+            average.push((x, avg as f64 / GB as f64));
+            rows.push((day, name, bytes, avg));
+        }
+        series.push((name.clone(), usage, average));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+    // Each location's usage with its average dashed beside it: half as many locations fit.
+    series.sort_by(|a, b| {
+        let sum = |s: &Vec<(f64, f64)>| s.iter().map(|p| p.1).sum::<f64>();
+        sum(&b.1).total_cmp(&sum(&a.1))
+    });
+    let shown = series.len().min(MAX_SERIES / 2);
+    let mut title = format!(
+        "Daily usage and {}-day average, {start}..{end}",
+        args.window
+    );
+    if series.len() > shown {
+        title.push_str(&format!(" (the {shown} largest of {})", series.len()));
+    }
+    series.truncate(shown);
+    series.sort_by(|a, b| a.0.cmp(&b.0));
+    let chart_series = series
+        .into_iter()
+        .flat_map(|(name, usage, average)| {
+            [
+                Series {
+                    name: name.clone(),
+                    points: usage,
+                    dashed: false,
+                },
+                Series {
+                    name: format!("{name} ({}-day average)", args.window),
+                    points: average,
+                    dashed: true,
+                },
+            ]
+        })
+        .collect();
+    Ok(Output {
+        rows: Rows {
+            columns: vec!["date", "location", "usage_gb", "average_gb"],
+            rows: rows
+                .into_iter()
+                .map(|(day, name, bytes, avg)| {
+                    vec![
+                        Cell::Text(day.to_string()),
+                        Cell::Text(name.clone()),
+                        Cell::Gb(bytes),
+                        Cell::Gb(avg),
+                    ]
+                })
+                .collect(),
+        },
+        chart: Some(Chart {
+            title,
+            y_label: "GB per day".into(),
+            x: XAxis::Time(ctx.zone),
+            kind: Kind::Line,
+            series: chart_series,
+            y_max: None,
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn account(day: u8) -> Account {
+        Account {
+            name: "a".into(),
+            billing_day: day,
+            quota: None,
+            manual: BTreeMap::new(),
+            cycles: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn forecast_uses_the_true_cycle_length() {
+        // 2024-02-13..2024-03-12 is 29 days (leap year); 10 GB a day for 10 days.
+        let c = Cycle {
+            start: d("2024-02-13"),
+            end: d("2024-03-12"),
+            bytes: 100 * GB,
+            days: 10,
+            last: d("2024-02-22"),
+        };
+        let f = forecast(&c, 29, d("2024-02-23"), Some(150 * GB));
+        assert_eq!(f.total, 290 * GB);
+        // 50 GB left at 10 GB a day: 5 days after the 22nd, 4 after today.
+        assert_eq!(f.days_until_quota, Some(4));
+        assert_eq!(
+            forecast(&c, 29, d("2024-02-23"), Some(90 * GB)).days_until_quota,
+            Some(0)
+        );
+    }
+
+    proptest! {
+        /// Every day lands in exactly one cycle, cycles are contiguous, and moving the billing
+        /// day re-buckets the same total.
+        #[test]
+        fn cycler_puts_every_day_in_one_cycle(
+            start in 0i64..20_000, len in 1i64..800, day_a in 1u8..=31, day_b in 1u8..=31
+        ) {
+            let first = d("1990-01-01") + Duration::days(start);
+            let mut accounts = vec![account(day_a), account(day_b)];
+            let mut cycler = Cycler::new(&accounts);
+            for k in 0..len {
+                let date = date_key(first + Duration::days(k));
+                cycler.add(&mut accounts, date, 0, 1);
+                cycler.add(&mut accounts, date, 1, 1);
+            }
+            for a in &accounts {
+                let total: i64 = a.cycles.iter().map(|c| c.bytes).sum();
+                prop_assert_eq!(total, len);
+                for pair in a.cycles.windows(2) {
+                    prop_assert_eq!(pair[0].end.succ_opt().unwrap(), pair[1].start);
+                }
+                for c in &a.cycles {
+                    prop_assert!(c.start <= c.last && c.last <= c.end);
+                    prop_assert_eq!(ledger::cycle_containing(c.start, a.billing_day), Some((c.start, c.end)));
+                }
+            }
+        }
+    }
+}

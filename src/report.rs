@@ -497,6 +497,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_png_is_never_written_to_a_terminal() {
+        let mut env = Env::real();
+        env.stdout_is_terminal = true;
+        env.stdout = Box::new(Vec::new());
+        let out = OutputArgs {
+            format: None,
+            output: None,
+            size: (100, 100),
+            utc: false,
+        };
+        let err = emit(b"png", Format::Png, &out, &mut env).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("refusing to write a PNG image to a terminal")
+        );
+        assert_eq!(cli::exit_status(&err), 2);
+        emit(b"text", Format::Csv, &out, &mut env).unwrap();
+    }
+
+    #[test]
+    fn file_names_choose_formats() {
+        assert_eq!(format_of_path(Path::new("r.HTML")), Some(Format::Html));
+        assert_eq!(format_of_path(Path::new("c.png")), Some(Format::Png));
+        assert_eq!(format_of_path(Path::new("x")), None);
+    }
+
+    #[test]
     fn sizes_are_checked() {
         assert_eq!(parse_size("800x400"), Ok((800, 400)));
         assert!(parse_size("80x40").is_err());

@@ -11,7 +11,8 @@ use crate::render::{Rows, escape};
 const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1300px;color:#222}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
 h3{font-size:1em;margin-bottom:.3em}table{border-collapse:collapse;margin:.5em 0 1em}\
-th,td{padding:.2em .7em;border-bottom:1px solid #e4e4e4;text-align:left}\
+th,td{padding:.2em .7em;border-bottom:1px solid #e4e4e4;text-align:left;white-space:nowrap}\
+.rows{overflow-x:auto}\
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\
 .chart svg{max-width:100%;height:auto}.note{color:#666}";
 
@@ -19,7 +20,7 @@ fn table(rows: &Rows) -> String {
     if rows.rows.is_empty() {
         "<p class=\"note\">No data in this period.</p>\n".into()
     } else {
-        rows.html()
+        format!("<div class=\"rows\">{}</div>\n", rows.html())
     }
 }
 

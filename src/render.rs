@@ -84,8 +84,13 @@ impl Rows {
     pub fn write(&self, format: Format, out: &mut dyn Write) -> Result<()> {
         match format {
             Format::Table => self.table(out),
-            Format::Csv => self.csv(out),
-            Format::Json => self.json(out),
+            Format::Csv => write_csv(&self.columns, self.rows.iter(), out),
+            Format::Json => {
+                for row in &self.rows {
+                    writeln!(out, "{}", object(&self.columns, row)?)?;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -144,40 +149,9 @@ impl Rows {
         Ok(())
     }
 
-    fn csv(&self, out: &mut dyn Write) -> Result<()> {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(&self.columns)?;
-        for row in &self.rows {
-            w.write_record(row.iter().map(|c| c.text(false)))?;
-        }
-        w.flush()?;
-        Ok(())
-    }
-
-    fn json(&self, out: &mut dyn Write) -> Result<()> {
-        for object in self.objects()? {
-            writeln!(out, "{object}")?;
-        }
-        Ok(())
-    }
-
     /// Each row as a JSON object, in column order.
     pub fn objects(&self) -> Result<Vec<String>> {
-        let mut objects = Vec::with_capacity(self.rows.len());
-        for row in &self.rows {
-            let mut s = String::from("{");
-            for (i, (col, cell)) in self.columns.iter().zip(row).enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                s.push_str(&serde_json::to_string(col)?);
-                s.push(':');
-                s.push_str(&cell.json()?);
-            }
-            s.push('}');
-            objects.push(s);
-        }
-        Ok(objects)
+        self.rows.iter().map(|r| object(&self.columns, r)).collect()
     }
 
     /// An HTML table; numbers align right.
@@ -198,6 +172,91 @@ impl Rows {
         s.push_str("</tbody>\n</table>\n");
         s
     }
+}
+
+/// Rows produced one at a time: CSV and JSON are written as they come, so memory does not grow
+/// with the result; a table needs every row for its column widths.
+pub struct Stream<'a> {
+    pub columns: Vec<&'static str>,
+    pub rows: Box<dyn Iterator<Item = Vec<Cell>> + 'a>,
+}
+
+impl<'a> Stream<'a> {
+    /// Writes every row; returns how many there were.
+    pub fn write(self, format: Format, out: &mut dyn Write) -> Result<usize> {
+        let mut count = 0;
+        let rows = self.rows.inspect(|_| count += 1);
+        match format {
+            Format::Table => {
+                Rows {
+                    columns: self.columns,
+                    rows: rows.collect(),
+                }
+                .table(out)?;
+            }
+            Format::Csv => write_csv(&self.columns, rows, out)?,
+            Format::Json => {
+                for row in rows {
+                    writeln!(out, "{}", object(&self.columns, &row)?)?;
+                }
+            }
+        }
+        Ok(count)
+    }
+
+    pub fn collect(self) -> Rows {
+        Rows {
+            columns: self.columns,
+            rows: self.rows.collect(),
+        }
+    }
+}
+
+impl From<Rows> for Stream<'_> {
+    fn from(rows: Rows) -> Self {
+        Stream {
+            columns: rows.columns,
+            rows: Box::new(rows.rows.into_iter()),
+        }
+    }
+}
+
+fn write_csv<R: AsRef<[Cell]>>(
+    columns: &[&str],
+    rows: impl Iterator<Item = R>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(columns).map_err(unwrap_io)?;
+    for row in rows {
+        w.write_record(row.as_ref().iter().map(|c| c.text(false)))
+            .map_err(unwrap_io)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The io::Error inside a csv error, so a closed pipe is still recognised as one.
+fn unwrap_io(e: csv::Error) -> anyhow::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io.into(),
+        other => anyhow::anyhow!("cannot write CSV: {other:?}"),
+    }
+}
+
+/// One row as a JSON object, in column order.
+fn object(columns: &[&str], row: &[Cell]) -> Result<String> {
+    let mut s = String::from("{");
+    for (i, (col, cell)) in columns.iter().zip(row).enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&serde_json::to_string(col)?);
+        s.push(':');
+        s.push_str(&cell.json()?);
+    }
+    s.push('}');
+    Ok(s)
 }
 
 /// Text made safe inside HTML elements and attribute values.

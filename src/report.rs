@@ -24,7 +24,7 @@ use crate::config::{self, Config};
 use crate::db;
 use crate::env::Env;
 use crate::ledger;
-use crate::render::Rows;
+use crate::render::Stream;
 
 pub use chart::Chart;
 pub use period::{Period, Zone};
@@ -168,7 +168,7 @@ impl View {
 
 /// What a view produces: rows for the table, CSV and JSON writers, and a chart of them.
 pub struct Output {
-    pub rows: Rows,
+    pub rows: Stream<'static>,
     pub chart: Option<Chart>,
 }
 
@@ -276,11 +276,15 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
     };
     if format == Format::Html {
         let page = html::report(&ctx, env, args.output.size)?;
-        return emit(page.as_bytes(), format, &args.output, env);
+        return emit(format, &args.output, env, |w| {
+            Ok(w.write_all(page.as_bytes())?)
+        });
     }
     if matches!(view, View::Overview) {
         let text = overview::render(&ctx, env, format == Format::Json)?;
-        return emit(text.as_bytes(), format, &args.output, env);
+        return emit(format, &args.output, env, |w| {
+            Ok(w.write_all(text.as_bytes())?)
+        });
     }
     let out = match &view {
         View::Overview => unreachable!("handled above"),
@@ -293,26 +297,22 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
         View::Processes(a) => system::processes(&ctx, env, a)?,
         View::Alerts(a) => system::alerts(&ctx, a)?,
     };
-    if out.rows.rows.is_empty() && env.stderr_is_terminal {
+    if format == Format::Png {
+        let chart = out.chart.ok_or_else(|| no_format(&view, format))?;
+        let png = chart.png(args.output.size)?;
+        return emit(format, &args.output, env, |w| Ok(w.write_all(&png)?));
+    }
+    let rows = emit(format, &args.output, env, |w| {
+        out.rows.write(rows_format(format), w)
+    })?;
+    if rows == 0 && env.stderr_is_terminal {
         eprintln!(
             "usage-report: {} has no data in {}",
             view.name(),
             ctx.period.describe()
         );
     }
-    let bytes = match format {
-        Format::Png => {
-            let chart = out.chart.as_ref().ok_or_else(|| no_format(&view, format))?;
-            chart.png(args.output.size)?
-        }
-        Format::Table | Format::Csv | Format::Json => {
-            let mut buf = Vec::new();
-            out.rows.write(rows_format(format), &mut buf)?;
-            buf
-        }
-        Format::Html => unreachable!("handled above"),
-    };
-    emit(&bytes, format, &args.output, env)
+    Ok(())
 }
 
 /// The format a file name asks for: report.html, chart.png, days.csv, days.json.
@@ -382,11 +382,16 @@ fn open(path: &Path) -> Result<Connection> {
     db::open(path)
 }
 
-/// Writes the result to --output (atomically, private) or to standard output; a PNG is never
-/// written to a terminal.
-fn emit(bytes: &[u8], format: Format, out: &OutputArgs, env: &mut Env) -> Result<()> {
+/// Writes the result to --output (atomically, private) or to standard output, buffered; a PNG
+/// is never written to a terminal.
+fn emit<T>(
+    format: Format,
+    out: &OutputArgs,
+    env: &mut Env,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
     match &out.output {
-        Some(path) => write_atomically(path, bytes),
+        Some(path) => write_atomically(path, write),
         None => {
             if format == Format::Png && env.stdout_is_terminal {
                 return Err(UsageError(
@@ -394,15 +399,20 @@ fn emit(bytes: &[u8], format: Format, out: &OutputArgs, env: &mut Env) -> Result
                 )
                 .into());
             }
-            env.stdout.write_all(bytes)?;
-            Ok(())
+            let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut env.stdout);
+            let value = write(&mut w)?;
+            w.flush()?;
+            Ok(value)
         }
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, private to its owner, then renames it over
-/// `path`: readers see the old file or the new one, never a part.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes through `write` to a temporary file beside `path`, private to its owner, then renames
+/// it over `path`: readers see the old file or the new one, never a part.
+pub fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -416,14 +426,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
             path.display()
         ));
     }
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".usage-report-")
         .tempfile_in(dir)
         .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, tmp);
+    let value = write(&mut w)?;
+    let tmp = w.into_inner().map_err(|e| fail(e.into_error()))?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    Ok(value)
 }
 
 /// Man page sections beyond what clap knows: (title, paragraphs). A paragraph "term\tText" is a
@@ -507,13 +519,13 @@ mod tests {
             size: (100, 100),
             utc: false,
         };
-        let err = emit(b"png", Format::Png, &out, &mut env).unwrap_err();
+        let err = emit(Format::Png, &out, &mut env, |w| Ok(w.write_all(b"png")?)).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("refusing to write a PNG image to a terminal")
         );
         assert_eq!(cli::exit_status(&err), 2);
-        emit(b"text", Format::Csv, &out, &mut env).unwrap();
+        emit(Format::Csv, &out, &mut env, |w| Ok(w.write_all(b"text")?)).unwrap();
     }
 
     #[test]

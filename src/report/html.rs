@@ -49,7 +49,7 @@ pub fn report(ctx: &Ctx, env: &Env, size: (u32, u32)) -> Result<String> {
     let year_ago = ctx.zone.midnight(ctx.today - chrono::Duration::days(365));
     let cycles_ctx = ctx.with_period(ctx.period.or_since(year_ago));
     let cycles = usage::cycles(&cycles_ctx, &usage::CyclesArgs::default(), env)?;
-    section(&mut body, "Billing cycles", &cycles, size)?;
+    section(&mut body, "Billing cycles", cycles, size)?;
 
     let trends = usage::trends(ctx, &usage::TrendsArgs::default())?;
     body.push_str("<h2>Trends</h2>\n");
@@ -70,7 +70,7 @@ pub fn report(ctx: &Ctx, env: &Env, size: (u32, u32)) -> Result<String> {
     )?;
     body.push_str("<h2>System</h2>\n");
     body.push_str(&chart(buckets.chart.as_ref(), size)?);
-    body.push_str(&table(&whole.rows));
+    body.push_str(&table(&whole.rows.collect()));
 
     let users = system::users(
         ctx,
@@ -79,10 +79,10 @@ pub fn report(ctx: &Ctx, env: &Env, size: (u32, u32)) -> Result<String> {
             by: system::By::Cpu,
         },
     )?;
-    section(&mut body, "Users", &users, size)?;
+    section(&mut body, "Users", users, size)?;
 
     let alerts = system::alerts(ctx, &system::AlertsArgs { events: false })?;
-    section(&mut body, "Alerts", &alerts, size)?;
+    section(&mut body, "Alerts", alerts, size)?;
 
     let generated = ctx.zone.time(ctx.now).format("%Y-%m-%d %H:%M %:z");
     Ok(format!(
@@ -93,9 +93,9 @@ pub fn report(ctx: &Ctx, env: &Env, size: (u32, u32)) -> Result<String> {
     ))
 }
 
-fn section(body: &mut String, title: &str, out: &Output, size: (u32, u32)) -> Result<()> {
+fn section(body: &mut String, title: &str, out: Output, size: (u32, u32)) -> Result<()> {
     body.push_str(&format!("<h2>{}</h2>\n", escape(title)));
     body.push_str(&chart(out.chart.as_ref(), size)?);
-    body.push_str(&table(&out.rows));
+    body.push_str(&table(&out.rows.collect()));
     Ok(())
 }

@@ -13,7 +13,7 @@ use super::{Ctx, Output};
 use crate::cli::UsageError;
 use crate::env::Env;
 use crate::ledger::GB;
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Rows, Stream};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct SystemArgs {
@@ -407,7 +407,7 @@ pub fn system(ctx: &Ctx, env: &Env, args: &SystemArgs) -> Result<Output> {
         _ => "load average (average per bucket)",
     };
     Ok(Output {
-        rows: system_rows(rows),
+        rows: system_rows(rows).into(),
         chart: Some(Chart {
             title,
             y_label: y_label.into(),
@@ -486,10 +486,10 @@ pub fn traffic(ctx: &Ctx, env: &Env) -> Result<Output> {
         ..ctx.period.clone()
     };
     Ok(Output {
-        rows: Rows {
+        rows: Stream::from(Rows {
             columns: vec!["date", "interface", "rx_gb", "tx_gb", "total_gb"],
             rows,
-        },
+        }),
         chart: Some(Chart {
             title: format!("Traffic per interface per day, {}", period.describe()),
             y_label: "GB per day (received + sent)".into(),
@@ -623,7 +623,7 @@ pub fn users(ctx: &Ctx, env: &Env, args: &UsersArgs) -> Result<Output> {
         args.by,
     );
     Ok(Output {
-        rows: Rows {
+        rows: Stream::from(Rows {
             columns: vec![
                 "user",
                 "samples",
@@ -638,7 +638,7 @@ pub fn users(ctx: &Ctx, env: &Env, args: &UsersArgs) -> Result<Output> {
                 .into_iter()
                 .map(|(name, u)| [vec![Cell::Text(name)], u.cells()].concat())
                 .collect(),
-        },
+        }),
         chart: Some(chart),
     })
 }
@@ -691,7 +691,7 @@ pub fn processes(ctx: &Ctx, env: &Env, args: &ProcessesArgs) -> Result<Output> {
         args.by,
     );
     Ok(Output {
-        rows: Rows {
+        rows: Stream::from(Rows {
             columns: vec![
                 "command",
                 "user",
@@ -709,7 +709,7 @@ pub fn processes(ctx: &Ctx, env: &Env, args: &ProcessesArgs) -> Result<Output> {
                     [vec![Cell::Text(command), Cell::Text(user)], u.cells()].concat()
                 })
                 .collect(),
-        },
+        }),
         chart: Some(chart),
     })
 }
@@ -797,7 +797,7 @@ pub fn alerts(ctx: &Ctx, args: &AlertsArgs) -> Result<Output> {
         }
     };
     Ok(Output {
-        rows,
+        rows: rows.into(),
         chart: Some(chart),
     })
 }

@@ -6,11 +6,11 @@ use anyhow::Result;
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
-use super::period::{CycleChoice, cycle_dates};
+use super::period::{CycleChoice, Period, cycle_dates};
 use super::{Ctx, Output};
 use crate::env::Env;
 use crate::ledger::{self, GB, date_key, key_date};
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Rows, Stream};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CyclesArgs {
@@ -114,10 +114,10 @@ pub fn daily(ctx: &Ctx) -> Result<Output> {
         format!("Daily usage per location, {}", ctx.period.describe()),
     );
     Ok(Output {
-        rows: Rows {
+        rows: Stream::from(Rows {
             columns: vec!["date", "location", "usage_gb"],
             rows,
-        },
+        }),
         chart: Some(Chart {
             title,
             y_label: "GB per day".into(),
@@ -322,17 +322,46 @@ fn interface_accounts(
 }
 
 /// Does the cycle starting on `start` belong in the report?
-fn wanted(ctx: &Ctx, a: &Account, start: NaiveDate, end: NaiveDate) -> bool {
-    match ctx.period.cycle {
+fn wanted(
+    period: &Period,
+    today: NaiveDate,
+    a: &Account,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> bool {
+    match period.cycle {
         Some(choice @ CycleChoice::Last) => {
-            cycle_dates(choice, ctx.today, a.billing_day).is_some_and(|c| c.0 == start)
+            cycle_dates(choice, today, a.billing_day).is_some_and(|c| c.0 == start)
         }
         Some(CycleChoice::StartingIn(y, m)) => start.year() == y && start.month() == m,
         None => {
-            ctx.period.first_day().is_none_or(|f| end >= f)
-                && ctx.period.last_day().is_none_or(|l| start <= l)
+            period.first_day().is_none_or(|f| end >= f)
+                && period.last_day().is_none_or(|l| start <= l)
         }
     }
+}
+
+/// The account's cycles the report shows, in order: those with daily records, and those with
+/// only a manual total; (start, end, sums).
+fn shown_cycles<'a>(
+    a: &'a Account,
+    period: &Period,
+    today: NaiveDate,
+) -> Vec<(NaiveDate, NaiveDate, Option<&'a Cycle>)> {
+    let mut all: BTreeMap<NaiveDate, Option<&Cycle>> =
+        a.cycles.iter().map(|c| (c.start, Some(c))).collect();
+    for start in a.manual.keys() {
+        all.entry(*start).or_insert(None);
+    }
+    all.into_iter()
+        .filter_map(|(start, cycle)| {
+            let end = match cycle {
+                Some(c) => c.end,
+                None => ledger::cycle_containing(start, a.billing_day)?.1,
+            };
+            wanted(period, today, a, start, end).then_some((start, end, cycle))
+        })
+        .collect()
 }
 
 const CYCLE_COLUMNS: [&str; 14] = [
@@ -352,40 +381,20 @@ const CYCLE_COLUMNS: [&str; 14] = [
     "days_until_quota",
 ];
 
-fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output {
-    let mut rows = Vec::new();
-    let mut series = Vec::new();
-    for a in &accounts {
-        // Cycles with daily records, and manual totals of cycles without any.
-        let mut all: BTreeMap<NaiveDate, Option<&Cycle>> =
-            a.cycles.iter().map(|c| (c.start, Some(c))).collect();
-        for start in a.manual.keys() {
-            all.entry(*start).or_insert(None);
-        }
-        let mut points = Vec::new();
-        for (start, cycle) in all {
-            let end = match cycle {
-                Some(c) => c.end,
-                None => match ledger::cycle_containing(start, a.billing_day) {
-                    Some((_, end)) => end,
-                    None => continue,
-                },
-            };
-            if !wanted(ctx, a, start, end) {
-                continue;
-            }
+/// One account's rows.
+fn account_rows(a: &Account, period: &Period, today: NaiveDate) -> Vec<Vec<Cell>> {
+    let gb = |v: Option<i64>| v.map_or(Cell::Null, Cell::Gb);
+    shown_cycles(a, period, today)
+        .into_iter()
+        .map(|(start, end, cycle)| {
             let manual = a.manual.get(&start).copied();
             let usage = cycle.map(|c| c.bytes);
             let length = (end - start).num_days() + 1;
-            let current = (start..=end).contains(&ctx.today);
+            let current = (start..=end).contains(&today);
             let forecast = cycle
                 .filter(|_| current)
-                .map(|c| forecast(c, length, ctx.today, a.quota));
-            if let Some(bytes) = usage {
-                points.push((ctx.zone.midnight(start) as f64, bytes as f64 / GB as f64));
-            }
-            let gb = |v: Option<i64>| v.map_or(Cell::Null, Cell::Gb);
-            rows.push(vec![
+                .map(|c| forecast(c, length, today, a.quota));
+            vec![
                 Cell::Text(a.name.clone()),
                 Cell::Text(format!("{start}..{end}")),
                 Cell::Text(start.to_string()),
@@ -402,31 +411,48 @@ fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output {
                 },
                 gb(forecast.map(|f| f.total)),
                 if current {
-                    Cell::Int((end - ctx.today).num_days())
+                    Cell::Int((end - today).num_days())
                 } else {
                     Cell::Null
                 },
                 forecast
                     .and_then(|f| f.days_until_quota)
                     .map_or(Cell::Null, Cell::Int),
-            ]);
-        }
-        if !points.is_empty() {
-            series.push(Series {
-                name: a.name.clone(),
-                points,
-                dashed: false,
-            });
-        }
-    }
+            ]
+        })
+        .collect()
+}
+
+/// The cycles' rows, made one account at a time as they are written (there may be hundreds of
+/// thousands), and a chart of their totals.
+fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output {
+    let series = accounts
+        .iter()
+        .map(|a| Series {
+            name: a.name.clone(),
+            points: shown_cycles(a, &ctx.period, ctx.today)
+                .into_iter()
+                .filter_map(|(start, _, c)| {
+                    Some((ctx.zone.midnight(start) as f64, c?.bytes as f64 / GB as f64))
+                })
+                .collect(),
+            dashed: false,
+        })
+        .filter(|s| !s.points.is_empty())
+        .collect();
     let (series, title) = largest(
         series,
         format!("Usage per billing cycle, {}", ctx.period.describe()),
     );
+    let (period, today) = (ctx.period.clone(), ctx.today);
     Output {
-        rows: Rows {
+        rows: Stream {
             columns: CYCLE_COLUMNS.to_vec(),
-            rows,
+            rows: Box::new(
+                accounts
+                    .into_iter()
+                    .flat_map(move |a| account_rows(&a, &period, today)),
+            ),
         },
         chart: Some(Chart {
             title,
@@ -547,7 +573,7 @@ pub fn trends(ctx: &Ctx, args: &TrendsArgs) -> Result<Output> {
         })
         .collect();
     Ok(Output {
-        rows: Rows {
+        rows: Stream::from(Rows {
             columns: vec!["date", "location", "usage_gb", "average_gb"],
             rows: rows
                 .into_iter()
@@ -560,7 +586,7 @@ pub fn trends(ctx: &Ctx, args: &TrendsArgs) -> Result<Output> {
                     ]
                 })
                 .collect(),
-        },
+        }),
         chart: Some(Chart {
             title,
             y_label: "GB per day".into(),

@@ -9,3 +9,5 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Nightly: load the ledger files a provider or a script drops into a directory. Each file is all
 # or nothing; a refused file is named in cron's mail and stays for a look.
 # 30 2 * * *  root  usage-import /var/lib/usage/inbox/*.csv && rm -f /var/lib/usage/inbox/*.csv
+# A monthly HTML report on the 13th (the billing day here):
+# 0 7 13 * *  root  usage-report --last-cycle -o /var/lib/usage/report-last-cycle.html

@@ -170,9 +170,15 @@ impl Chart {
             XAxis::Categories(names) => names.len().max(1),
             XAxis::Time(_) => (w as usize / 150).max(2),
         };
+        let x_desc = match &self.x {
+            XAxis::Time(Zone::Utc) => "date and time (UTC)",
+            XAxis::Time(Zone::Local) => "date and time (local)",
+            XAxis::Categories(_) => "",
+        };
         chart
             .configure_mesh()
             .x_labels(x_labels)
+            .x_desc(x_desc)
             .y_labels(8)
             .x_label_formatter(&label_x)
             .y_desc(&self.y_label)

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use rusqlite::OptionalExtension;
 
-use super::Ctx;
+use super::{Ctx, usage};
 use crate::cli;
 use crate::env::Env;
 use crate::ledger::{date_key, key_date};
@@ -33,15 +33,12 @@ fn section(key: &'static str, heading: String, rows: Rows, single: bool) -> Sect
 
 /// Every section of the overview.
 pub fn sections(ctx: &Ctx, env: &Env) -> Result<Vec<Section>> {
-    let (first, last) = (
-        ctx.period.first_day().map_or(0, date_key),
-        ctx.period.last_day().map_or(99_999_999, date_key),
-    );
-    let filter = super::usage::location_filter(ctx, "location_id");
+    let (first, last) = usage::day_bounds(ctx.period.first_day(), ctx.period.last_day());
+    let filter = usage::location_filter(ctx, "location_id");
     let (locations, active): (i64, i64) = ctx.conn.query_row(
         &format!(
             "SELECT count(*), coalesce(sum(active), 0) FROM locations WHERE 1{}",
-            filter.replace("location_id", "id")
+            usage::location_filter(ctx, "id")
         ),
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -79,7 +76,7 @@ pub fn sections(ctx: &Ctx, env: &Env) -> Result<Vec<Section>> {
     let mut stmt = ctx.conn.prepare(&format!(
         "SELECT l.name, sum(d.bytes) AS total FROM daily_usage d JOIN locations l ON l.id = d.location_id
          WHERE d.date BETWEEN ?1 AND ?2{} GROUP BY l.id ORDER BY total DESC, l.name LIMIT {TOP}",
-        filter.replace("location_id", "d.location_id")
+        usage::location_filter(ctx, "d.location_id")
     ))?;
     let top = stmt
         .query_map((first, last), |r| {

@@ -550,10 +550,11 @@ impl Usage {
         ]
     }
 
+    /// What rows are ordered and charted by: CPU seconds, or peak memory in MiB.
     fn key(&self, by: By) -> f64 {
         match by {
             By::Cpu => self.cpu_seconds,
-            By::Memory => self.rss_max as f64,
+            By::Memory => self.rss_max as f64 / 1024.0,
         }
     }
 }
@@ -615,11 +616,7 @@ pub fn users(ctx: &Ctx, env: &Env, args: &UsersArgs) -> Result<Output> {
     let chart = bar_chart(
         format!("Users, {}", period.describe()),
         users.iter().take(20).map(|u| u.0.clone()).collect(),
-        users
-            .iter()
-            .take(20)
-            .map(|u| bar_value(&u.1, args.by))
-            .collect(),
+        users.iter().take(20).map(|u| u.1.key(args.by)).collect(),
         args.by,
     );
     Ok(Output {
@@ -641,13 +638,6 @@ pub fn users(ctx: &Ctx, env: &Env, args: &UsersArgs) -> Result<Output> {
         }),
         chart: Some(chart),
     })
-}
-
-fn bar_value(u: &Usage, by: By) -> f64 {
-    match by {
-        By::Cpu => u.cpu_seconds,
-        By::Memory => u.rss_max as f64 / 1024.0,
-    }
 }
 
 /// The top processes (by command and user) while they were among a sample's top processes.
@@ -687,7 +677,7 @@ pub fn processes(ctx: &Ctx, env: &Env, args: &ProcessesArgs) -> Result<Output> {
     let chart = bar_chart(
         format!("Top processes, {}", period.describe()),
         procs.iter().map(|p| p.0.0.clone()).collect(),
-        procs.iter().map(|p| bar_value(&p.1, args.by)).collect(),
+        procs.iter().map(|p| p.1.key(args.by)).collect(),
         args.by,
     );
     Ok(Output {

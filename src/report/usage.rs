@@ -57,7 +57,7 @@ pub(super) fn location_filter(ctx: &Ctx, column: &str) -> String {
     format!(" AND {column} IN ({})", ids.join(","))
 }
 
-fn day_bounds(first: Option<NaiveDate>, last: Option<NaiveDate>) -> (i64, i64) {
+pub(super) fn day_bounds(first: Option<NaiveDate>, last: Option<NaiveDate>) -> (i64, i64) {
     (first.map_or(0, date_key), last.map_or(99_999_999, date_key))
 }
 

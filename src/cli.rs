@@ -58,20 +58,36 @@ pub fn main<A: FromArgMatches>(
     command: clap::Command,
     run: fn(A, &mut Env) -> anyhow::Result<()>,
 ) -> ExitCode {
+    main_with(command, run, exit_status, None)
+}
+
+/// [`main`] for a tool with its own exit statuses: `status` maps an error to one, and
+/// `invocation` (if given) replaces clap's 2 for a wrong command line.
+pub fn main_with<A: FromArgMatches>(
+    command: clap::Command,
+    run: fn(A, &mut Env) -> anyhow::Result<()>,
+    status: fn(&anyhow::Error) -> u8,
+    invocation: Option<u8>,
+) -> ExitCode {
     let name = command.get_name().to_string();
     let matches = match command.try_get_matches() {
         Ok(m) => m,
         // clap prints help, version and its own errors (exit 0 or 2); a closed pipe is fine.
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            let code = e.exit_code().clamp(0, 255) as u8;
+            return ExitCode::from(if code == 0 {
+                0
+            } else {
+                invocation.unwrap_or(code)
+            });
         }
     };
     let args = match A::from_arg_matches(&matches) {
         Ok(a) => a,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(2);
+            return ExitCode::from(invocation.unwrap_or(2));
         }
     };
     let mut env = Env::real();
@@ -83,7 +99,7 @@ pub fn main<A: FromArgMatches>(
                 return ExitCode::SUCCESS;
             }
             let _ = writeln!(io::stderr(), "{name}: {}", one_line(&err));
-            ExitCode::from(exit_status(&err))
+            ExitCode::from(status(&err))
         }
     }
 }

@@ -29,6 +29,89 @@ pub struct File {
     pub sample: SampleSection,
     #[serde(default)]
     pub ledger: LedgerSection,
+    #[serde(default)]
+    pub backup: BackupSection,
+    #[serde(default)]
+    pub check: CheckSection,
+}
+
+/// `[backup]`: where backups go and how long they are kept.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupSection {
+    /// Backup directory [default: `backups` beside the database]; relative paths are taken from
+    /// the configuration file's directory.
+    pub dir: Option<PathBuf>,
+    /// A second directory (a NAS mount) every new backup is copied to and pruned in.
+    pub mirror: Option<PathBuf>,
+    /// gzip level, 1 (fastest) to 12 (smallest); 6 is gzip's default.
+    pub level: u8,
+    /// Backups older than this many days are pruned (0: no age limit).
+    pub retention_days: u32,
+    /// At most this many backups are kept (0: no limit); named ones do not count.
+    pub max_backups: u32,
+    /// Also keep the newest backup of each of the last N days, ISO weeks and months with backups.
+    pub keep_daily: u32,
+    pub keep_weekly: u32,
+    pub keep_monthly: u32,
+}
+
+impl Default for BackupSection {
+    fn default() -> Self {
+        BackupSection {
+            dir: None,
+            mirror: None,
+            level: 6,
+            retention_days: 30,
+            max_backups: 50,
+            keep_daily: 0,
+            keep_weekly: 0,
+            keep_monthly: 0,
+        }
+    }
+}
+
+/// `[check]`: usage-check's thresholds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckSection {
+    /// Seconds between samples (the sampler's cron interval).
+    pub sample_interval: u32,
+    /// The newest sample is a warning after this many intervals, critical after the second.
+    pub sample_warning: f64,
+    pub sample_critical: f64,
+    /// Days since the newest ledger entry before a warning and a critical (when locations exist).
+    pub ledger_warning_days: u32,
+    pub ledger_critical_days: u32,
+    /// Hours since the newest backup before a warning and a critical.
+    pub backup_warning_hours: u32,
+    pub backup_critical_hours: u32,
+    /// Free space on the database's file system, in percent, below which it is a warning and a
+    /// critical.
+    pub free_warning_percent: f64,
+    pub free_critical_percent: f64,
+    /// Days until the file system fills at the database's growth rate before a warning.
+    pub fill_warning_days: u32,
+    /// Checks left out, by name.
+    pub skip: Vec<String>,
+}
+
+impl Default for CheckSection {
+    fn default() -> Self {
+        CheckSection {
+            sample_interval: 60,
+            sample_warning: 5.0,
+            sample_critical: 15.0,
+            ledger_warning_days: 3,
+            ledger_critical_days: 10,
+            backup_warning_hours: 26,
+            backup_critical_hours: 50,
+            free_warning_percent: 10.0,
+            free_critical_percent: 5.0,
+            fill_warning_days: 30,
+            skip: Vec::new(),
+        }
+    }
 }
 
 /// `[ledger]`: the data-usage ledger's billing cycle and sanity bound.
@@ -120,6 +203,26 @@ pub fn load(common: &CommonArgs, env: &Env) -> Result<Config> {
     Ok(Config { source, file, db })
 }
 
+impl Config {
+    /// A path from the configuration file, taken relative to the file's directory.
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        match &self.source {
+            Some(src) => src.parent().unwrap_or(Path::new(".")).join(path),
+            None => path.to_path_buf(),
+        }
+    }
+
+    /// The backup directory: `--dir`, else the configuration's, else `backups` beside the
+    /// database.
+    pub fn backup_dir(&self, flag: Option<&Path>) -> PathBuf {
+        match (flag, &self.file.backup.dir) {
+            (Some(dir), _) => dir.to_path_buf(),
+            (None, Some(dir)) => self.relative(dir),
+            (None, None) => crate::backup::store::parent(&self.db).join("backups"),
+        }
+    }
+}
+
 fn default_config_paths(env: &Env) -> Vec<PathBuf> {
     let mut paths = Vec::new();
     if let Some(dir) = xdg_dir(env, "XDG_CONFIG_HOME", ".config") {
@@ -198,6 +301,27 @@ fn validate(file: &File, source: Option<&Path>) -> Result<()> {
     if !(max.is_finite() && max > 0.0 && max <= 1e9) {
         return Err(UsageError(format!(
             "{origin}: ledger.max_daily_gb = {max} is not a usable bound (expected a positive number of GB, e.g. 10000)"
+        ))
+        .into());
+    }
+    let b = &file.backup;
+    if !(1..=12).contains(&b.level) {
+        return Err(UsageError(format!(
+            "{origin}: backup.level = {} is not a compression level (expected 1 to 12)",
+            b.level
+        ))
+        .into());
+    }
+    let c = &file.check;
+    if c.sample_interval == 0
+        || !(c.sample_warning > 0.0 && c.sample_critical >= c.sample_warning)
+        || c.ledger_critical_days < c.ledger_warning_days
+        || c.backup_critical_hours < c.backup_warning_hours
+        || !(0.0..=100.0).contains(&c.free_warning_percent)
+        || !(0.0..=c.free_warning_percent).contains(&c.free_critical_percent)
+    {
+        return Err(UsageError(format!(
+            "{origin}: the [check] thresholds are inconsistent (expected sample_interval > 0, 0 < sample_warning <= sample_critical, warning days/hours <= critical ones, 0 <= free_critical_percent <= free_warning_percent <= 100)"
         ))
         .into());
     }

@@ -71,6 +71,24 @@ pub fn open(path: &Path) -> Result<Connection> {
     }
 }
 
+/// Opens an existing database as it is: not created, not migrated (a backup of it must be the
+/// schema it has), refused if it is another application's or newer than this release.
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    let shown = path.display().to_string();
+    if !path.exists() {
+        anyhow::bail!("database '{shown}' does not exist");
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| explain(e, &shown))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let state = versions(&conn).map_err(|e| explain(e, &shown))?;
+    check(&shown, state)?;
+    Ok(conn)
+}
+
 /// An empty database in memory at the current schema: what a dry run works on when the database
 /// file does not exist yet, so checking never creates it.
 pub fn open_in_memory() -> Result<Connection> {
@@ -106,7 +124,7 @@ fn is_busy(e: &anyhow::Error) -> bool {
 
 /// Creates the database's directory (0700) and an empty file (0600) unless they exist, so the
 /// file and the WAL files SQLite derives from it are private from the start.
-fn create_private(path: &Path) -> Result<()> {
+pub(crate) fn create_private(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.is_dir()
     {

@@ -3,6 +3,8 @@
 //! One library crate behind the `usage-*` binaries. Each tool has one module holding its clap
 //! definition (`command()`/`Args`) and `run()`; the binaries only call [`cli::main`].
 
+pub mod backup;
+pub mod check;
 pub mod cli;
 pub mod collect;
 pub mod config;

@@ -1,0 +1,821 @@
+//! usage-backup: online, compressed, checksummed backups of the database; list, verify,
+//! restore and prune them.
+
+pub mod gz;
+pub mod prune;
+pub mod store;
+pub mod verify;
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{DateTime, Utc};
+use clap::{CommandFactory, Parser, Subcommand};
+use rusqlite::{Connection, OpenFlags};
+use sha2::{Digest, Sha256};
+
+use crate::cli::{CommonArgs, Format, UsageError};
+use crate::config::{self, Config};
+use crate::db;
+use crate::env::Env;
+use crate::render::{Cell, Rows};
+use store::Meta;
+use verify::Stage;
+
+/// Online backups of the usage database
+#[derive(Debug, Parser)]
+#[command(
+    name = "usage-backup",
+    version,
+    about = "Online, compressed, verified backups of the usage database",
+    long_about = "Online, compressed, verified backups of the usage database.\n\ncreate copies the \
+database through SQLite's backup API while other tools keep writing, compresses the copy with \
+gzip on every core, and writes it with a SHA-256 checksum and metadata (time, source, schema \
+version, row counts, sizes) beside it. list shows the backups, verify proves them restorable, \
+restore puts one back, prune applies the retention policy.\n\nFiles are written under a \
+temporary name, fsynced and renamed: a backup either exists whole or not at all. Backups are \
+private to their owner (0600, directory 0700)."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Backup directory [default: backup.dir in the configuration, else 'backups' beside the
+    /// database]
+    #[arg(long, value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+
+    /// Also copy new backups to DIR (a NAS mount) and prune it with the same policy
+    /// [default: backup.mirror]
+    #[arg(long, value_name = "DIR", global = true)]
+    pub mirror: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Back up the database now
+    Create(CreateArgs),
+    /// List the backups, newest first
+    List(ListArgs),
+    /// Prove backups restorable: checksum, inflate, integrity, foreign keys, schema, row counts
+    Verify(VerifyArgs),
+    /// Replace the database with a verified backup (the current one is backed up first)
+    Restore(RestoreArgs),
+    /// Remove backups the retention policy no longer keeps
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    /// Name the backup (letters, digits, '.', '_', '-'): named backups are never pruned
+    #[arg(long, value_parser = parse_name)]
+    pub name: Option<String>,
+    /// Compression level, 1 (fastest) to 12 (smallest) [default: backup.level, else 6]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=12))]
+    pub level: Option<u8>,
+    /// Print what was written even when stdout is not a terminal
+    #[arg(long)]
+    pub print: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Output format [default: table on a terminal, else csv]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Backups to verify: file names in the backup directory, or paths
+    #[arg(value_name = "FILE", conflicts_with_all = ["latest", "all"])]
+    pub files: Vec<PathBuf>,
+    /// Verify the newest N backups [default: 1 when no FILE is given]
+    #[arg(long, value_name = "N", conflicts_with = "all")]
+    pub latest: Option<usize>,
+    /// Verify every backup
+    #[arg(long)]
+    pub all: bool,
+    /// Print each result even when stdout is not a terminal
+    #[arg(long)]
+    pub print: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// The backup: a file name in the backup directory or the mirror, or a path
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Really replace the database
+    #[arg(long)]
+    pub confirm: bool,
+    /// Accept a backup outside the backup directory and the mirror
+    #[arg(long)]
+    pub allow_outside: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PruneArgs {
+    /// Show what would be removed and remove nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Remove backups older than N days (0: no age limit) [default: backup.retention_days, else 30]
+    #[arg(long, value_name = "N")]
+    pub retention_days: Option<u32>,
+    /// Keep at most N unnamed backups (0: no limit) [default: backup.max_backups, else 50]
+    #[arg(long, value_name = "N")]
+    pub max_backups: Option<u32>,
+    /// Also keep the newest backup of each of the last N days that have backups
+    #[arg(long, value_name = "N")]
+    pub keep_daily: Option<u32>,
+    /// Also keep the newest backup of each of the last N ISO weeks that have backups
+    #[arg(long, value_name = "N")]
+    pub keep_weekly: Option<u32>,
+    /// Also keep the newest backup of each of the last N months that have backups
+    #[arg(long, value_name = "N")]
+    pub keep_monthly: Option<u32>,
+}
+
+fn parse_name(s: &str) -> Result<String, String> {
+    store::check_name(s).map(|()| s.to_string())
+}
+
+/// The clap definition, for the binary, man page and completions.
+pub fn command() -> clap::Command {
+    Args::command()
+}
+
+/// Man page sections beyond what clap knows.
+pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "FILES IN THE BACKUP DIRECTORY",
+        &[
+            "usage-YYYYMMDDTHHMMSSZ[-NAME].db.gz\tA backup: the database as SQLite's backup API copied it, in gzip members of 4 MiB compressed in parallel (gzip, zcat and every other reader see one ordinary gzip stream). The time is UTC.",
+            "usage-...db.gz.json\tIts metadata: format, file, name, created, host, source, schema_version, tables (rows per table), db_bytes, gz_bytes, sha256 (of the .gz file, as sha256sum prints it) and verified (the latest verification's time and result).",
+        ],
+    ),
+    (
+        "RETENTION",
+        &[
+            "prune keeps a backup when any of these rules keeps it, as restic forget does; everything else is removed with its metadata.",
+            "named\tA backup made with --name (pre-restore backups included) is never pruned.",
+            "newest\tThe newest backup is always kept, so pruning never leaves none.",
+            "recent\tA backup younger than retention_days (30) that is also among the newest max_backups (50) unnamed ones: the rule of the seed documents. 0 turns either limit off.",
+            "daily, weekly, monthly\tkeep_daily N keeps, for each of the last N days that have backups, that day's newest backup; days without backups do not count, so a machine that was off for a week still keeps N. keep_weekly counts ISO weeks (Monday to Sunday), keep_monthly calendar months. Days, weeks and months are in the local time zone.",
+            "With --mirror (or backup.mirror) prune applies the same policy to the mirror's own backups.",
+        ],
+    ),
+    (
+        "EXIT STATUS",
+        &[
+            "0\tSuccess; every backup verified.",
+            "1\tThe work failed: the database or the backup directory cannot be read or written (a full file system, a directory that is a file), a restore was refused because the backup failed verification, or the mirror copy failed (the backup itself was kept).",
+            "2\tThe invocation is wrong: an unknown flag, a bad value, restore without --confirm or from outside the backup directory without --allow-outside.",
+            "3\tverify: the metadata file is missing or unreadable (the rest was still checked).",
+            "4\tverify: the checksum differs: the file changed after it was written (truncated, a flipped byte).",
+            "5\tverify: the file does not inflate (not gzip, truncated, damaged).",
+            "6\tverify: it inflates to something that is not a usage database, or to a newer schema.",
+            "7\tverify: integrity_check or foreign_key_check found problems.",
+            "8\tverify: row counts differ from those recorded.",
+            "When several backups fail, the status is that of the first one listed (newest first).",
+        ],
+    ),
+    (
+        "FILES",
+        &[
+            "$XDG_CONFIG_HOME/usage/config.toml, /etc/usage/config.toml\tConfiguration, first found wins. In [backup]: dir, mirror, level (6), retention_days (30), max_backups (50), keep_daily, keep_weekly, keep_monthly (0).",
+            "$XDG_DATA_HOME/usage/usage.db, ~/.local/share/usage/usage.db, /var/lib/usage/usage.db\tThe database; backups go to the 'backups' directory beside it unless configured.",
+        ],
+    ),
+    (
+        "ENVIRONMENT",
+        &[
+            "USAGE_DB\tDatabase path, as --db.",
+            "USAGE_CONFIG\tConfiguration file, as --config.",
+            "TZ\tThe time zone of the days, weeks and months retention counts in.",
+        ],
+    ),
+    (
+        "EXAMPLES",
+        &[
+            "usage-backup create --name pre-upgrade\tA backup that prune keeps until it is removed by hand.",
+            "usage-backup verify --latest 5\tVerify the five newest backups; the exit status says what failed.",
+            "usage-backup restore usage-20261123T020000Z.db.gz --confirm\tVerify that backup, back up the current database as pre-restore, then replace it in one transaction.",
+            "usage-backup prune --dry-run --keep-daily 7 --keep-weekly 4 --keep-monthly 12\tShow what a grandfather-father-son policy would remove.",
+        ],
+    ),
+];
+
+/// Runs usage-backup.
+pub fn run(args: Args, env: &mut Env) -> Result<()> {
+    let config = config::load(&args.common, env)?;
+    let dir = config.backup_dir(args.dir.as_deref());
+    let mirror = args.mirror.clone().or_else(|| {
+        config
+            .file
+            .backup
+            .mirror
+            .as_ref()
+            .map(|m| config.relative(m))
+    });
+    ignore_file_size_signal();
+    match args.command {
+        Command::Create(a) => {
+            let level = a.level.unwrap_or(config.file.backup.level);
+            let made = create(
+                &config.db,
+                &dir,
+                a.name.as_deref(),
+                level,
+                false,
+                &host(&config, env),
+                env,
+            )?;
+            if a.print || env.stdout_is_terminal {
+                writeln!(
+                    env.stdout,
+                    "{}: {} -> {} ({:.1}x) in {:.1}s",
+                    made.path.display(),
+                    bytes(made.meta.db_bytes),
+                    bytes(made.meta.gz_bytes),
+                    made.meta.db_bytes as f64 / made.meta.gz_bytes.max(1) as f64,
+                    made.seconds
+                )?;
+            }
+            if let Some(m) = mirror {
+                copy_to_mirror(&made.path, &m)?;
+            }
+            Ok(())
+        }
+        Command::List(a) => {
+            let format = a.format.unwrap_or(if env.stdout_is_terminal {
+                Format::Table
+            } else {
+                Format::Csv
+            });
+            list_rows(&store::list(&dir)?).write(format, &mut env.stdout)
+        }
+        Command::Verify(a) => run_verify(&a, &dir, env),
+        Command::Restore(a) => run_restore(&a, &config, &dir, mirror.as_deref(), env),
+        Command::Prune(a) => {
+            let b = &config.file.backup;
+            let policy = prune::Policy {
+                retention_days: a.retention_days.unwrap_or(b.retention_days),
+                max_backups: a.max_backups.unwrap_or(b.max_backups),
+                keep_daily: a.keep_daily.unwrap_or(b.keep_daily),
+                keep_weekly: a.keep_weekly.unwrap_or(b.keep_weekly),
+                keep_monthly: a.keep_monthly.unwrap_or(b.keep_monthly),
+            };
+            let now = utc(env.now());
+            run_prune(&dir, &policy, now, a.dry_run, env)?;
+            if let Some(m) = mirror.filter(|m| m.exists()) {
+                run_prune(&m, &policy, now, a.dry_run, env)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Without this a file-size limit (ulimit -f) kills the process mid-write; ignored, the write
+/// fails with EFBIG and the temporary files are cleaned up like on a full disk.
+fn ignore_file_size_signal() {
+    // SAFETY: setting a signal's disposition to SIG_IGN has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// The configured host name, else the kernel's.
+fn host(config: &Config, env: &Env) -> String {
+    config
+        .file
+        .host
+        .clone()
+        .or_else(|| crate::sample::hostname(&env.sysroot).ok())
+        .unwrap_or_default()
+}
+
+fn utc(secs: f64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs.floor() as i64, 0).unwrap_or_default()
+}
+
+/// A size for people: 1.2 MB, 345 kB.
+fn bytes(n: u64) -> String {
+    let n = n as f64;
+    match n {
+        _ if n >= 1e9 => format!("{:.2} GB", n / 1e9),
+        _ if n >= 1e6 => format!("{:.1} MB", n / 1e6),
+        _ if n >= 1e3 => format!("{:.0} kB", n / 1e3),
+        _ => format!("{n} B"),
+    }
+}
+
+/// A backup just written.
+pub struct Made {
+    pub path: PathBuf,
+    pub meta: Meta,
+    pub seconds: f64,
+}
+
+/// Backs up the database at `db_path` into `dir`. `lenient` is for the copy taken before a
+/// restore: a database too damaged to count its rows is still saved.
+pub fn create(
+    db_path: &Path,
+    dir: &Path,
+    name: Option<&str>,
+    level: u8,
+    lenient: bool,
+    host: &str,
+    env: &Env,
+) -> Result<Made> {
+    let started = Instant::now();
+    let now = utc(env.now());
+    store::ensure_dir(dir)?;
+    let src = db::open_existing(db_path)?;
+    let final_path = dir.join(store::file_name(now, name));
+    if final_path.exists() {
+        bail!(
+            "backup '{}' already exists (wait a second, or give another --name)",
+            final_path.display()
+        );
+    }
+    let shown = db_path.display();
+    let size = fs::metadata(db_path)?.len();
+    let bar = progress(env, size, "copying");
+
+    // 1. A consistent copy through the backup API, in one step: the read transaction it holds
+    //    keeps the snapshot while writers go on appending to the WAL.
+    let copy = store::temp_in(dir, ".usage-copy-")?;
+    let copy_err =
+        |e: rusqlite::Error| anyhow!("cannot copy '{shown}' into '{}': {e}", dir.display());
+    {
+        let mut dst = Connection::open(copy.path()).map_err(copy_err)?;
+        dst.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            .map_err(copy_err)?;
+        let backup = rusqlite::backup::Backup::new(&src, &mut dst).map_err(copy_err)?;
+        backup.step(-1).map_err(copy_err)?;
+    }
+    drop(src);
+
+    // 2. What the copy holds.
+    let (schema_version, tables) = match describe(copy.path()) {
+        Ok(d) => d,
+        Err(_) if lenient => (0, Default::default()),
+        Err(e) => {
+            return Err(anyhow!(
+                "the database '{shown}' cannot be read whole, so no backup was made ({e}); run usage-check and restore from a good backup"
+            ));
+        }
+    };
+    let db_bytes = copy.as_file().metadata()?.len();
+
+    // 3. Compress into a temporary file, hashing what is written.
+    if let Some(b) = &bar {
+        b.set_message("compressing");
+        b.set_length(db_bytes);
+    }
+    let gz_tmp = store::temp_in(dir, ".usage-gz-")?;
+    let write_err = |e: std::io::Error| {
+        anyhow::Error::new(e).context(format!("cannot write backup into '{}'", dir.display()))
+    };
+    let mut out = HashingWriter {
+        inner: BufWriter::with_capacity(1 << 20, gz_tmp.as_file().try_clone().map_err(write_err)?),
+        hash: Sha256::new(),
+        written: 0,
+    };
+    let tick = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    };
+    gz::compress(copy.as_file(), db_bytes, i32::from(level), &mut out, &tick).map_err(write_err)?;
+    out.inner.flush().map_err(write_err)?;
+    let HashingWriter {
+        inner,
+        hash,
+        written: gz_bytes,
+    } = out;
+    drop(inner);
+    let sha256 = gz::hex(&hash.finalize());
+    gz_tmp.as_file().sync_all().map_err(write_err)?;
+    drop(copy);
+
+    // 4. Metadata first, then the backup under its name: a visible backup always has both.
+    let meta = Meta {
+        format: 1,
+        file: final_path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
+        name: name.map(str::to_string),
+        created: now,
+        host: host.to_string(),
+        source: fs::canonicalize(db_path).unwrap_or_else(|_| db_path.to_path_buf()),
+        schema_version,
+        tables,
+        db_bytes,
+        gz_bytes,
+        sha256,
+        verified: None,
+    };
+    store::write_meta(&final_path, &meta)?;
+    if let Err(e) = gz_tmp.persist_noclobber(&final_path) {
+        let _ = fs::remove_file(store::meta_path(&final_path));
+        return Err(write_err(e.error));
+    }
+    store::sync_dir(dir).map_err(write_err)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(Made {
+        path: final_path,
+        meta,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Schema version and rows per table of a database file.
+fn describe(path: &Path) -> rusqlite::Result<(i32, std::collections::BTreeMap<String, i64>)> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok((version, verify::count_rows(&conn)?))
+}
+
+struct HashingWriter<W> {
+    inner: W,
+    hash: Sha256,
+    written: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A progress bar on stderr, for databases large enough to wait for, on a terminal only.
+fn progress(env: &Env, size: u64, what: &str) -> Option<indicatif::ProgressBar> {
+    if !env.stderr_is_terminal || size < 64 << 20 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg:12} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    Some(bar)
+}
+
+/// Copies a new backup and its metadata to the mirror: metadata first, like create.
+fn copy_to_mirror(backup: &Path, mirror: &Path) -> Result<()> {
+    let fail = |e: anyhow::Error| {
+        e.context(format!(
+            "the backup '{}' was made, but copying it to the mirror '{}' failed",
+            backup.display(),
+            mirror.display()
+        ))
+    };
+    store::ensure_dir(mirror).map_err(fail)?;
+    let name = backup.file_name().unwrap_or_default();
+    let to = mirror.join(name);
+    store::copy_atomically(&store::meta_path(backup), &store::meta_path(&to)).map_err(fail)?;
+    store::copy_atomically(backup, &to).map_err(fail)
+}
+
+fn list_rows(entries: &[store::Entry]) -> Rows {
+    let columns = [
+        "file",
+        "name",
+        "created",
+        "db_bytes",
+        "gz_bytes",
+        "ratio",
+        "named",
+        "verified",
+        "verified_at",
+    ];
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let meta = e.meta.as_ref().ok();
+            let verified = match meta.and_then(|m| m.verified.as_ref()) {
+                _ if meta.is_none() => Cell::Text("no metadata".into()),
+                Some(v) if v.ok => Cell::Text("ok".into()),
+                Some(v) => Cell::Text(format!("FAILED: {}", v.result)),
+                None => Cell::Text("never".into()),
+            };
+            let at = meta
+                .and_then(|m| m.verified.as_ref())
+                .map(|v| Cell::Time(v.at.fixed_offset()))
+                .unwrap_or(Cell::Null);
+            vec![
+                Cell::Text(e.file.clone()),
+                e.name.clone().into(),
+                Cell::Time(e.created.fixed_offset()),
+                meta.map(|m| Cell::Int(m.db_bytes as i64))
+                    .unwrap_or(Cell::Null),
+                Cell::Int(e.gz_bytes as i64),
+                meta.map(|m| Cell::Num(m.db_bytes as f64 / e.gz_bytes.max(1) as f64, 2))
+                    .unwrap_or(Cell::Null),
+                Cell::Bool(e.name.is_some()),
+                verified,
+                at,
+            ]
+        })
+        .collect();
+    Rows {
+        columns: columns.to_vec(),
+        rows,
+    }
+}
+
+/// An error whose exit status is a verification stage's.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct VerifyFailed {
+    pub stage: Stage,
+    pub message: String,
+}
+
+fn run_verify(a: &VerifyArgs, dir: &Path, env: &mut Env) -> Result<()> {
+    let targets: Vec<PathBuf> = if a.files.is_empty() {
+        let all = store::list(dir)?;
+        if all.is_empty() {
+            bail!("there are no backups in '{}' to verify", dir.display());
+        }
+        let n = if a.all {
+            all.len()
+        } else {
+            a.latest.unwrap_or(1)
+        };
+        all.into_iter().take(n).map(|e| e.path).collect()
+    } else {
+        a.files.iter().map(|f| resolve(f, dir)).collect()
+    };
+    let print = a.print || env.stdout_is_terminal;
+    let mut first_failure: Option<VerifyFailed> = None;
+    for path in &targets {
+        let scratch = scratch_dir(path, dir);
+        let bar = progress(
+            env,
+            fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            "verifying",
+        );
+        let tick = |done: u64| {
+            if let Some(b) = &bar {
+                b.set_position(done);
+            }
+        };
+        let report = verify::verify(path, &scratch, false, &tick)?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        record_verification(path, &report, env);
+        if print {
+            writeln!(env.stdout, "{}: {}", path.display(), report.summary())?;
+        }
+        if let Some(stage) = report.first() {
+            let message = format!("{}: {}", path.display(), report.summary());
+            if first_failure.is_none() {
+                first_failure = Some(VerifyFailed { stage, message });
+            } else {
+                eprintln!("usage-backup: {message}");
+            }
+        }
+    }
+    match first_failure {
+        Some(f) => Err(f.into()),
+        None => Ok(()),
+    }
+}
+
+/// A bare file name is looked up in the backup directory; anything else is a path.
+fn resolve(file: &Path, dir: &Path) -> PathBuf {
+    if file.components().count() == 1 && !file.exists() {
+        dir.join(file)
+    } else {
+        file.to_path_buf()
+    }
+}
+
+/// Where a backup is inflated for checking: beside it, else in the backup directory.
+fn scratch_dir(backup: &Path, dir: &Path) -> PathBuf {
+    let beside = store::parent(backup);
+    if fs::metadata(beside).is_ok_and(|m| !m.permissions().readonly())
+        && tempfile::tempfile_in(beside).is_ok()
+    {
+        beside.to_path_buf()
+    } else {
+        dir.to_path_buf()
+    }
+}
+
+/// Notes the outcome in the backup's metadata, when it has readable metadata.
+fn record_verification(path: &Path, report: &verify::Report, env: &Env) {
+    if let Some(mut meta) = report.meta.clone() {
+        meta.verified = Some(store::Verified {
+            at: utc(env.now()),
+            ok: report.ok(),
+            result: report.summary(),
+        });
+        if let Err(e) = store::write_meta(path, &meta) {
+            eprintln!("usage-backup: warning: {}", crate::cli::one_line(&e));
+        }
+    }
+}
+
+fn run_restore(
+    a: &RestoreArgs,
+    config: &Config,
+    dir: &Path,
+    mirror: Option<&Path>,
+    env: &mut Env,
+) -> Result<()> {
+    let path = resolve(&a.file, dir);
+    let path = if !path.exists() && a.file.components().count() == 1 {
+        mirror
+            .map(|m| m.join(&a.file))
+            .filter(|p| p.exists())
+            .unwrap_or(path)
+    } else {
+        path
+    };
+    if !path.is_file() {
+        bail!(
+            "backup '{}' does not exist (see usage-backup list)",
+            path.display()
+        );
+    }
+    let canonical = fs::canonicalize(&path)?;
+    let inside = [Some(dir), mirror]
+        .into_iter()
+        .flatten()
+        .any(|d| fs::canonicalize(d).is_ok_and(|d| canonical.parent() == Some(d.as_path())));
+    if !inside && !a.allow_outside {
+        return Err(UsageError(format!(
+            "'{}' is outside the backup directory '{}'{}; restore it with --allow-outside if that is really meant",
+            path.display(),
+            dir.display(),
+            mirror.map(|m| format!(" and the mirror '{}'", m.display())).unwrap_or_default()
+        ))
+        .into());
+    }
+    let db_path = &config.db;
+    if !a.confirm {
+        return Err(UsageError(format!(
+            "restore replaces the database '{}' with '{}': run it again with --confirm",
+            db_path.display(),
+            path.display()
+        ))
+        .into());
+    }
+    store::ensure_dir(dir)?;
+    let bar = progress(env, fs::metadata(&path)?.len(), "verifying");
+    let tick = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    };
+    let report = verify::verify(&path, &scratch_dir(&path, dir), true, &tick)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    record_verification(&path, &report, env);
+    let summary = report.summary();
+    let restored = match (report.first(), report.restored) {
+        (None, Some(r)) => r,
+        (stage, _) => {
+            return Err(VerifyFailed {
+                stage: stage.unwrap_or(Stage::Database),
+                message: format!(
+                    "not restoring '{}': it failed verification: {} (the database was not touched)",
+                    path.display(),
+                    summary
+                ),
+            }
+            .into());
+        }
+    };
+    let level = config.file.backup.level;
+    let pre = if db_path.exists() {
+        let made = create(db_path, dir, Some("pre-restore"), level, true, &host(config, env), env).with_context(|| {
+            format!(
+                "not restoring: the current database '{}' could not be backed up first (move it aside to restore anyway)",
+                db_path.display()
+            )
+        })?;
+        Some(made.path)
+    } else {
+        None
+    };
+    replace(restored.path(), db_path)?;
+    if env.stdout_is_terminal {
+        writeln!(
+            env.stdout,
+            "restored '{}' from '{}'{}",
+            db_path.display(),
+            path.display(),
+            pre.map(|p| format!("; the database as it was is in '{}'", p.display()))
+                .unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the database at `from` over the one at `to` in one transaction of the backup API, so
+/// other connections see the old database or the new one, and a killed restore leaves the old.
+fn replace(from: &Path, to: &Path) -> Result<()> {
+    let shown = to.display();
+    let fail = |e: rusqlite::Error| {
+        anyhow!("cannot restore into '{shown}': {e} (the database was not changed)")
+    };
+    let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(fail)?;
+    db::create_private(to)?;
+    let mut dst =
+        Connection::open_with_flags(to, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(fail)?;
+    dst.busy_timeout(db::BUSY_TIMEOUT).map_err(fail)?;
+    {
+        let backup = rusqlite::backup::Backup::new(&src, &mut dst).map_err(fail)?;
+        backup.step(-1).map_err(fail)?;
+    }
+    // Fold the restored pages back into the file; a busy reader only delays this.
+    let _ = dst.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+    Ok(())
+}
+
+fn run_prune(
+    dir: &Path,
+    policy: &prune::Policy,
+    now: DateTime<Utc>,
+    dry_run: bool,
+    env: &mut Env,
+) -> Result<()> {
+    let entries = store::list(dir)?;
+    let keys: Vec<_> = entries
+        .iter()
+        .map(|e| (e.created, e.name.is_some()))
+        .collect();
+    let verdicts = prune::decide(&keys, now, policy);
+    let show = dry_run || env.stdout_is_terminal;
+    for (e, v) in entries.iter().zip(&verdicts) {
+        match v {
+            prune::Verdict::Keep(why) if show && dry_run => {
+                writeln!(
+                    env.stdout,
+                    "keep    {} ({})",
+                    e.path.display(),
+                    why.join(", ")
+                )?;
+            }
+            prune::Verdict::Keep(_) => {}
+            prune::Verdict::Remove => {
+                if show {
+                    let verb = if dry_run { "would remove" } else { "remove" };
+                    writeln!(env.stdout, "{verb:<8}{}", e.path.display())?;
+                }
+                if !dry_run {
+                    store::remove(&e.path)?;
+                }
+            }
+        }
+    }
+    // Leftovers of a crash: temporary files older than a day.
+    if !dry_run && let Ok(read) = fs::read_dir(dir) {
+        for item in read.flatten() {
+            let n = item.file_name();
+            let stale = item
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 86_400);
+            if n.to_string_lossy().starts_with(".usage-") && stale {
+                let _ = fs::remove_file(item.path());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Exit status for usage-backup: a verification stage's, else the shared ones.
+pub fn exit_status(err: &anyhow::Error) -> u8 {
+    match err.chain().find_map(|e| e.downcast_ref::<VerifyFailed>()) {
+        Some(f) => f.stage as u8,
+        None => crate::cli::exit_status(err),
+    }
+}

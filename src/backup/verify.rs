@@ -1,0 +1,333 @@
+//! Proving a backup restorable: checksum, inflate, open, `integrity_check`, `foreign_key_check`,
+//! schema version and row counts, each failure tagged with the stage (and exit status) it belongs
+//! to.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OpenFlags};
+
+use super::gz::{self, ReadError};
+use super::store::{self, Meta};
+use crate::db;
+
+/// The stages of a verification, in order; the number is the exit status when it fails first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Metadata = 3,
+    Checksum = 4,
+    Gzip = 5,
+    Database = 6,
+    Integrity = 7,
+    Rows = 8,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Metadata => "metadata",
+            Stage::Checksum => "checksum",
+            Stage::Gzip => "gzip",
+            Stage::Database => "database",
+            Stage::Integrity => "integrity",
+            Stage::Rows => "rows",
+        }
+    }
+}
+
+/// What a verification found.
+pub struct Report {
+    pub meta: Option<Meta>,
+    pub failures: Vec<(Stage, String)>,
+    /// The inflated database, when asked to keep it and it could be made.
+    pub restored: Option<tempfile::NamedTempFile>,
+    /// Rows per table found in the copy.
+    pub tables: BTreeMap<String, i64>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// The first failed stage.
+    pub fn first(&self) -> Option<Stage> {
+        self.failures.iter().map(|(s, _)| *s).min()
+    }
+
+    /// "ok", or every failure on one line.
+    pub fn summary(&self) -> String {
+        if self.ok() {
+            return "ok".into();
+        }
+        self.failures
+            .iter()
+            .map(|(s, m)| format!("{}: {m}", s.label()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Verifies the backup at `path`, inflating it into a temporary file in `scratch`. Errors are for
+/// what stops the verification itself (an unreadable file, a full scratch file system); what is
+/// wrong with the backup is in the report.
+pub fn verify(path: &Path, scratch: &Path, keep: bool, progress: &dyn Fn(u64)) -> Result<Report> {
+    let mut report = Report {
+        meta: None,
+        failures: Vec::new(),
+        restored: None,
+        tables: BTreeMap::new(),
+    };
+    match store::read_meta(path) {
+        Ok(m) => report.meta = Some(m),
+        Err(why) => report.failures.push((
+            Stage::Metadata,
+            format!("{why}: the checksum and row counts cannot be checked"),
+        )),
+    }
+    let shown = path.display();
+    let mut file = File::open(path).with_context(|| format!("cannot read backup '{shown}'"))?;
+    let size = file.metadata()?.len();
+    let tmp = store::temp_in(scratch, ".usage-verify-")?;
+    let mut out = BufWriter::with_capacity(1 << 20, tmp);
+    let inflated = gz::decompress(&mut file, &mut out, progress);
+    let digest = match inflated {
+        Ok((digest, _)) => Some(digest),
+        Err(ReadError::Damaged(why)) => {
+            report.failures.push((Stage::Gzip, why));
+            None
+        }
+        Err(ReadError::Read(e)) => return Err(e).context(format!("cannot read backup '{shown}'")),
+        Err(ReadError::Write(e)) => {
+            return Err(e).context(format!(
+                "cannot inflate '{shown}' into '{}'",
+                scratch.display()
+            ));
+        }
+    };
+    if let Some(meta) = &report.meta {
+        let digest = match digest {
+            Some(d) => d,
+            None => {
+                let mut again = File::open(path)?;
+                gz::sha256_file(&mut again)
+                    .with_context(|| format!("cannot read backup '{shown}'"))?
+            }
+        };
+        let hex = gz::hex(&digest);
+        if hex != meta.sha256 {
+            let sizes = if size == meta.gz_bytes {
+                String::new()
+            } else {
+                format!(
+                    ", and it is {size} bytes where {} were written",
+                    meta.gz_bytes
+                )
+            };
+            report.failures.push((
+                Stage::Checksum,
+                format!(
+                    "its SHA-256 is {hex}, not the {} recorded when it was made{sizes}",
+                    meta.sha256
+                ),
+            ));
+        }
+    }
+    if digest.is_none() {
+        return Ok(report);
+    }
+    let tmp = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot inflate '{shown}' into '{}'", scratch.display()))?;
+    check_database(tmp.path(), &mut report);
+    if keep && report.ok() {
+        report.restored = Some(tmp);
+    }
+    Ok(report)
+}
+
+/// The database checks, run on two connections at once: `integrity_check` on one, the foreign
+/// keys and row counts on the other.
+fn check_database(path: &Path, report: &mut Report) {
+    let open = || -> rusqlite::Result<Connection> {
+        let c = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.pragma_update(None, "cache_size", -16_000)?;
+        Ok(c)
+    };
+    let header = open().and_then(|c| {
+        c.query_row(
+            "SELECT application_id, user_version, (SELECT count(*) FROM sqlite_schema)
+             FROM pragma_application_id, pragma_user_version",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i32>(0)?,
+                    r.get::<_, i32>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            },
+        )
+    });
+    let (app_id, version) = match header {
+        Ok((app, version, _)) => (app, version),
+        Err(e) => {
+            report.failures.push((
+                Stage::Database,
+                format!("it does not hold a readable SQLite database ({e})"),
+            ));
+            return;
+        }
+    };
+    if app_id != db::APPLICATION_ID {
+        report.failures.push((
+            Stage::Database,
+            format!(
+                "it holds a SQLite database of another application (application_id {app_id:#x})"
+            ),
+        ));
+        return;
+    }
+    if version > db::SCHEMA_VERSION {
+        report.failures.push((
+            Stage::Database,
+            format!(
+                "its schema version {version} is newer than the {} this release understands",
+                db::SCHEMA_VERSION
+            ),
+        ));
+        return;
+    }
+    if let Some(meta) = &report.meta
+        && meta.schema_version != version
+    {
+        report.failures.push((
+            Stage::Database,
+            format!(
+                "its schema version is {version}, not the {} recorded",
+                meta.schema_version
+            ),
+        ));
+    }
+    let (integrity, rest) = std::thread::scope(|s| {
+        let a = s.spawn(|| open().and_then(|c| integrity(&c, "integrity_check")));
+        let b = s.spawn(|| {
+            open().and_then(|c| {
+                let fk = foreign_keys(&c)?;
+                Ok((fk, count_rows(&c)?))
+            })
+        });
+        (a.join(), b.join())
+    });
+    match integrity {
+        Ok(Ok(problems)) if problems.is_empty() => {}
+        Ok(Ok(problems)) => report.failures.push((
+            Stage::Integrity,
+            format!("integrity_check: {}", problems.join("; ")),
+        )),
+        Ok(Err(e)) => report
+            .failures
+            .push((Stage::Integrity, format!("integrity_check failed: {e}"))),
+        Err(_) => report
+            .failures
+            .push((Stage::Integrity, "integrity_check panicked".into())),
+    }
+    match rest {
+        Ok(Ok((fk, tables))) => {
+            if !fk.is_empty() {
+                report.failures.push((
+                    Stage::Integrity,
+                    format!("foreign_key_check: {}", fk.join("; ")),
+                ));
+            }
+            if let Some(meta) = &report.meta
+                && meta.tables != tables
+            {
+                report
+                    .failures
+                    .push((Stage::Rows, differences(&meta.tables, &tables)));
+            }
+            report.tables = tables;
+        }
+        Ok(Err(e)) => report
+            .failures
+            .push((Stage::Integrity, format!("reading the tables failed: {e}"))),
+        Err(_) => report
+            .failures
+            .push((Stage::Integrity, "counting rows panicked".into())),
+    }
+}
+
+/// The problems `PRAGMA integrity_check` or `quick_check` reports (none when it says "ok"), at
+/// most ten.
+pub fn integrity(conn: &Connection, pragma: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA {pragma}(10)"))?;
+    let lines: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(lines.into_iter().filter(|l| l != "ok").collect())
+}
+
+/// The rows `PRAGMA foreign_key_check` reports, described, at most ten.
+pub fn foreign_keys(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    let mut total = 0u64;
+    while let Some(r) = rows.next()? {
+        total += 1;
+        if out.len() < 10 {
+            let table: String = r.get(0)?;
+            let rowid: Option<i64> = r.get(1)?;
+            let parent: String = r.get(2)?;
+            out.push(match rowid {
+                Some(id) => format!("{table} row {id} refers to a missing {parent} row"),
+                None => format!("a {table} row refers to a missing {parent} row"),
+            });
+        }
+    }
+    if total > out.len() as u64 {
+        out.push(format!("and {} more", total - out.len() as u64));
+    }
+    Ok(out)
+}
+
+/// Rows per table (SQLite's own tables left out).
+pub fn count_rows(conn: &Connection) -> rusqlite::Result<BTreeMap<String, i64>> {
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    names
+        .into_iter()
+        .map(|name| {
+            let n = conn.query_row(
+                &format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\"")),
+                [],
+                |r| r.get(0),
+            )?;
+            Ok((name, n))
+        })
+        .collect()
+}
+
+fn differences(recorded: &BTreeMap<String, i64>, found: &BTreeMap<String, i64>) -> String {
+    let mut out = Vec::new();
+    for (table, n) in recorded {
+        match found.get(table) {
+            Some(m) if m == n => {}
+            Some(m) => out.push(format!("{table} has {m} rows, {n} recorded")),
+            None => out.push(format!("table {table} is missing ({n} rows recorded)")),
+        }
+    }
+    for table in found.keys().filter(|t| !recorded.contains_key(*t)) {
+        out.push(format!("table {table} was not recorded"));
+    }
+    out.join(", ")
+}

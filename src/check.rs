@@ -1,1 +1,926 @@
-//! usage-check
+//! usage-check: is the record sound, fresh and backed up? One status line in the
+//! monitoring-plugins format with the exit status cron, Nagios or Icinga act on; optionally the
+//! weekly maintenance (ANALYZE, VACUUM) in the same run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::{CommandFactory, Parser, ValueEnum};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
+use serde_json::json;
+
+use crate::backup::{store, verify};
+use crate::cli::{CommonArgs, UsageError};
+use crate::config::{self, Config};
+use crate::db;
+use crate::env::Env;
+
+/// Check the usage database, its freshness and its backups
+#[derive(Debug, Parser)]
+#[command(
+    name = "usage-check",
+    version,
+    about = "Check the usage database, its freshness and its backups (a monitoring plugin)",
+    long_about = "Check the usage database: SQLite's integrity and foreign keys, the schema \
+version, how fresh the newest sample and ledger entry are, gaps in sampling over the last day, \
+the age (and with --verify-backups the soundness) of the newest backup, free space on the \
+database's file system and the database's growth.\n\nPrints one status line in the \
+monitoring-plugins format (USAGE OK - ... | perfdata) and one line per check that is not OK \
+(every check with --verbose), and exits 0 OK, 1 WARNING, 2 CRITICAL or 3 UNKNOWN, so cron, \
+Nagios or Icinga can act on it. --optimize and --vacuum run the weekly and monthly \
+maintenance after the checks."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Run PRAGMA quick_check instead of the full integrity_check
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Also verify the newest backup (checksum, inflate, integrity, row counts)
+    #[arg(long)]
+    pub verify_backups: bool,
+
+    /// Backup directory [default: backup.dir, else 'backups' beside the database]
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// Leave out a check (repeatable): integrity, foreign_keys, schema, sample_age,
+    /// sample_gaps, ledger_age, backup_age, free_space, growth
+    #[arg(long, value_name = "CHECK")]
+    pub skip: Vec<String>,
+
+    /// List every check, not only those that are not OK
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Output::Plugin)]
+    pub format: Output,
+
+    /// After the checks, run ANALYZE and PRAGMA optimize
+    #[arg(long)]
+    pub optimize: bool,
+
+    /// After the checks, compact the database with VACUUM (refused when free space is short or
+    /// the integrity check failed)
+    #[arg(long)]
+    pub vacuum: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// The monitoring-plugins format: a status line with perfdata, then one line per check
+    Plugin,
+    /// One JSON object with every check
+    Json,
+}
+
+const CHECKS: &[&str] = &[
+    "integrity",
+    "foreign_keys",
+    "schema",
+    "sample_age",
+    "sample_gaps",
+    "ledger_age",
+    "backup_age",
+    "backup_verify",
+    "free_space",
+    "growth",
+];
+
+/// A check's outcome, ordered by how bad it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Ok,
+    Warning,
+    Unknown,
+    Critical,
+}
+
+impl Status {
+    fn code(self) -> u8 {
+        match self {
+            Status::Ok => 0,
+            Status::Warning => 1,
+            Status::Critical => 2,
+            Status::Unknown => 3,
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Status::Ok => "OK",
+            Status::Warning => "WARNING",
+            Status::Critical => "CRITICAL",
+            Status::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// One perfdata value: label=value[unit];warn;crit
+struct Perf {
+    label: &'static str,
+    value: f64,
+    unit: &'static str,
+    warn: Option<f64>,
+    crit: Option<f64>,
+}
+
+struct Check {
+    name: &'static str,
+    status: Status,
+    message: String,
+    perf: Vec<Perf>,
+}
+
+impl Check {
+    fn new(name: &'static str, status: Status, message: impl Into<String>) -> Check {
+        Check {
+            name,
+            status,
+            message: message.into(),
+            perf: Vec::new(),
+        }
+    }
+    fn perf(
+        mut self,
+        label: &'static str,
+        value: f64,
+        unit: &'static str,
+        warn: Option<f64>,
+        crit: Option<f64>,
+    ) -> Check {
+        self.perf.push(Perf {
+            label,
+            value,
+            unit,
+            warn,
+            crit,
+        });
+        self
+    }
+}
+
+/// The status a value gets against a warning and a critical bound (higher is worse).
+fn grade(value: f64, warn: f64, crit: f64) -> Status {
+    if value >= crit {
+        Status::Critical
+    } else if value >= warn {
+        Status::Warning
+    } else {
+        Status::Ok
+    }
+}
+
+/// The clap definition, for the binary, man page and completions.
+pub fn command() -> clap::Command {
+    Args::command()
+}
+
+/// Man page sections beyond what clap knows.
+pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "CHECKS",
+        &[
+            "integrity\tPRAGMA integrity_check (quick_check with --quick): CRITICAL on any problem.",
+            "foreign_keys\tPRAGMA foreign_key_check: CRITICAL on any row that refers to a missing one.",
+            "schema\tThe file is a usage database (application_id) of a schema this release knows: CRITICAL for another application's, UNKNOWN for a newer schema.",
+            "sample_age\tAge of the newest sample of this host (host in the configuration, else the kernel's host name, else the host sampled last): WARNING after check.sample_warning (5) sample intervals, CRITICAL after check.sample_critical (15); WARNING when there is no sample at all.",
+            "sample_gaps\tGaps between consecutive samples over the last 24 hours longer than the warning age: WARNING.",
+            "ledger_age\tDays since the newest ledger entry, when active locations exist: WARNING after check.ledger_warning_days (3), CRITICAL after check.ledger_critical_days (10).",
+            "backup_age\tHours since the newest backup: WARNING after check.backup_warning_hours (26), CRITICAL after check.backup_critical_hours (50) or when there is none; CRITICAL when its last verification failed or its metadata is missing.",
+            "backup_verify\tWith --verify-backups: the newest backup is verified as usage-backup verify does; CRITICAL when it fails.",
+            "free_space\tFree space on the database's file system: WARNING below check.free_warning_percent (10), CRITICAL below check.free_critical_percent (5).",
+            "growth\tThe database's growth per day, measured against the oldest backup of the last 30 days that is at least a day old: WARNING when the file system fills within check.fill_warning_days (30) at that rate.",
+        ],
+    ),
+    (
+        "OUTPUT",
+        &[
+            "The first line is 'USAGE STATUS - summary | perfdata' as the monitoring-plugins guidelines describe; perfdata holds db_size, free, sample_age, gaps, ledger_age, backup_age and growth with their warning and critical thresholds. Each following line is one check: 'STATUS name: message'. --format json prints one object: status, exit, checks (name, status, message, perfdata).",
+        ],
+    ),
+    (
+        "EXIT STATUS",
+        &[
+            "0\tOK: every check passed.",
+            "1\tWARNING: at least one check warns and none is critical.",
+            "2\tCRITICAL: at least one check is critical (a corrupt database, no backup, a stopped sampler).",
+            "3\tUNKNOWN: the state could not be judged: the database could not be opened (missing, unreadable), its schema is newer than this release, the invocation or the configuration is wrong.",
+        ],
+    ),
+    (
+        "FILES",
+        &[
+            "$XDG_CONFIG_HOME/usage/config.toml, /etc/usage/config.toml\tConfiguration. In [check]: sample_interval (60 s), sample_warning (5), sample_critical (15), ledger_warning_days (3), ledger_critical_days (10), backup_warning_hours (26), backup_critical_hours (50), free_warning_percent (10), free_critical_percent (5), fill_warning_days (30), skip (a list of check names). In [backup]: dir.",
+        ],
+    ),
+    (
+        "ENVIRONMENT",
+        &[
+            "USAGE_DB\tDatabase path, as --db.",
+            "USAGE_CONFIG\tConfiguration file, as --config.",
+            "USAGE_NOW\tPretend the time is this many seconds since 1970 (UTC); for tests.",
+        ],
+    ),
+    (
+        "EXAMPLES",
+        &[
+            "usage-check\tAll checks; silent output is never the case: the status line is the plugin's answer.",
+            "usage-check --quick --skip backup_age\tA cheap check for every 15 minutes on a machine backed up elsewhere.",
+            "usage-check --verify-backups --optimize\tThe weekly run: verify the newest backup, refresh the query planner's statistics.",
+            "define command { command_name check_usage; command_line /usr/local/bin/usage-check --db /var/lib/usage/usage.db }\tAs a Nagios or Icinga command (run by NRPE on the machine itself).",
+        ],
+    ),
+];
+
+/// Runs usage-check; every error is UNKNOWN (status 3).
+pub fn run(args: Args, env: &mut Env) -> Result<()> {
+    for name in &args.skip {
+        if !CHECKS.contains(&name.as_str()) {
+            return Err(UsageError(format!(
+                "--skip {name}: there is no such check (expected one of {})",
+                CHECKS.join(", ")
+            ))
+            .into());
+        }
+    }
+    let config = config::load(&args.common, env)?;
+    let mut skip: Vec<&str> = args.skip.iter().map(String::as_str).collect();
+    skip.extend(config.file.check.skip.iter().map(String::as_str));
+    let checks = run_checks(&args, &config, &skip, env);
+    let worst = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
+    match args.format {
+        Output::Plugin => print_plugin(&checks, worst, args.verbose, &mut env.stdout)?,
+        Output::Json => print_json(&checks, worst, &mut env.stdout)?,
+    }
+    if worst == Status::Ok {
+        Ok(())
+    } else {
+        env.stdout.flush()?;
+        Err(Verdict(worst).into())
+    }
+}
+
+/// Not an error to print: the status the checks came to.
+#[derive(Debug, thiserror::Error)]
+#[error("")]
+pub struct Verdict(Status);
+
+/// Exit status for usage-check: the verdict's, else UNKNOWN.
+pub fn exit_status(err: &anyhow::Error) -> u8 {
+    err.downcast_ref::<Verdict>().map_or(3, |v| v.0.code())
+}
+
+fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Check> {
+    let path = &config.db;
+    let conn = match open(path) {
+        Ok(c) => c,
+        Err(check) => return vec![check],
+    };
+    let mut checks = Vec::new();
+    let wanted = |name: &str| !skip.contains(&name);
+    let schema = schema(&conn, path);
+    let usable = schema.status != Status::Critical && schema.status != Status::Unknown;
+    if wanted("schema") || !usable {
+        checks.push(schema);
+    }
+    if !usable {
+        return checks;
+    }
+    let now = env.now();
+    let c = &config.file.check;
+    if wanted("integrity") {
+        let pragma = if args.quick {
+            "quick_check"
+        } else {
+            "integrity_check"
+        };
+        checks.push(match verify::integrity(&conn, pragma) {
+            Ok(p) if p.is_empty() => Check::new("integrity", Status::Ok, format!("{pragma} ok")),
+            Ok(p) => Check::new(
+                "integrity",
+                Status::Critical,
+                format!("{pragma}: {} (restore from a good backup)", p.join("; ")),
+            ),
+            Err(e) => failed("integrity", &e),
+        });
+    }
+    if wanted("foreign_keys") {
+        checks.push(match verify::foreign_keys(&conn) {
+            Ok(p) if p.is_empty() => Check::new("foreign_keys", Status::Ok, "foreign_key_check ok"),
+            Ok(p) => Check::new(
+                "foreign_keys",
+                Status::Critical,
+                format!("foreign_key_check: {}", p.join("; ")),
+            ),
+            Err(e) => failed("foreign_keys", &e),
+        });
+    }
+    let interval = f64::from(c.sample_interval);
+    let (warn, crit) = (interval * c.sample_warning, interval * c.sample_critical);
+    if wanted("sample_age") || wanted("sample_gaps") {
+        let host = config
+            .file
+            .host
+            .clone()
+            .or_else(|| crate::sample::hostname(&env.sysroot).ok())
+            .unwrap_or_default();
+        match newest_sample(&conn, &host) {
+            Ok(None) => {
+                if wanted("sample_age") {
+                    checks.push(Check::new(
+                        "sample_age",
+                        Status::Warning,
+                        "no sample has been stored (is usage-sample in cron?)",
+                    ));
+                }
+            }
+            Ok(Some((host_id, name, ts))) => {
+                let age = (now - ts as f64).max(0.0);
+                if wanted("sample_age") {
+                    checks.push(
+                        Check::new(
+                            "sample_age",
+                            grade(age, warn, crit),
+                            format!("newest sample of {name} is {} old", duration(age)),
+                        )
+                        .perf(
+                            "sample_age",
+                            age.round(),
+                            "s",
+                            Some(warn),
+                            Some(crit),
+                        ),
+                    );
+                }
+                if wanted("sample_gaps") {
+                    checks.push(match gaps(&conn, host_id, now, warn) {
+                        Ok((0, _, _)) => {
+                            Check::new("sample_gaps", Status::Ok, "no gaps over the last day")
+                                .perf("gaps", 0.0, "", None, None)
+                        }
+                        Ok((n, longest, at)) => Check::new(
+                            "sample_gaps",
+                            Status::Warning,
+                            format!(
+                                "{n} gaps in sampling over the last day, the longest {} from {}",
+                                duration(longest),
+                                local(at)
+                            ),
+                        )
+                        .perf("gaps", n as f64, "", Some(1.0), None),
+                        Err(e) => failed("sample_gaps", &e),
+                    });
+                }
+            }
+            Err(e) => checks.push(failed("sample_age", &e)),
+        }
+    }
+    if wanted("ledger_age") {
+        checks.push(ledger_age(&conn, config, env));
+    }
+    let dir = config.backup_dir(args.backup_dir.as_deref());
+    let backups = store::list(&dir);
+    if wanted("backup_age") {
+        checks.push(match &backups {
+            Ok(list) => backup_age(list, &dir, now, config),
+            Err(e) => Check::new("backup_age", Status::Unknown, crate::cli::one_line(e)),
+        });
+    }
+    if args.verify_backups && wanted("backup_verify") {
+        checks.push(match backups.as_ref().ok().and_then(|l| l.first()) {
+            None => Check::new(
+                "backup_verify",
+                Status::Critical,
+                format!("no backup in '{}' to verify", dir.display()),
+            ),
+            Some(newest) => match verify::verify(&newest.path, &dir, false, &|_| {}) {
+                Ok(r) if r.ok() => Check::new(
+                    "backup_verify",
+                    Status::Ok,
+                    format!("{} verified", newest.file),
+                ),
+                Ok(r) => Check::new(
+                    "backup_verify",
+                    Status::Critical,
+                    format!("{}: {}", newest.file, r.summary()),
+                ),
+                Err(e) => Check::new("backup_verify", Status::Unknown, crate::cli::one_line(&e)),
+            },
+        });
+    }
+    let size = db_size(&conn);
+    let fs = free_space(path);
+    if wanted("free_space") {
+        checks.push(match &fs {
+            Ok((avail, total)) => {
+                let pct = 100.0 * *avail as f64 / (*total).max(1) as f64;
+                let status = if pct < c.free_critical_percent {
+                    Status::Critical
+                } else if pct < c.free_warning_percent {
+                    Status::Warning
+                } else {
+                    Status::Ok
+                };
+                Check::new(
+                    "free_space",
+                    status,
+                    format!(
+                        "{:.1}% free ({}) on the database's file system",
+                        pct,
+                        human(*avail)
+                    ),
+                )
+                .perf(
+                    "free",
+                    (pct * 10.0).round() / 10.0,
+                    "%",
+                    Some(c.free_warning_percent),
+                    Some(c.free_critical_percent),
+                )
+            }
+            Err(e) => Check::new(
+                "free_space",
+                Status::Unknown,
+                format!("cannot stat the database's file system: {e}"),
+            ),
+        });
+    }
+    if wanted("growth") {
+        checks.push(growth(
+            size,
+            fs.as_ref().ok().map(|f| f.0),
+            backups.as_deref().unwrap_or(&[]),
+            now,
+            c.fill_warning_days,
+        ));
+    }
+    let integrity_ok = checks
+        .iter()
+        .all(|c| c.name != "integrity" || c.status == Status::Ok);
+    if args.optimize {
+        let t = Instant::now();
+        checks.push(match conn.execute_batch("ANALYZE; PRAGMA optimize;") {
+            Ok(()) => Check::new(
+                "optimize",
+                Status::Ok,
+                format!(
+                    "ANALYZE and optimize done in {:.1}s",
+                    t.elapsed().as_secs_f64()
+                ),
+            ),
+            Err(e) => Check::new("optimize", Status::Warning, format!("ANALYZE failed: {e}")),
+        });
+    }
+    if args.vacuum {
+        checks.push(vacuum(
+            &conn,
+            size,
+            fs.as_ref().ok().map(|f| f.0),
+            integrity_ok,
+        ));
+    }
+    checks
+}
+
+/// Opens the database without creating or migrating it; failing that, the check that says why.
+fn open(path: &Path) -> Result<Connection, Check> {
+    let shown = path.display();
+    if !path.exists() {
+        return Err(Check::new(
+            "open",
+            Status::Unknown,
+            format!("database '{shown}' does not exist"),
+        ));
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .and_then(|c| {
+        c.busy_timeout(db::BUSY_TIMEOUT)?;
+        Ok(c)
+    })
+    .map_err(|e| {
+        Check::new(
+            "open",
+            Status::Unknown,
+            format!("cannot open database '{shown}': {e}"),
+        )
+    })?;
+    Ok(conn)
+}
+
+fn schema(conn: &Connection, path: &Path) -> Check {
+    let shown = path.display();
+    let read = conn.query_row(
+        "SELECT application_id, user_version, (SELECT count(*) FROM sqlite_schema) FROM pragma_application_id, pragma_user_version",
+        [],
+        |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i32>(1)?, r.get::<_, i64>(2)?)),
+    );
+    match read {
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
+            ) =>
+        {
+            Check::new(
+                "schema",
+                Status::Critical,
+                format!("'{shown}' is not a readable SQLite database ({e}): restore from a backup"),
+            )
+        }
+        Err(e) => Check::new(
+            "schema",
+            Status::Unknown,
+            format!("cannot read '{shown}': {e}"),
+        ),
+        Ok((app, _, tables)) if app != db::APPLICATION_ID && (app != 0 || tables > 0) => {
+            Check::new(
+                "schema",
+                Status::Critical,
+                format!("'{shown}' is not a usage database (application_id {app:#x})"),
+            )
+        }
+        Ok((_, v, _)) if v > db::SCHEMA_VERSION => Check::new(
+            "schema",
+            Status::Unknown,
+            format!(
+                "schema version {v} is newer than the {} this release understands (upgrade usage)",
+                db::SCHEMA_VERSION
+            ),
+        ),
+        Ok((_, v, _)) => Check::new("schema", Status::Ok, format!("schema version {v}")),
+    }
+}
+
+fn failed(name: &'static str, e: &rusqlite::Error) -> Check {
+    let status = match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Status::Critical,
+        _ => Status::Unknown,
+    };
+    Check::new(name, status, format!("{name} could not run: {e}"))
+}
+
+/// The host to judge and its newest sample: the named host, else the host sampled last.
+fn newest_sample(conn: &Connection, host: &str) -> rusqlite::Result<Option<(i64, String, i64)>> {
+    let named = conn
+        .query_row(
+            "SELECT h.id, h.name, (SELECT max(ts) FROM samples WHERE host_id = h.id) FROM hosts h WHERE h.name = ?1",
+            [host],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<i64>>(2)?)),
+        )
+        .optional()?;
+    if let Some((id, name, Some(ts))) = named {
+        return Ok(Some((id, name, ts)));
+    }
+    conn.query_row(
+        "SELECT s.host_id, h.name, s.ts FROM samples s JOIN hosts h ON h.id = s.host_id ORDER BY s.ts DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()
+}
+
+/// Gaps longer than `limit` seconds over the last day: (count, longest, when the longest began).
+fn gaps(conn: &Connection, host: i64, now: f64, limit: f64) -> rusqlite::Result<(u64, f64, i64)> {
+    let since = now as i64 - 86_400;
+    let mut stmt =
+        conn.prepare("SELECT ts FROM samples WHERE host_id = ?1 AND ts >= ?2 ORDER BY ts")?;
+    let times: Vec<i64> = stmt
+        .query_map((host, since), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut count = 0;
+    let mut longest = (0.0, 0);
+    for w in times.windows(2) {
+        let gap = (w[1] - w[0]) as f64;
+        if gap > limit {
+            count += 1;
+            if gap > longest.0 {
+                longest = (gap, w[0]);
+            }
+        }
+    }
+    Ok((count, longest.0, longest.1))
+}
+
+fn ledger_age(conn: &Connection, config: &Config, env: &Env) -> Check {
+    let c = &config.file.check;
+    let read = conn.query_row(
+        "SELECT (SELECT count(*) FROM locations WHERE active = 1), (SELECT max(date) FROM daily_usage)",
+        [],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)),
+    );
+    match read {
+        Err(e) => failed("ledger_age", &e),
+        Ok((0, _)) => Check::new("ledger_age", Status::Ok, "no active locations"),
+        Ok((_, None)) => Check::new(
+            "ledger_age",
+            Status::Warning,
+            "locations exist but no daily usage was imported",
+        ),
+        Ok((_, Some(date))) => {
+            let day = chrono::NaiveDate::from_ymd_opt(
+                (date / 10_000) as i32,
+                (date / 100 % 100) as u32,
+                (date % 100) as u32,
+            );
+            let days = day.map_or(0, |d| (env.today() - d).num_days().max(0));
+            let (w, k) = (
+                f64::from(c.ledger_warning_days),
+                f64::from(c.ledger_critical_days),
+            );
+            Check::new(
+                "ledger_age",
+                grade(days as f64, w, k),
+                format!(
+                    "newest ledger entry is {} ({days} days ago)",
+                    day.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            )
+            .perf("ledger_age", days as f64, "d", Some(w), Some(k))
+        }
+    }
+}
+
+fn backup_age(list: &[store::Entry], dir: &Path, now: f64, config: &Config) -> Check {
+    let c = &config.file.check;
+    let (w, k) = (
+        f64::from(c.backup_warning_hours),
+        f64::from(c.backup_critical_hours),
+    );
+    let Some(newest) = list.first() else {
+        return Check::new(
+            "backup_age",
+            Status::Critical,
+            format!(
+                "no backup in '{}' (run usage-backup create from cron)",
+                dir.display()
+            ),
+        );
+    };
+    let hours = ((now - newest.created.timestamp() as f64) / 3600.0).max(0.0);
+    let mut check = Check::new(
+        "backup_age",
+        grade(hours, w, k),
+        format!(
+            "newest backup {} is {} old",
+            newest.file,
+            duration(hours * 3600.0)
+        ),
+    )
+    .perf(
+        "backup_age",
+        (hours * 10.0).round() / 10.0,
+        "h",
+        Some(w),
+        Some(k),
+    );
+    match &newest.meta {
+        Err(why) => {
+            check.status = Status::Critical;
+            check.message = format!("newest backup {}: {why}", newest.file);
+        }
+        Ok(meta) => {
+            if let Some(v) = meta.verified.as_ref().filter(|v| !v.ok) {
+                check.status = Status::Critical;
+                check.message = format!(
+                    "newest backup {} failed verification at {}: {}",
+                    newest.file, v.at, v.result
+                );
+            }
+        }
+    }
+    check
+}
+
+/// The database's size in bytes (pages in use and free, as a backup copies it).
+fn db_size(conn: &Connection) -> Option<u64> {
+    conn.query_row(
+        "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .ok()
+    .map(|n| n as u64)
+}
+
+/// (available to unprivileged users, total) bytes on the file system holding `path`.
+fn free_space(path: &Path) -> std::io::Result<(u64, u64)> {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = store::parent(path);
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: c is a valid NUL-terminated path and st a writable statvfs.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let frsize = st.f_frsize as u64;
+    Ok((st.f_bavail as u64 * frsize, st.f_blocks as u64 * frsize))
+}
+
+fn growth(
+    size: Option<u64>,
+    avail: Option<u64>,
+    backups: &[store::Entry],
+    now: f64,
+    fill_warning_days: u32,
+) -> Check {
+    let Some(size) = size else {
+        return Check::new("growth", Status::Unknown, "cannot read the database's size");
+    };
+    let base = backups
+        .iter()
+        .filter_map(|e| {
+            e.meta
+                .as_ref()
+                .ok()
+                .map(|m| (e.created.timestamp() as f64, m.db_bytes))
+        })
+        .filter(|(t, _)| now - t >= 86_400.0 && now - t <= 30.0 * 86_400.0)
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    let mut check = Check::new("growth", Status::Ok, format!("database is {}", human(size))).perf(
+        "db_size",
+        size as f64,
+        "B",
+        None,
+        None,
+    );
+    let Some((then, was)) = base else {
+        check
+            .message
+            .push_str(" (no backup from 1 to 30 days ago to measure growth against)");
+        return check;
+    };
+    let per_day = (size as f64 - was as f64) / ((now - then) / 86_400.0);
+    check = check.perf("growth", per_day.round(), "B", None, None);
+    check.message = format!(
+        "database is {}, growing {}/day",
+        human(size),
+        human(per_day.max(0.0) as u64)
+    );
+    if per_day > 0.0
+        && let Some(avail) = avail
+    {
+        let days = avail as f64 / per_day;
+        if days < f64::from(fill_warning_days) {
+            check.status = Status::Warning;
+            check.message.push_str(&format!(
+                "; at that rate the file system is full in {days:.0} days"
+            ));
+        }
+    }
+    check
+}
+
+fn vacuum(conn: &Connection, size: Option<u64>, avail: Option<u64>, integrity_ok: bool) -> Check {
+    if !integrity_ok {
+        return Check::new(
+            "vacuum",
+            Status::Warning,
+            "vacuum refused: the integrity check did not pass",
+        );
+    }
+    let (Some(size), Some(avail)) = (size, avail) else {
+        return Check::new(
+            "vacuum",
+            Status::Warning,
+            "vacuum refused: the free space or the database size is unknown",
+        );
+    };
+    // VACUUM writes a compacted copy, then the copy's pages through the WAL: twice the database.
+    let need = size.saturating_mul(2) + (64 << 20);
+    if avail < need {
+        return Check::new(
+            "vacuum",
+            Status::Warning,
+            format!(
+                "vacuum refused: it needs about {} free, there is {}",
+                human(need),
+                human(avail)
+            ),
+        );
+    }
+    let t = Instant::now();
+    match conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);") {
+        Ok(()) => {
+            let after = db_size(conn).unwrap_or(size);
+            Check::new(
+                "vacuum",
+                Status::Ok,
+                format!(
+                    "{} -> {} in {:.1}s",
+                    human(size),
+                    human(after),
+                    t.elapsed().as_secs_f64()
+                ),
+            )
+        }
+        Err(e) => Check::new("vacuum", Status::Warning, format!("vacuum failed: {e}")),
+    }
+}
+
+fn duration(secs: f64) -> String {
+    let s = secs.round() as u64;
+    match s {
+        0..120 => format!("{s}s"),
+        120..7200 => format!("{}m", s / 60),
+        7200..172_800 => format!("{:.1}h", secs / 3600.0),
+        _ => format!("{:.1}d", secs / 86_400.0),
+    }
+}
+
+fn local(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn human(n: u64) -> String {
+    let n = n as f64;
+    match n {
+        _ if n >= 1e12 => format!("{:.1} TB", n / 1e12),
+        _ if n >= 1e9 => format!("{:.1} GB", n / 1e9),
+        _ if n >= 1e6 => format!("{:.1} MB", n / 1e6),
+        _ if n >= 1e3 => format!("{:.0} kB", n / 1e3),
+        _ => format!("{n} B"),
+    }
+}
+
+fn perfdata(checks: &[Check]) -> String {
+    let num = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
+    checks
+        .iter()
+        .flat_map(|c| &c.perf)
+        .map(|p| {
+            format!(
+                "{}={}{};{};{}",
+                p.label,
+                p.value,
+                p.unit,
+                num(p.warn),
+                num(p.crit)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn print_plugin(checks: &[Check], worst: Status, verbose: bool, out: &mut dyn Write) -> Result<()> {
+    let bad: Vec<&Check> = checks.iter().filter(|c| c.status != Status::Ok).collect();
+    let summary = if bad.is_empty() {
+        let facts: Vec<&str> = checks
+            .iter()
+            .filter(|c| matches!(c.name, "sample_age" | "backup_age" | "growth"))
+            .map(|c| c.message.as_str())
+            .collect();
+        format!("{} checks passed; {}", checks.len(), facts.join("; "))
+    } else {
+        let names: Vec<String> = bad
+            .iter()
+            .map(|c| format!("{} {}", c.name, c.status.label()))
+            .collect();
+        format!(
+            "{} of {} checks not OK: {}",
+            bad.len(),
+            checks.len(),
+            names.join(", ")
+        )
+    };
+    let perf = perfdata(checks);
+    if perf.is_empty() {
+        writeln!(out, "USAGE {} - {summary}", worst.label())?;
+    } else {
+        writeln!(out, "USAGE {} - {summary} | {perf}", worst.label())?;
+    }
+    for c in checks.iter().filter(|c| verbose || c.status != Status::Ok) {
+        writeln!(out, "{} {}: {}", c.status.label(), c.name, c.message)?;
+    }
+    Ok(())
+}
+
+fn print_json(checks: &[Check], worst: Status, out: &mut dyn Write) -> Result<()> {
+    let list: Vec<_> = checks
+        .iter()
+        .map(|c| {
+            let perf: serde_json::Map<String, serde_json::Value> = c
+                .perf
+                .iter()
+                .map(|p| (p.label.to_string(), json!({"value": p.value, "unit": p.unit, "warning": p.warn, "critical": p.crit})))
+                .collect();
+            json!({"name": c.name, "status": c.status.label(), "message": c.message, "perfdata": perf})
+        })
+        .collect();
+    let doc = json!({"status": worst.label(), "exit": worst.code(), "checks": list});
+    writeln!(out, "{doc}")?;
+    Ok(())
+}

@@ -98,7 +98,11 @@ pub fn main_with<A: FromArgMatches>(
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            let _ = writeln!(io::stderr(), "{name}: {}", one_line(&err));
+            // An error without words (usage-check's verdict) has already said everything.
+            let line = one_line(&err);
+            if !line.is_empty() {
+                let _ = writeln!(io::stderr(), "{name}: {line}");
+            }
             ExitCode::from(status(&err))
         }
     }

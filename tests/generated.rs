@@ -16,6 +16,8 @@ fn tools() -> Vec<Tool> {
         (usage::sample::command(), usage::sample::MAN_SECTIONS),
         (usage::import::command(), usage::import::MAN_SECTIONS),
         (usage::report::command(), usage::report::MAN_SECTIONS),
+        (usage::backup::command(), usage::backup::MAN_SECTIONS),
+        (usage::check::command(), usage::check::MAN_SECTIONS),
     ]
 }
 

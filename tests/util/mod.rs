@@ -32,6 +32,8 @@ impl Sandbox {
             "usage-sample" => env!("CARGO_BIN_EXE_usage-sample"),
             "usage-import" => env!("CARGO_BIN_EXE_usage-import"),
             "usage-report" => env!("CARGO_BIN_EXE_usage-report"),
+            "usage-backup" => env!("CARGO_BIN_EXE_usage-backup"),
+            "usage-check" => env!("CARGO_BIN_EXE_usage-check"),
             other => panic!("unknown binary {other}"),
         };
         let mut c = Command::new(exe);

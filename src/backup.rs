@@ -352,8 +352,12 @@ pub fn create(
     // 1. A consistent copy through the backup API, in one step: the read transaction it holds
     //    keeps the snapshot while writers go on appending to the WAL.
     let copy = store::temp_in(dir, ".usage-copy-")?;
-    let copy_err =
-        |e: rusqlite::Error| anyhow!("cannot copy '{shown}' into '{}': {e}", dir.display());
+    let copy_err = |e: rusqlite::Error| {
+        anyhow!(
+            "cannot copy '{shown}' into '{}': {e} (is that file system full or over a size limit?)",
+            dir.display()
+        )
+    };
     {
         let mut dst = Connection::open(copy.path()).map_err(copy_err)?;
         dst.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")

@@ -60,6 +60,11 @@ impl Cmd {
         self
     }
 
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Cmd {
+        self.0.arg(arg);
+        self
+    }
+
     pub fn current_dir(mut self, dir: &Path) -> Cmd {
         self.0.current_dir(dir);
         self

@@ -23,7 +23,7 @@ _usage__check() {
 
     case "${cmd}" in
         usage__check)
-            opts="-v -f -h -V --db --config --quick --verify-backups --backup-dir --skip --verbose --format --optimize --vacuum --help --version"
+            opts="-v -q -f -h -V --db --config --quick --verify-backups --backup-dir --skip --verbose --quiet --format --optimize --vacuum --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -7,6 +7,7 @@ json\t'One JSON object with every check'"
 complete -c usage-check -l quick -d 'Run PRAGMA quick_check instead of the full integrity_check'
 complete -c usage-check -l verify-backups -d 'Also verify the newest backup (checksum, inflate, integrity, row counts)'
 complete -c usage-check -s v -l verbose -d 'List every check, not only those that are not OK'
+complete -c usage-check -s q -l quiet -d 'Print nothing when every check is OK (for cron, which mails any output)'
 complete -c usage-check -l optimize -d 'After the checks, run ANALYZE and PRAGMA optimize'
 complete -c usage-check -l vacuum -d 'After the checks, compact the database with VACUUM (refused when free space is short or the integrity check failed)'
 complete -c usage-check -s h -l help -d 'Print help (see more with \'--help\')'

@@ -11,3 +11,14 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # 30 2 * * *  root  usage-import /var/lib/usage/inbox/*.csv && rm -f /var/lib/usage/inbox/*.csv
 # A monthly HTML report on the 13th (the billing day here):
 # 0 7 13 * *  root  usage-report --last-cycle -o /var/lib/usage/report-last-cycle.html
+
+# Backups and checks on the schedule of the seed documents. Daily at 02:00 an online backup, then
+# the retention policy ([backup] retention_days, max_backups, keep_daily/weekly/monthly):
+0 2 * * *  root  usage-backup create && usage-backup prune
+# Daily at 04:00: integrity, freshness, backup age, free space; mails only when not OK.
+0 4 * * *  root  usage-check --quiet
+# Weekly: verify the five newest backups (Monday 05:00), refresh the planner's statistics
+# (Sunday 03:00); monthly: compact the database (the 1st, 03:30).
+0 5 * * 1  root  usage-backup verify --latest 5
+0 3 * * 0  root  usage-check --quiet --optimize
+30 3 1 * *  root  usage-check --quiet --vacuum

@@ -54,8 +54,12 @@ pub struct Args {
     pub skip: Vec<String>,
 
     /// List every check, not only those that are not OK
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "quiet")]
     pub verbose: bool,
+
+    /// Print nothing when every check is OK (for cron, which mails any output)
+    #[arg(long, short)]
+    pub quiet: bool,
 
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = Output::Plugin)]
@@ -254,6 +258,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
     let checks = run_checks(&args, &config, &skip, env);
     let worst = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
     match args.format {
+        _ if args.quiet && worst == Status::Ok => {}
         Output::Plugin => print_plugin(&checks, worst, args.verbose, &mut env.stdout)?,
         Output::Json => print_json(&checks, worst, &mut env.stdout)?,
     }

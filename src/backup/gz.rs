@@ -113,12 +113,58 @@ fn our_member_len(header: &[u8; HEADER]) -> Option<usize> {
 /// number of bytes written. `progress` is told how many compressed bytes are done.
 pub fn decompress(
     input: &mut dyn Read,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     progress: &dyn Fn(u64),
 ) -> Result<([u8; 32], u64), ReadError> {
     let mut hash = Sha256::new();
     let mut read = 0u64;
-    let mut written = 0u64;
+    // A writer thread writes one batch while the next is read and inflated.
+    let (foreign, mut written) = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        let sink = &mut *out;
+        let writer = s.spawn(move || -> io::Result<u64> {
+            let mut n = 0;
+            for batch in rx {
+                for data in &batch {
+                    sink.write_all(data)?;
+                    n += data.len() as u64;
+                }
+            }
+            Ok(n)
+        });
+        let result = read_members(input, &mut hash, &mut read, &tx, progress);
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the writer panicked")));
+        match (result, written) {
+            (_, Err(e)) => Err(ReadError::Write(e)),
+            (Err(e), _) => Err(e),
+            (Ok(foreign), Ok(n)) => Ok((foreign, n)),
+        }
+    })?;
+    match foreign {
+        Some(prefix) if read == 0 && prefix.len() < 2 => {
+            Err(ReadError::Damaged("the file is empty or not gzip".into()))
+        }
+        Some(prefix) => {
+            written += stream(prefix, input, out, &mut hash, read)?;
+            Ok((hash.finalize().into(), written))
+        }
+        None if read == 0 => Err(ReadError::Damaged("the file is empty".into())),
+        None => Ok((hash.finalize().into(), written)),
+    }
+}
+
+/// Reads, hashes and inflates the members of ours, sending each inflated batch to `tx`; returns
+/// what was read of a header that is not ours, if one came before the end.
+fn read_members(
+    input: &mut dyn Read,
+    hash: &mut Sha256,
+    read: &mut u64,
+    tx: &std::sync::mpsc::SyncSender<Vec<Vec<u8>>>,
+    progress: &dyn Fn(u64),
+) -> Result<Option<Vec<u8>>, ReadError> {
     let batch = workers();
     loop {
         // Gather a batch of members of ours; stop at the end or at a foreign header.
@@ -133,49 +179,38 @@ pub fn decompress(
                 }
                 break;
             }
-            match our_member_len(&header) {
-                Some(len) => {
-                    let mut m = vec![0; len];
-                    m[..HEADER].copy_from_slice(&header);
-                    let got = read_full(input, &mut m[HEADER..]).map_err(ReadError::Read)?;
-                    if got < len - HEADER {
-                        hash.update(&m[..HEADER + got]);
-                        return Err(ReadError::Damaged(format!(
-                            "the file is truncated: it ends {} bytes into a member that starts at byte {read} and should be {len} bytes long",
-                            HEADER + got
-                        )));
-                    }
-                    members.push(m);
-                }
-                None => {
-                    foreign = Some(header.to_vec());
-                    break;
-                }
+            let Some(len) = our_member_len(&header) else {
+                foreign = Some(header.to_vec());
+                break;
+            };
+            let mut m = vec![0; len];
+            m[..HEADER].copy_from_slice(&header);
+            let got = read_full(input, &mut m[HEADER..]).map_err(ReadError::Read)?;
+            if got < len - HEADER {
+                hash.update(&m[..HEADER + got]);
+                return Err(ReadError::Damaged(format!(
+                    "the file is truncated: it ends {} bytes into a member that starts at byte {} and should be {len} bytes long",
+                    HEADER + got,
+                    *read + members.iter().map(|m| m.len() as u64).sum::<u64>()
+                )));
             }
+            members.push(m);
         }
-        let at = read;
+        let at = *read;
         for m in &members {
             hash.update(m);
-            read += m.len() as u64;
+            *read += m.len() as u64;
         }
-        let inflated = inflate_batch(&members, at)?;
-        for data in &inflated {
-            out.write_all(data).map_err(ReadError::Write)?;
-            written += data.len() as u64;
-        }
-        progress(read);
-        if let Some(prefix) = foreign {
-            if read == 0 && prefix.len() < 2 {
-                return Err(ReadError::Damaged("the file is empty or not gzip".into()));
+        if !members.is_empty() {
+            let inflated = inflate_batch(&members, at)?;
+            if tx.send(inflated).is_err() {
+                // The writer failed; it reports why.
+                return Ok(None);
             }
-            written += stream(prefix, input, out, &mut hash, read)?;
-            return Ok((hash.finalize().into(), written));
+            progress(*read);
         }
-        if members.is_empty() {
-            if read == 0 {
-                return Err(ReadError::Damaged("the file is empty".into()));
-            }
-            return Ok((hash.finalize().into(), written));
+        if foreign.is_some() || members.is_empty() {
+            return Ok(foreign);
         }
     }
 }

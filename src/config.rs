@@ -420,6 +420,17 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_configuration_example_is_valid() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\n").unwrap() + 8;
+        let text = &readme[start..start + readme[start..].find("```").unwrap()];
+        let file: File = toml::from_str(text).unwrap();
+        validate(&file, None).unwrap();
+        assert_eq!(file.backup.keep_monthly, 12);
+        assert_eq!(file.check.sample_critical, 15.0);
+    }
+
+    #[test]
     fn a_named_config_file_must_exist() {
         let common = CommonArgs {
             db: None,

@@ -242,8 +242,8 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
                     env.stdout,
                     "{}: {} -> {} ({:.1}x) in {:.1}s",
                     made.path.display(),
-                    bytes(made.meta.db_bytes),
-                    bytes(made.meta.gz_bytes),
+                    crate::render::human_bytes(made.meta.db_bytes),
+                    crate::render::human_bytes(made.meta.gz_bytes),
                     made.meta.db_bytes as f64 / made.meta.gz_bytes.max(1) as f64,
                     made.seconds
                 )?;
@@ -303,17 +303,6 @@ fn host(config: &Config, env: &Env) -> String {
 
 fn utc(secs: f64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs.floor() as i64, 0).unwrap_or_default()
-}
-
-/// A size for people: 1.2 MB, 345 kB.
-fn bytes(n: u64) -> String {
-    let n = n as f64;
-    match n {
-        _ if n >= 1e9 => format!("{:.2} GB", n / 1e9),
-        _ if n >= 1e6 => format!("{:.1} MB", n / 1e6),
-        _ if n >= 1e3 => format!("{:.0} kB", n / 1e3),
-        _ => format!("{n} B"),
-    }
 }
 
 /// A backup just written.

@@ -437,7 +437,7 @@ fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Che
                     format!(
                         "{:.1}% free ({}) on the database's file system",
                         pct,
-                        human(*avail)
+                        crate::render::human_bytes(*avail)
                     ),
                 )
                 .perf(
@@ -749,13 +749,12 @@ fn growth(
         })
         .filter(|(t, _)| now - t >= 86_400.0 && now - t <= 30.0 * 86_400.0)
         .min_by(|a, b| a.0.total_cmp(&b.0));
-    let mut check = Check::new("growth", Status::Ok, format!("database is {}", human(size))).perf(
-        "db_size",
-        size as f64,
-        "B",
-        None,
-        None,
-    );
+    let mut check = Check::new(
+        "growth",
+        Status::Ok,
+        format!("database is {}", crate::render::human_bytes(size)),
+    )
+    .perf("db_size", size as f64, "B", None, None);
     let Some((then, was)) = base else {
         check
             .message
@@ -766,8 +765,8 @@ fn growth(
     check = check.perf("growth", per_day.round(), "B", None, None);
     check.message = format!(
         "database is {}, growing {}/day",
-        human(size),
-        human(per_day.max(0.0) as u64)
+        crate::render::human_bytes(size),
+        crate::render::human_bytes(per_day.max(0.0) as u64)
     );
     if per_day > 0.0
         && let Some(avail) = avail
@@ -806,8 +805,8 @@ fn vacuum(conn: &Connection, size: Option<u64>, avail: Option<u64>, integrity_ok
             Status::Warning,
             format!(
                 "vacuum refused: it needs about {} free, there is {}",
-                human(need),
-                human(avail)
+                crate::render::human_bytes(need),
+                crate::render::human_bytes(avail)
             ),
         );
     }
@@ -820,8 +819,8 @@ fn vacuum(conn: &Connection, size: Option<u64>, avail: Option<u64>, integrity_ok
                 Status::Ok,
                 format!(
                     "{} -> {} in {:.1}s",
-                    human(size),
-                    human(after),
+                    crate::render::human_bytes(size),
+                    crate::render::human_bytes(after),
                     t.elapsed().as_secs_f64()
                 ),
             )
@@ -848,17 +847,6 @@ fn local(ts: i64) -> String {
                 .to_string()
         })
         .unwrap_or_default()
-}
-
-fn human(n: u64) -> String {
-    let n = n as f64;
-    match n {
-        _ if n >= 1e12 => format!("{:.1} TB", n / 1e12),
-        _ if n >= 1e9 => format!("{:.1} GB", n / 1e9),
-        _ if n >= 1e6 => format!("{:.1} MB", n / 1e6),
-        _ if n >= 1e3 => format!("{:.0} kB", n / 1e3),
-        _ => format!("{n} B"),
-    }
 }
 
 fn perfdata(checks: &[Check]) -> String {

@@ -260,6 +260,18 @@ fn object(columns: &[&str], row: &[Cell]) -> Result<String> {
 }
 
 /// Text made safe inside HTML elements and attribute values.
+/// A size for people, in powers of 1000: 1.2 GB, 345 kB.
+pub fn human_bytes(n: u64) -> String {
+    let n = n as f64;
+    match n {
+        _ if n >= 1e12 => format!("{:.1} TB", n / 1e12),
+        _ if n >= 1e9 => format!("{:.1} GB", n / 1e9),
+        _ if n >= 1e6 => format!("{:.1} MB", n / 1e6),
+        _ if n >= 1e3 => format!("{:.0} kB", n / 1e3),
+        _ => format!("{n} B"),
+    }
+}
+
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

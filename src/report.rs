@@ -407,35 +407,24 @@ fn emit<T>(
     }
 }
 
-/// Writes through `write` to a temporary file beside `path`, private to its owner, then renames
-/// it over `path`: readers see the old file or the new one, never a part.
+/// Writes through `write` (buffered) to `path` atomically, as the backup files are written:
+/// readers see the old file or the new one, never a part.
 pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| {
-        anyhow::Error::new(e).context(format!("cannot write '{}'", path.display()))
-    };
     if path.is_dir() {
         return Err(anyhow::anyhow!(
             "cannot write '{}': it is a directory",
             path.display()
         ));
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".usage-report-")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    let mut w = std::io::BufWriter::with_capacity(64 * 1024, tmp);
-    let value = write(&mut w)?;
-    let tmp = w.into_inner().map_err(|e| fail(e.into_error()))?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(value)
+    crate::backup::store::write_atomically(path, |file| {
+        let mut w = std::io::BufWriter::with_capacity(64 * 1024, file);
+        let value = write(&mut w)?;
+        w.flush()?;
+        Ok(value)
+    })
 }
 
 /// Man page sections beyond what clap knows: (title, paragraphs). A paragraph "term\tText" is a

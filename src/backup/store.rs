@@ -208,7 +208,8 @@ pub fn write_atomically<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<
     let dir = parent(path);
     let fail =
         |e: io::Error| anyhow::Error::new(e).context(format!("cannot write '{}'", path.display()));
-    let mut tmp = temp_in(dir, ".usage-")?;
+    let mut tmp =
+        temp_in(dir, ".usage-").with_context(|| format!("cannot write '{}'", path.display()))?;
     let value =
         write(tmp.as_file_mut()).with_context(|| format!("cannot write '{}'", path.display()))?;
     tmp.as_file().sync_all().map_err(fail)?;

@@ -5,6 +5,9 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # One sample a minute; each run also deletes samples older than sample.retention_days.
 * * * * *  root  usage-sample
+# Every five minutes: the alert rules over the samples stored since the last run. Notifications
+# go to the configured channels; without any, to standard output, which cron mails.
+*/5 * * * *  root  usage-alert
 
 # Nightly: load the ledger files a provider or a script drops into a directory. Each file is all
 # or nothing; a refused file is named in cron's mail and stays for a look.

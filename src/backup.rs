@@ -234,7 +234,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
                 a.name.as_deref(),
                 level,
                 false,
-                &host(&config, env),
+                &config.host(env),
                 env,
             )?;
             if a.print || env.stdout_is_terminal {
@@ -289,16 +289,6 @@ fn ignore_file_size_signal() {
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
-}
-
-/// The configured host name, else the kernel's.
-fn host(config: &Config, env: &Env) -> String {
-    config
-        .file
-        .host
-        .clone()
-        .or_else(|| crate::sample::hostname(&env.sysroot).ok())
-        .unwrap_or_default()
 }
 
 fn utc(secs: f64) -> DateTime<Utc> {
@@ -706,7 +696,7 @@ fn run_restore(
     };
     let level = config.file.backup.level;
     let pre = if db_path.exists() {
-        let made = create(db_path, dir, Some("pre-restore"), level, true, &host(config, env), env).with_context(|| {
+        let made = create(db_path, dir, Some("pre-restore"), level, true, &config.host(env), env).with_context(|| {
             format!(
                 "not restoring: the current database '{}' could not be backed up first (move it aside to restore anyway)",
                 db_path.display()

@@ -328,12 +328,7 @@ fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Che
     let interval = f64::from(c.sample_interval);
     let (warn, crit) = (interval * c.sample_warning, interval * c.sample_critical);
     if wanted("sample_age") || wanted("sample_gaps") {
-        let host = config
-            .file
-            .host
-            .clone()
-            .or_else(|| crate::sample::hostname(&env.sysroot).ok())
-            .unwrap_or_default();
+        let host = config.host(env);
         match newest_sample(&conn, &host) {
             Ok(None) => {
                 if wanted("sample_age") {

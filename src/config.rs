@@ -33,6 +33,9 @@ pub struct File {
     pub backup: BackupSection,
     #[serde(default)]
     pub check: CheckSection,
+    /// `[alert]`: read with positions and validated by usage-alert itself (see
+    /// `alert::config`), so a bad rule never stops the other tools.
+    pub alert: Option<toml::Table>,
 }
 
 /// `[backup]`: where backups go and how long they are kept.
@@ -210,6 +213,15 @@ impl Config {
             Some(src) => src.parent().unwrap_or(Path::new(".")).join(path),
             None => path.to_path_buf(),
         }
+    }
+
+    /// The name this machine's samples are stored under: the configured one, else the kernel's.
+    pub fn host(&self, env: &Env) -> String {
+        self.file
+            .host
+            .clone()
+            .or_else(|| crate::sample::hostname(&env.sysroot).ok())
+            .unwrap_or_default()
     }
 
     /// The backup directory: `--dir`, else the configuration's, else `backups` beside the

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0001_samples.sql"),
     include_str!("db/migrations/0002_ledger.sql"),
     include_str!("db/migrations/0003_alerts.sql"),
+    include_str!("db/migrations/0004_alert_state.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,7 @@
 //! One library crate behind the `usage-*` binaries. Each tool has one module holding its clap
 //! definition (`command()`/`Args`) and `run()`; the binaries only call [`cli::main`].
 
+pub mod alert;
 pub mod backup;
 pub mod check;
 pub mod cli;

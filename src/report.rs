@@ -8,9 +8,9 @@
 mod chart;
 mod html;
 mod overview;
-mod period;
+pub mod period;
 mod system;
-mod usage;
+pub mod usage;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -18,6 +18,7 @@ fn tools() -> Vec<Tool> {
         (usage::report::command(), usage::report::MAN_SECTIONS),
         (usage::backup::command(), usage::backup::MAN_SECTIONS),
         (usage::check::command(), usage::check::MAN_SECTIONS),
+        (usage::alert::command(), usage::alert::MAN_SECTIONS),
     ]
 }
 

@@ -34,6 +34,7 @@ impl Sandbox {
             "usage-report" => env!("CARGO_BIN_EXE_usage-report"),
             "usage-backup" => env!("CARGO_BIN_EXE_usage-backup"),
             "usage-check" => env!("CARGO_BIN_EXE_usage-check"),
+            "usage-alert" => env!("CARGO_BIN_EXE_usage-alert"),
             other => panic!("unknown binary {other}"),
         };
         let mut c = Command::new(exe);

@@ -1,0 +1,98 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_usage_alert_global_optspecs
+    string join \n db= config= n/dry-run h/help V/version
+end
+
+function __fish_usage_alert_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_usage_alert_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_usage_alert_using_subcommand
+    set -l cmd (__fish_usage_alert_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -s n -l dry-run -d 'Evaluate and print what would happen; change no state, notify nobody'
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -s V -l version -d 'Print version'
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -f -a "status" -d 'Alerts now pending or firing'
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -f -a "history" -d 'Every recorded transition: pending, firing, reminder, escalated, resolved'
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -f -a "rules" -d 'The rules in force (the configuration\'s, or the defaults) and the channels; reports every problem in the [alert] section'
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -f -a "test" -d 'Send a test notification through a channel'
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -f -a "maintenance" -d 'Maintenance windows: notifications are held back inside them'
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand status" -s f -l format -d 'Output format [default: table on a terminal, else csv]' -r -f -a "table\t'Aligned text for people'
+csv\t'Comma-separated values with a header line'
+json\t'JSON, one object per line'"
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand status" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand status" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand history" -l since -d 'Events from this time on: YYYY-MM-DD, \'YYYY-MM-DD HH:MM\', or +/-DURATION from now [default: 7 days ago]' -r
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand history" -l rule -d 'Only this rule\'s events (repeatable)' -r
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand history" -s f -l format -d 'Output format [default: table on a terminal, else csv]' -r -f -a "table\t'Aligned text for people'
+csv\t'Comma-separated values with a header line'
+json\t'JSON, one object per line'"
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand history" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand history" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand rules" -s f -l format -d 'Output format [default: table on a terminal, else csv]' -r -f -a "table\t'Aligned text for people'
+csv\t'Comma-separated values with a header line'
+json\t'JSON, one object per line'"
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand rules" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand rules" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand rules" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand test" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand test" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand test" -s h -l help -d 'Print help'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and not __fish_seen_subcommand_from add list delete help" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and not __fish_seen_subcommand_from add list delete help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and not __fish_seen_subcommand_from add list delete help" -s h -l help -d 'Print help'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and not __fish_seen_subcommand_from add list delete help" -f -a "add" -d 'Add a window: from --start (default now) to --end or for --duration'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and not __fish_seen_subcommand_from add list delete help" -f -a "list" -d 'Windows that have not ended (all with --all), stored and configured'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and not __fish_seen_subcommand_from add list delete help" -f -a "delete" -d 'Delete stored windows by number'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and not __fish_seen_subcommand_from add list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l start -d 'Start: now, +DURATION, YYYY-MM-DD, \'YYYY-MM-DD HH:MM\' (local time) or RFC 3339' -r
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l end -d 'End, in the same forms as --start' -r
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l duration -d 'Length: 90m, 2h, 1d' -r
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l rule -d 'Only this rule (repeatable) [default: every rule]' -r
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l reason -d 'Why: shown in lists and in the history' -r
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format [default: table on a terminal, else csv]' -r -f -a "table\t'Aligned text for people'
+csv\t'Comma-separated values with a header line'
+json\t'JSON, one object per line'"
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from list" -l all -d 'Include windows that have ended'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from delete" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a window: from --start (default now) to --end or for --duration'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "list" -d 'Windows that have not ended (all with --all), stored and configured'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete stored windows by number'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand help; and not __fish_seen_subcommand_from status history rules test maintenance help" -f -a "status" -d 'Alerts now pending or firing'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand help; and not __fish_seen_subcommand_from status history rules test maintenance help" -f -a "history" -d 'Every recorded transition: pending, firing, reminder, escalated, resolved'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand help; and not __fish_seen_subcommand_from status history rules test maintenance help" -f -a "rules" -d 'The rules in force (the configuration\'s, or the defaults) and the channels; reports every problem in the [alert] section'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand help; and not __fish_seen_subcommand_from status history rules test maintenance help" -f -a "test" -d 'Send a test notification through a channel'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand help; and not __fish_seen_subcommand_from status history rules test maintenance help" -f -a "maintenance" -d 'Maintenance windows: notifications are held back inside them'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand help; and not __fish_seen_subcommand_from status history rules test maintenance help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand help; and __fish_seen_subcommand_from maintenance" -f -a "add" -d 'Add a window: from --start (default now) to --end or for --duration'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand help; and __fish_seen_subcommand_from maintenance" -f -a "list" -d 'Windows that have not ended (all with --all), stored and configured'
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand help; and __fish_seen_subcommand_from maintenance" -f -a "delete" -d 'Delete stored windows by number'

@@ -1,0 +1,1056 @@
+//! usage-alert: rules over the stored record that notify once, remind, escalate and resolve,
+//! and stay quiet in maintenance windows.
+//!
+//! Each run replays the samples stored since the previous run through every rule's state
+//! machine ([`machine`]), in one write transaction: alert state, history and the notifications
+//! to send (an outbox) change together, so a run every few minutes behaves like a daemon and two
+//! overlapping runs never notify twice. Notifications are then delivered, each channel on its
+//! own thread; a failed one stays in the outbox for the next run.
+
+pub mod config;
+pub mod machine;
+pub mod maintenance;
+pub mod metric;
+pub mod notify;
+pub mod rule;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::io::Write;
+
+use anyhow::{Result, anyhow};
+use clap::{CommandFactory, Parser, Subcommand};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde_json::Value;
+
+use crate::cli::{CommonArgs, Format, UsageError};
+use crate::config::Config;
+use crate::db;
+use crate::env::Env;
+use crate::render::{Cell, Rows};
+use config::{Alerts, Channel, Kind as ChannelKind, Rule};
+use machine::{Event, Phase, State};
+use maintenance::Window;
+use rule::{Severity, Source};
+
+/// How far back a run replays samples it has not seen (after the rule's own `for`): a sampler
+/// or cron that stopped for longer does not flood anyone with day-old transitions.
+pub const CATCH_UP: i64 = 86_400;
+/// How long a run may take to deliver what it claimed before another run may try again.
+const CLAIM: i64 = 900;
+/// A notification that could not be delivered for this long is dropped (and said so).
+const GIVE_UP: i64 = 86_400;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "usage-alert",
+    version,
+    about = "Evaluate alert rules over the stored record; notify once, remind, escalate, resolve",
+    long_about = "Evaluate alert rules over the stored record and notify: once when an alert \
+fires, again every repeat interval while it stays firing or when it escalates, and once when it \
+resolves. Rules are thresholds with durations over the samples (cpu_percent > 90 for 60s), the \
+age of the newest sample, and data quotas per location and billing cycle (steps and a \
+forecast); without rules in the configuration the seeds' defaults apply.\n\nRun from cron every \
+few minutes: each run replays the samples stored since the last one, so it behaves like a \
+daemon. State, history and maintenance windows live in the database. Prints nothing unless the \
+console channel has something to say; exits 1 while any alert is firing."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Evaluate and print what would happen; change no state, notify nobody
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Alerts now pending or firing
+    Status(FormatArgs),
+    /// Every recorded transition: pending, firing, reminder, escalated, resolved
+    History(HistoryArgs),
+    /// The rules in force (the configuration's, or the defaults) and the channels; reports
+    /// every problem in the [alert] section
+    Rules(FormatArgs),
+    /// Send a test notification through a channel
+    Test(TestArgs),
+    /// Maintenance windows: notifications are held back inside them
+    #[command(subcommand)]
+    Maintenance(MaintenanceCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FormatArgs {
+    /// Output format [default: table on a terminal, else csv]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Events from this time on: YYYY-MM-DD, 'YYYY-MM-DD HH:MM', or +/-DURATION from now
+    /// [default: 7 days ago]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub since: Option<String>,
+    /// Only this rule's events (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub rule: Vec<String>,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// The channel's name in [alert.channel.NAME] ('console' when none are configured)
+    pub channel: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MaintenanceCommand {
+    /// Add a window: from --start (default now) to --end or for --duration
+    Add(AddArgs),
+    /// Windows that have not ended (all with --all), stored and configured
+    List(ListArgs),
+    /// Delete stored windows by number
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// Start: now, +DURATION, YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (local time) or RFC 3339
+    #[arg(long, value_name = "TIME", default_value = "now")]
+    pub start: String,
+    /// End, in the same forms as --start
+    #[arg(
+        long,
+        value_name = "TIME",
+        required_unless_present = "duration",
+        conflicts_with = "duration"
+    )]
+    pub end: Option<String>,
+    /// Length: 90m, 2h, 1d
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// Only this rule (repeatable) [default: every rule]
+    #[arg(long, value_name = "NAME")]
+    pub rule: Vec<String>,
+    /// Why: shown in lists and in the history
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub reason: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Include windows that have ended
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DeleteArgs {
+    /// Window numbers, as `maintenance list` shows them
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<i64>,
+}
+
+/// The clap definition, for the binary, man page and completions.
+pub fn command() -> clap::Command {
+    Args::command()
+}
+
+/// The outcome that decides the exit status after everything has been said on stderr.
+#[derive(Debug)]
+pub struct Verdict(pub u8);
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, _: &mut fmt::Formatter) -> fmt::Result {
+        Ok(())
+    }
+}
+
+impl std::error::Error for Verdict {}
+
+/// 0 nothing firing, 1 firing, 2 invocation or configuration, 3 the work failed.
+pub fn exit_status(err: &anyhow::Error) -> u8 {
+    if let Some(v) = err.downcast_ref::<Verdict>() {
+        v.0
+    } else if err.chain().any(|e| e.is::<UsageError>()) {
+        2
+    } else {
+        3
+    }
+}
+
+/// Man page sections beyond what clap knows.
+pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "RULES",
+        &[
+            "Rules are [[alert.rule]] tables in the configuration file: name, when, and optionally severity (info, warning, critical; default warning), resolve, steps, severities, message, repeat, escalate_after and channels. Every problem is reported with its file, line and column; a bad rule is left out and the others are evaluated.",
+            "when = \"METRIC[{LABEL=\\\"VALUE\\\"}] OP THRESHOLD [for DURATION]\"\tOP is >, >=, < or <=. The condition must hold over the samples for DURATION (90s, 5m, 1h) before the alert fires; until then it is pending. Without the label a rule watches every mount, interface, user or location, each as its own alert.",
+            "resolve = VALUE\tHysteresis: a firing alert resolves only once the value is at or past this (below it for > and >=), so a value hovering at the threshold does not flap. Default: the threshold.",
+            "steps = [50, 80, 100]\tInstead of a threshold in when: levels the value rises through (>=). The alert fires at the first and notifies again (escalated) at each higher one; severities default to info, ..., warning, critical for the last.",
+            "repeat = DURATION\tReminders while firing [default: alert.repeat_interval, 4h]; 0 for none.",
+            "escalate_after = DURATION\tA firing alert that is not critical becomes critical after this long and notifies again.",
+            "message = TEMPLATE\tThe notification's text; {rule}, {subject}, {host}, {metric}, {event}, {severity}, {value}, {threshold}, {condition}, {since} and the label ({mount}, {interface}, {user}, {location}) are replaced.",
+            "channels = [\"NAME\", ...]\tSend this rule's notifications to these channels only [default: every channel whose min_severity it reaches].",
+        ],
+    ),
+    (
+        "METRICS",
+        &[
+            "cpu_percent, cpu_iowait_percent, cpu_steal_percent\tCPU over each sample's interval, %.",
+            "memory_percent, swap_percent\tMemory used (total - available), swap used, %.",
+            "load1, load5, load15\tLoad averages.",
+            "temperature\tThe hottest sensor, °C.",
+            "disk_used_percent{mount=\"/\"}, disk_free_percent{mount=\"/\"}\tFile system used (as df shows it) and free to users, %.",
+            "net_rx_rate{interface=\"eth0\"}, net_tx_rate{interface=\"eth0\"}\tBytes per second (thresholds take k, M, G, T, Ki, Mi, Gi).",
+            "user_cpu_percent{user=\"alice\"}, user_memory_percent{user=\"alice\"}\tA user's processes: CPU (% of one CPU) and resident memory (% of RAM).",
+            "sample_age\tSeconds since the newest sample, at the time of the run (thresholds take s, m, h, d).",
+            "quota_used_percent{location=\"site-a\"}\tThe current billing cycle's use, % of the location's quota.",
+            "quota_forecast_percent{location=\"site-a\"}\tThe cycle's use by its last day at the average daily rate so far, % of the quota.",
+        ],
+    ),
+    (
+        "DEFAULT RULES",
+        &[
+            "Without [[alert.rule]] tables: high-cpu (cpu_percent > 90 for 60s, resolve 80, warning), high-memory (memory_percent > 85 for 60s, resolve 80, warning), disk-full (disk_used_percent > 90, resolve 88, warning), low-disk-space (disk_free_percent < 10, resolve 12, critical), quota (quota_used_percent, steps 50, 80, 100: info, warning, critical) and quota-forecast (quota_forecast_percent > 100, resolve 95, warning).",
+        ],
+    ),
+    (
+        "CHANNELS",
+        &[
+            "Channels are [alert.channel.NAME] tables with a type and optionally min_severity and rules. Without any, notifications go to the console. A failed delivery is reported on stderr and retried on the next run (for up to a day); it never holds up the other channels.",
+            "type = \"console\"\tOne line per notification on standard output (cron mails it).",
+            "type = \"log\"\tpath: one JSON line per notification appended to the file (created 0600).",
+            "type = \"email\"\tserver, port, security (starttls, the default; tls; none), username, password_file or password_env (never on the command line), from, to (a list).",
+            "type = \"webhook\"\turl: the JSON document below is POSTed; timeout (10s) per attempt, retries (2) with a pause of 1 s doubling between them.",
+            "type = \"exec\"\tcommand: a list, run without a shell; the alert is in the environment (USAGE_ALERT_RULE, _SUBJECT, _HOST, _EVENT, _SEVERITY, _VALUE, _THRESHOLD, _METRIC, _WHEN, _SINCE, _TIME, _MESSAGE, and the whole document in USAGE_ALERT_JSON); killed after timeout (30s); a non-zero exit is a failed delivery.",
+            "The JSON document (version 1): version, host, rule, subject, labels, event (firing, reminder, escalated, resolved; test), severity, metric, value, threshold, resolve_threshold, when, since and time (RFC 3339, UTC), message, silenced.",
+        ],
+    ),
+    (
+        "BEHAVIOUR",
+        &[
+            "Like Prometheus and Alertmanager: a pending alert whose condition clears goes away silently; a firing alert notifies once, then every repeat interval; once resolved it sends one resolved notice, only if its firing was announced. Inside a maintenance window transitions are recorded (marked silenced) but nobody is notified; once the window is over, an alert still firing is announced and one that resolved inside the window after having been announced gets its resolved notice. An alert whose mount, interface or location disappears resolves.",
+            "Each run replays the samples stored since the previous run (at most a day back), so a cron run every few minutes notifies as a daemon evaluating every sample would. The evaluation is one transaction: overlapping runs wait for each other and never notify twice.",
+        ],
+    ),
+    (
+        "EXIT STATUS",
+        &[
+            "0\tNo alert is firing.",
+            "1\tAt least one alert is firing (like vnstat --alert).",
+            "2\tThe command line or the [alert] configuration is wrong (each problem is on stderr; the good rules were still evaluated).",
+            "3\tThe work failed: the database could not be read or written, or a notification could not be delivered (it is retried on the next run).",
+        ],
+    ),
+    (
+        "FILES",
+        &[
+            "$XDG_CONFIG_HOME/usage/config.toml, /etc/usage/config.toml\tConfiguration: [alert] (repeat_interval), [[alert.rule]], [alert.channel.NAME], [[alert.maintenance]] (start, end or duration, rules, reason).",
+        ],
+    ),
+    (
+        "ENVIRONMENT",
+        &[
+            "USAGE_DB\tDatabase path, as --db.",
+            "USAGE_CONFIG\tConfiguration file, as --config.",
+            "USAGE_NOW\tPretend the time is this many seconds since 1970 (UTC); for tests.",
+        ],
+    ),
+    (
+        "EXAMPLES",
+        &[
+            "*/5 * * * * usage-alert\tIn a crontab: evaluate every five minutes.",
+            "usage-alert --dry-run\tWhat would be notified now, without notifying or changing anything.",
+            "usage-alert maintenance add --duration 2h --rule high-cpu --reason 'kernel upgrade'\tSilence one rule for two hours from now.",
+            "usage-alert test ops-mail\tSend a test notification through the channel ops-mail.",
+            "usage-alert history --since 2026-11-01 --rule quota\tThe quota alerts of this month.",
+        ],
+    ),
+];
+
+/// Everything a run needs besides the database.
+struct Ctx {
+    alerts: Alerts,
+    host: String,
+    now: i64,
+    today: chrono::NaiveDate,
+    billing_day: u8,
+}
+
+fn context(config: &Config, env: &Env) -> Result<Ctx> {
+    let text = match &config.source {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| anyhow!("cannot read configuration file '{}': {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    Ok(Ctx {
+        alerts: config::load(config.source.as_deref(), text.as_deref()),
+        host: config.host(env),
+        now: env.now().floor() as i64,
+        today: env.today(),
+        billing_day: config.file.ledger.billing_day,
+    })
+}
+
+/// Runs usage-alert.
+pub fn run(args: Args, env: &mut Env) -> Result<()> {
+    let config = crate::config::load(&args.common, env)?;
+    let ctx = context(&config, env)?;
+    let mut conn = db::open(&config.db)?;
+    let mut code = match args.command {
+        None => evaluate_and_notify(&mut conn, &ctx, args.dry_run, env)?,
+        Some(Command::Status(a)) => status(&conn, &a, env)?,
+        Some(Command::History(a)) => history(&conn, &ctx, &a, env)?,
+        Some(Command::Rules(a)) => rules(&ctx, &a, env)?,
+        Some(Command::Test(a)) => test(&ctx, &a, env)?,
+        Some(Command::Maintenance(m)) => run_maintenance(&conn, &ctx, m, env)?,
+    };
+    if !ctx.alerts.problems.is_empty() {
+        for p in &ctx.alerts.problems {
+            eprintln!("usage-alert: {p}");
+        }
+        code = code.max(2);
+    }
+    match code {
+        0 => Ok(()),
+        c => Err(Verdict(c).into()),
+    }
+}
+
+fn default_format(args: &FormatArgs, env: &Env) -> Format {
+    args.format.unwrap_or(if env.stdout_is_terminal {
+        Format::Table
+    } else {
+        Format::Csv
+    })
+}
+
+/// One event of one alert, with what recipients are told.
+struct Happened<'a> {
+    rule: &'a Rule,
+    subject: String,
+    event: Event,
+    payload: Value,
+    /// The channels told (empty when nobody is).
+    channels: Vec<String>,
+}
+
+/// What one evaluation did.
+struct Evaluation<'a> {
+    happened: Vec<Happened<'a>>,
+    firing: usize,
+    problems: Vec<String>,
+}
+
+fn evaluate_and_notify(
+    conn: &mut Connection,
+    ctx: &Ctx,
+    dry_run: bool,
+    env: &mut Env,
+) -> Result<u8> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let evaluation = evaluate(&tx, ctx)?;
+    for p in &evaluation.problems {
+        eprintln!("usage-alert: {p}");
+    }
+    let mut code = if evaluation.firing > 0 { 1 } else { 0 };
+    if !evaluation.problems.is_empty() {
+        code = 2;
+    }
+    if dry_run {
+        tx.rollback()?;
+        print_dry_run(&evaluation, env)?;
+        return Ok(code);
+    }
+    tx.commit()?;
+    let failures = deliver_outbox(conn, ctx, env)?;
+    for f in &failures {
+        eprintln!("usage-alert: {f}");
+    }
+    if !failures.is_empty() {
+        code = 3;
+    }
+    Ok(code)
+}
+
+fn host_id(conn: &Connection, host: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT id FROM hosts WHERE name = ?1", [host], |r| r.get(0))
+        .optional()?)
+}
+
+fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
+    let mut problems = Vec::new();
+    let windows = maintenance::all(tx, &ctx.alerts.windows, ctx.now, &mut problems)?;
+    let host = host_id(tx, &ctx.host)?;
+    let newest = match host {
+        Some(h) => metric::newest_sample(tx, h)?,
+        None => None,
+    };
+    let mut happened = Vec::new();
+    let mut firing = 0;
+    for rule in &ctx.alerts.rules {
+        if let Err(e) = metric::check_subject(tx, rule, host) {
+            problems.push(format!("{}: rule '{}': {e}", rule.origin, rule.name));
+            continue;
+        }
+        let silenced = |t: i64| maintenance::silenced(&windows, &rule.name, t);
+        let mut states = load_states(tx, &rule.name)?;
+        let (points, vanish_at) = match rule.metric.source() {
+            Source::Samples => match (host, newest) {
+                (Some(h), Some(newest)) => {
+                    let floor = newest - rule.for_secs - CATCH_UP;
+                    let after = cursor(tx, &rule.name)?
+                        .unwrap_or(newest - rule.for_secs - 1)
+                        .max(floor);
+                    let points = metric::sample_points(tx, rule, h, after, newest)?;
+                    set_cursor(tx, &rule.name, newest)?;
+                    let at = if points.is_empty() {
+                        None
+                    } else {
+                        Some(newest)
+                    };
+                    (points, at)
+                }
+                _ => (Vec::new(), None),
+            },
+            Source::Clock => (
+                metric::clock_points(tx, rule, host, ctx.now, ctx.today, ctx.billing_day)?,
+                Some(ctx.now),
+            ),
+        };
+        let mut series: BTreeMap<String, Vec<(i64, f64)>> = BTreeMap::new();
+        for (t, subject, value) in points {
+            series.entry(subject).or_default().push((t, value));
+        }
+        let subjects: BTreeSet<String> = series.keys().chain(states.keys()).cloned().collect();
+        for subject in subjects {
+            let mut state = states.remove(&subject);
+            let mut events = Vec::new();
+            match series.get(&subject) {
+                Some(values) => {
+                    for &(t, v) in values {
+                        machine::observe(rule, &mut state, t, v, silenced(t), &mut events);
+                        machine::tick(rule, &mut state, t, silenced(t), &mut events);
+                    }
+                }
+                None => {
+                    if let Some(t) = vanish_at {
+                        machine::vanish(&mut state, t, silenced(t), &mut events);
+                    }
+                }
+            }
+            machine::tick(rule, &mut state, ctx.now, silenced(ctx.now), &mut events);
+            save_state(tx, &rule.name, &subject, state.as_ref())?;
+            if state.as_ref().is_some_and(|s| s.phase == Phase::Firing) {
+                firing += 1;
+            }
+            for event in events {
+                let payload = notify::payload(rule, &subject, &event, &ctx.host);
+                let channels = if event.notify {
+                    route(&ctx.alerts, rule, event.severity)
+                } else {
+                    Vec::new()
+                };
+                if event.record {
+                    tx.prepare_cached(
+                        "INSERT INTO alert_events (ts, rule, subject, event, severity, value, message, silenced)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    )?
+                    .execute((
+                        event.ts,
+                        &rule.name,
+                        &subject,
+                        event.kind.as_str(),
+                        event.severity.as_str(),
+                        event.value,
+                        payload["message"].as_str().unwrap_or(""),
+                        event.silenced,
+                    ))?;
+                }
+                for channel in &channels {
+                    tx.prepare_cached(
+                        "INSERT INTO alert_outbox (created, channel, payload) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute((ctx.now, channel, payload.to_string()))?;
+                }
+                happened.push(Happened {
+                    rule,
+                    subject: subject.clone(),
+                    event,
+                    payload,
+                    channels,
+                });
+            }
+        }
+    }
+    Ok(Evaluation {
+        happened,
+        firing,
+        problems,
+    })
+}
+
+/// The channels an event of `rule` at `severity` goes to.
+fn route(alerts: &Alerts, rule: &Rule, severity: Severity) -> Vec<String> {
+    alerts
+        .channels
+        .iter()
+        .filter(|c| {
+            if rule.channels.is_empty() {
+                severity >= c.min_severity && (c.rules.is_empty() || c.rules.contains(&rule.name))
+            } else {
+                rule.channels.contains(&c.name)
+            }
+        })
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+fn cursor(tx: &Transaction, rule: &str) -> Result<Option<i64>> {
+    Ok(tx
+        .prepare_cached("SELECT ts FROM alert_cursors WHERE rule = ?1")?
+        .query_row([rule], |r| r.get(0))
+        .optional()?)
+}
+
+fn set_cursor(tx: &Transaction, rule: &str, ts: i64) -> Result<()> {
+    tx.prepare_cached("INSERT OR REPLACE INTO alert_cursors (rule, ts) VALUES (?1, ?2)")?
+        .execute((rule, ts))?;
+    Ok(())
+}
+
+fn load_states(tx: &Transaction, rule: &str) -> Result<BTreeMap<String, State>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT subject, state, severity, level, since, fired, escalated, value, ts, announced, notified
+         FROM alert_state WHERE rule = ?1",
+    )?;
+    let rows = stmt.query_map([rule], |r| {
+        let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+        Ok((
+            text(0)?,
+            State {
+                phase: Phase::parse(&text(1)?).unwrap_or(Phase::Pending),
+                severity: Severity::parse(&text(2)?).unwrap_or(Severity::Warning),
+                level: r.get::<_, i64>(3)? as usize,
+                since: r.get(4)?,
+                fired: r.get(5)?,
+                escalated: r.get(6)?,
+                value: r.get(7)?,
+                ts: r.get(8)?,
+                announced: r
+                    .get::<_, Option<String>>(9)?
+                    .and_then(|s| Severity::parse(&s)),
+                notified: r.get(10)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn save_state(tx: &Transaction, rule: &str, subject: &str, state: Option<&State>) -> Result<()> {
+    match state {
+        None => {
+            tx.prepare_cached("DELETE FROM alert_state WHERE rule = ?1 AND subject = ?2")?
+                .execute((rule, subject))?;
+        }
+        Some(s) => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO alert_state
+                 (rule, subject, state, severity, level, since, fired, escalated, value, ts, announced, notified)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(rusqlite::params![
+                rule,
+                subject,
+                s.phase.as_str(),
+                s.severity.as_str(),
+                s.level as i64,
+                s.since,
+                s.fired,
+                s.escalated,
+                s.value,
+                s.ts,
+                s.announced.map(Severity::as_str),
+                s.notified,
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+fn print_dry_run(evaluation: &Evaluation, env: &mut Env) -> Result<()> {
+    let rows = Rows {
+        columns: vec![
+            "time", "rule", "subject", "event", "severity", "value", "notify", "message",
+        ],
+        rows: evaluation
+            .happened
+            .iter()
+            .map(|h| {
+                let notify = if h.event.silenced {
+                    "silenced".to_string()
+                } else if h.channels.is_empty() {
+                    "-".to_string()
+                } else {
+                    h.channels.join(" ")
+                };
+                vec![
+                    Cell::Time(crate::report::period::Zone::Local.time(h.event.ts)),
+                    Cell::Text(h.rule.name.clone()),
+                    Cell::Text(h.subject.clone()),
+                    Cell::Text(h.event.kind.as_str().into()),
+                    Cell::Text(h.event.severity.as_str().into()),
+                    h.event.value.map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                    Cell::Text(notify),
+                    Cell::Text(h.payload["message"].as_str().unwrap_or("").into()),
+                ]
+            })
+            .collect(),
+    };
+    let format = if env.stdout_is_terminal {
+        Format::Table
+    } else {
+        Format::Csv
+    };
+    rows.write(format, &mut env.stdout)?;
+    writeln!(
+        env.stdout,
+        "{} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
+        evaluation.happened.len(),
+        evaluation.firing
+    )?;
+    Ok(())
+}
+
+/// A notification taken from the outbox for delivery.
+struct Queued {
+    id: i64,
+    payload: Value,
+    created: i64,
+}
+
+/// Claims the outbox, delivers each channel's notifications on its own thread, and keeps the
+/// failed ones for the next run. Returns one line per failure.
+fn deliver_outbox(conn: &mut Connection, ctx: &Ctx, env: &mut Env) -> Result<Vec<String>> {
+    let now = ctx.now;
+    let claimed: Vec<(i64, String, String, i64)> = {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let rows = tx
+            .prepare(
+                "SELECT id, channel, payload, created FROM alert_outbox
+                 WHERE claimed_until <= ?1 ORDER BY id",
+            )?
+            .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        tx.execute(
+            "UPDATE alert_outbox SET claimed_until = ?1 WHERE claimed_until <= ?2",
+            (now + CLAIM, now),
+        )?;
+        tx.commit()?;
+        rows
+    };
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut by_channel: BTreeMap<String, Vec<Queued>> = BTreeMap::new();
+    for (id, channel, payload, created) in claimed {
+        let payload = serde_json::from_str(&payload).unwrap_or(Value::Null);
+        by_channel.entry(channel).or_default().push(Queued {
+            id,
+            payload,
+            created,
+        });
+    }
+    let mut results: Vec<(i64, i64, Result<(), String>)> = Vec::new();
+    let mut failures = Vec::new();
+    let delivery = notify::DeliveryEnv::new(env);
+    let mut threaded: Vec<(&Channel, Vec<Queued>)> = Vec::new();
+    for (name, items) in by_channel {
+        match ctx.alerts.channel(&name) {
+            None => {
+                failures.push(format!(
+                    "channel '{name}' is no longer configured: {} notification(s) for it dropped",
+                    items.len()
+                ));
+                for q in items {
+                    results.push((q.id, q.created, Ok(())));
+                }
+            }
+            Some(channel) if matches!(channel.kind, ChannelKind::Console) => {
+                for Queued {
+                    id,
+                    payload,
+                    created,
+                } in items
+                {
+                    let when = crate::report::period::Zone::Local
+                        .time(
+                            chrono::DateTime::parse_from_rfc3339(
+                                payload["time"].as_str().unwrap_or(""),
+                            )
+                            .map_or(now, |t| t.timestamp()),
+                        )
+                        .format("%Y-%m-%d %H:%M:%S");
+                    writeln!(env.stdout, "{when} {}", notify::headline(&payload))?;
+                    results.push((id, created, Ok(())));
+                }
+            }
+            Some(channel) => threaded.push((channel, items)),
+        }
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = threaded
+            .into_iter()
+            .map(|(channel, items)| {
+                let delivery = &delivery;
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    let mut broken: Option<String> = None;
+                    for Queued {
+                        id,
+                        payload,
+                        created,
+                    } in items
+                    {
+                        // Once a channel fails, the rest of its queue waits for the next run
+                        // rather than each waiting out the same timeout.
+                        let result = match &broken {
+                            Some(e) => Err(e.clone()),
+                            None => notify::deliver(channel, &payload, delivery)
+                                .map_err(|e| crate::cli::one_line(&e)),
+                        };
+                        if let Err(e) = &result {
+                            broken.get_or_insert_with(|| e.clone());
+                        }
+                        out.push((id, created, result));
+                    }
+                    (channel.name.clone(), out)
+                })
+            })
+            .collect();
+        for handle in handles {
+            if let Ok((name, out)) = handle.join() {
+                let failed: Vec<&String> = out.iter().filter_map(|r| r.2.as_ref().err()).collect();
+                if let Some(first) = failed.first() {
+                    failures.push(format!(
+                        "channel '{name}': {first}; {} notification(s) kept for the next run",
+                        failed.len()
+                    ));
+                }
+                results.extend(out);
+            }
+        }
+    });
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for (id, created, result) in results {
+        match result {
+            Ok(()) => {
+                tx.prepare_cached("DELETE FROM alert_outbox WHERE id = ?1")?
+                    .execute([id])?;
+            }
+            Err(_) if now - created >= GIVE_UP => {
+                tx.prepare_cached("DELETE FROM alert_outbox WHERE id = ?1")?
+                    .execute([id])?;
+                failures.push(format!(
+                    "notification #{id} could not be delivered for a day and was dropped"
+                ));
+            }
+            Err(e) => {
+                tx.prepare_cached(
+                    "UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?2, claimed_until = 0
+                     WHERE id = ?1",
+                )?
+                .execute((id, e))?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(failures)
+}
+
+fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<u8> {
+    let zone = crate::report::period::Zone::Local;
+    let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Time(zone.time(t)));
+    let mut stmt = conn.prepare(
+        "SELECT rule, subject, state, severity, since, fired, value, notified FROM alert_state
+         ORDER BY state = 'firing' DESC, severity = 'critical' DESC, rule, subject",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(vec![
+                Cell::Text(r.get(0)?),
+                Cell::Text(r.get(1)?),
+                Cell::Text(r.get(2)?),
+                Cell::Text(r.get(3)?),
+                time(r.get(4)?),
+                time(r.get(5)?),
+                r.get::<_, Option<f64>>(6)?
+                    .map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                time(r.get(7)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Rows {
+        columns: vec![
+            "rule", "subject", "state", "severity", "since", "fired", "value", "notified",
+        ],
+        rows,
+    }
+    .write(default_format(args, env), &mut env.stdout)?;
+    Ok(0)
+}
+
+fn history(conn: &Connection, ctx: &Ctx, args: &HistoryArgs, env: &mut Env) -> Result<u8> {
+    let since = match &args.since {
+        None => ctx.now - 7 * 86_400,
+        Some(text) => match text.strip_prefix('-') {
+            Some(d) => {
+                ctx.now
+                    - rule::parse_duration(d).map_err(|e| UsageError(format!("--since: {e}")))?
+            }
+            None => maintenance::parse_time(text, ctx.now)
+                .map_err(|e| UsageError(format!("--since: {e}")))?,
+        },
+    };
+    let zone = crate::report::period::Zone::Local;
+    let mut stmt = conn.prepare(
+        "SELECT ts, rule, subject, event, severity, value, silenced, message FROM alert_events
+         WHERE ts >= ?1 ORDER BY ts, id",
+    )?;
+    let rows = stmt
+        .query_map([since], |r| {
+            Ok(vec![
+                Cell::Time(zone.time(r.get(0)?)),
+                Cell::Text(r.get(1)?),
+                Cell::Text(r.get(2)?),
+                Cell::Text(r.get(3)?),
+                Cell::Text(r.get(4)?),
+                r.get::<_, Option<f64>>(5)?
+                    .map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                Cell::Bool(r.get(6)?),
+                Cell::Text(r.get(7)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|row| {
+            args.rule.is_empty() || matches!(&row[1], Cell::Text(n) if args.rule.contains(n))
+        })
+        .collect();
+    Rows {
+        columns: vec![
+            "time", "rule", "subject", "event", "severity", "value", "silenced", "message",
+        ],
+        rows,
+    }
+    .write(default_format(&args.format, env), &mut env.stdout)?;
+    Ok(0)
+}
+
+fn rules(ctx: &Ctx, args: &FormatArgs, env: &mut Env) -> Result<u8> {
+    let rows = ctx
+        .alerts
+        .rules
+        .iter()
+        .map(|r| {
+            let unit = r.metric.unit();
+            let steps = r
+                .steps
+                .iter()
+                .map(|(t, s)| format!("{} {s}", notify::show_value(*t, unit)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![
+                Cell::Text(r.name.clone()),
+                Cell::Text(r.when.clone()),
+                Cell::Text(steps),
+                Cell::Text(notify::show_value(r.resolve, unit)),
+                Cell::Text(if r.repeat == 0 {
+                    "never".into()
+                } else {
+                    notify::show_duration(r.repeat)
+                }),
+                r.escalate_after
+                    .map_or(Cell::Null, |e| Cell::Text(notify::show_duration(e))),
+                Cell::Text(route(&ctx.alerts, r, Severity::Critical).join(" ")),
+                Cell::Text(r.origin.clone()),
+            ]
+        })
+        .collect();
+    Rows {
+        columns: vec![
+            "rule",
+            "when",
+            "thresholds",
+            "resolve",
+            "repeat",
+            "escalate_after",
+            "channels",
+            "defined",
+        ],
+        rows,
+    }
+    .write(default_format(args, env), &mut env.stdout)?;
+    Ok(0)
+}
+
+fn test(ctx: &Ctx, args: &TestArgs, env: &mut Env) -> Result<u8> {
+    let channel = ctx.alerts.channel(&args.channel).ok_or_else(|| {
+        let names: Vec<&str> = ctx
+            .alerts
+            .channels
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        UsageError(format!(
+            "no channel '{}' (configured: {})",
+            args.channel,
+            names.join(", ")
+        ))
+    })?;
+    let payload = notify::test_payload(&channel.name, &ctx.host, ctx.now);
+    if matches!(channel.kind, ChannelKind::Console) {
+        writeln!(env.stdout, "{}", notify::headline(&payload))?;
+        return Ok(0);
+    }
+    notify::deliver(channel, &payload, &notify::DeliveryEnv::new(env))
+        .map_err(|e| e.context(format!("channel '{}'", channel.name)))?;
+    writeln!(
+        env.stdout,
+        "sent a test notification through '{}' ({})",
+        channel.name,
+        channel.describe()
+    )?;
+    Ok(0)
+}
+
+fn run_maintenance(
+    conn: &Connection,
+    ctx: &Ctx,
+    command: MaintenanceCommand,
+    env: &mut Env,
+) -> Result<u8> {
+    let usage = |e: anyhow::Error| UsageError(crate::cli::one_line(&e));
+    match command {
+        MaintenanceCommand::Add(a) => {
+            let start = maintenance::parse_time(&a.start, ctx.now)
+                .map_err(|e| usage(e.context("--start")))?;
+            let end = match (&a.end, &a.duration) {
+                (Some(end), _) => {
+                    maintenance::parse_time(end, ctx.now).map_err(|e| usage(e.context("--end")))?
+                }
+                (None, Some(d)) => {
+                    start + rule::parse_duration(d).map_err(|e| usage(e.context("--duration")))?
+                }
+                (None, None) => start,
+            };
+            if end <= start {
+                return Err(UsageError(format!(
+                    "the window would end ({}) before it starts ({})",
+                    maintenance::show(end),
+                    maintenance::show(start)
+                ))
+                .into());
+            }
+            if let Some(unknown) = a
+                .rule
+                .iter()
+                .find(|r| !ctx.alerts.rules.iter().any(|x| &x.name == *r))
+            {
+                let names: Vec<&str> = ctx.alerts.rules.iter().map(|r| r.name.as_str()).collect();
+                return Err(UsageError(format!(
+                    "--rule {unknown}: no such rule (rules: {})",
+                    names.join(", ")
+                ))
+                .into());
+            }
+            conn.execute(
+                "INSERT INTO maintenance_windows (start, end, rules, reason, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+                (start, end, serde_json::to_string(&a.rule)?, &a.reason, ctx.now),
+            )?;
+            writeln!(
+                env.stdout,
+                "maintenance window #{}: {} to {}, {}{}",
+                conn.last_insert_rowid(),
+                maintenance::show(start),
+                maintenance::show(end),
+                if a.rule.is_empty() {
+                    "every rule".to_string()
+                } else {
+                    a.rule.join(", ")
+                },
+                if a.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", a.reason)
+                }
+            )?;
+            Ok(0)
+        }
+        MaintenanceCommand::List(a) => {
+            let mut problems = Vec::new();
+            let windows: Vec<Window> =
+                maintenance::all(conn, &ctx.alerts.windows, ctx.now, &mut problems)?
+                    .into_iter()
+                    .filter(|w| a.all || w.end > ctx.now)
+                    .collect();
+            for p in problems {
+                eprintln!("usage-alert: {p}");
+            }
+            let zone = crate::report::period::Zone::Local;
+            let rows = windows
+                .iter()
+                .map(|w| {
+                    let state = if w.end <= ctx.now {
+                        "ended"
+                    } else if w.start <= ctx.now {
+                        "active"
+                    } else {
+                        "planned"
+                    };
+                    vec![
+                        Cell::Text(w.origin.clone()),
+                        Cell::Time(zone.time(w.start)),
+                        Cell::Time(zone.time(w.end)),
+                        Cell::Text(if w.rules.is_empty() {
+                            "*".into()
+                        } else {
+                            w.rules.join(" ")
+                        }),
+                        Cell::Text(state.into()),
+                        Cell::Text(w.reason.clone()),
+                    ]
+                })
+                .collect();
+            Rows {
+                columns: vec!["window", "start", "end", "rules", "state", "reason"],
+                rows,
+            }
+            .write(default_format(&a.format, env), &mut env.stdout)?;
+            Ok(0)
+        }
+        MaintenanceCommand::Delete(a) => {
+            for id in &a.ids {
+                if conn.execute("DELETE FROM maintenance_windows WHERE id = ?1", [id])? == 0 {
+                    return Err(UsageError(format!(
+                        "there is no stored maintenance window #{id} (see usage-alert maintenance list --all; windows in the configuration file are removed there)"
+                    ))
+                    .into());
+                }
+            }
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,968 @@
+//! The `[alert]` section of the configuration file: rules, channels and maintenance windows.
+//!
+//! The section is read from the file's text with every value's position, so each problem names
+//! its file, line and column. A bad rule, channel or window is reported and left out; the rest
+//! are used, so one typing error never silences every alert.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::rule::{self, Metric, Op, Severity};
+
+/// Reminders of a firing alert, unless a rule says otherwise (Alertmanager's default).
+pub const DEFAULT_REPEAT: i64 = 4 * 3600;
+
+/// A validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub name: String,
+    /// The `when` expression as written.
+    pub when: String,
+    pub metric: Metric,
+    pub filter: Option<String>,
+    pub op: Op,
+    /// Thresholds and the severity each brings, in the order a value crosses them.
+    pub steps: Vec<(f64, Severity)>,
+    /// A firing alert stays firing while `op` holds against this value (hysteresis).
+    pub resolve: f64,
+    pub for_secs: i64,
+    /// Seconds between reminders; 0: none.
+    pub repeat: i64,
+    /// A firing alert older than this becomes critical and notifies again.
+    pub escalate_after: Option<i64>,
+    pub message: Option<String>,
+    /// Channels this rule notifies; empty: every channel whose severity it reaches.
+    pub channels: Vec<String>,
+    /// Where it was defined: `FILE:LINE`, or `default`.
+    pub origin: String,
+}
+
+impl Rule {
+    pub fn severity_at(&self, level: usize) -> Severity {
+        self.steps[level.min(self.steps.len() - 1)].1
+    }
+
+    /// The highest step `value` reaches, if any.
+    pub fn level(&self, value: f64) -> Option<usize> {
+        self.steps
+            .iter()
+            .rposition(|(threshold, _)| self.op.holds(value, *threshold))
+    }
+}
+
+/// How a channel delivers.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Console,
+    Log {
+        path: PathBuf,
+    },
+    Email {
+        server: String,
+        port: Option<u16>,
+        security: Security,
+        username: Option<String>,
+        password: Password,
+        from: String,
+        to: Vec<String>,
+    },
+    Webhook {
+        url: String,
+        timeout: i64,
+        retries: u32,
+    },
+    Exec {
+        command: Vec<String>,
+        timeout: i64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// Plain SMTP upgraded with STARTTLS (port 587); refuses a server without it.
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: a relay on the loopback or a trusted network (port 25).
+    None,
+}
+
+/// Where an SMTP password comes from: never the command line.
+#[derive(Debug, Clone)]
+pub enum Password {
+    None,
+    File(PathBuf),
+    Env(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub name: String,
+    pub kind: Kind,
+    /// Events below this severity are not sent here.
+    pub min_severity: Severity,
+    /// Only these rules are sent here (empty: all).
+    pub rules: Vec<String>,
+}
+
+impl Channel {
+    pub fn console() -> Channel {
+        Channel {
+            name: "console".into(),
+            kind: Kind::Console,
+            min_severity: Severity::Info,
+            rules: Vec::new(),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            Kind::Console => "console (standard output)".into(),
+            Kind::Log { path } => format!("log {}", path.display()),
+            Kind::Email { server, to, .. } => format!("email via {server} to {}", to.join(", ")),
+            Kind::Webhook { url, .. } => format!("webhook {url}"),
+            Kind::Exec { command, .. } => format!("exec {}", command.join(" ")),
+        }
+    }
+}
+
+/// A maintenance window from the configuration file (times as written; resolved when used).
+#[derive(Debug, Clone)]
+pub struct WindowSpec {
+    pub start: String,
+    pub end: Option<String>,
+    pub duration: Option<i64>,
+    pub rules: Vec<String>,
+    pub reason: String,
+    pub origin: String,
+}
+
+/// The section, validated.
+#[derive(Debug)]
+pub struct Alerts {
+    pub rules: Vec<Rule>,
+    pub channels: Vec<Channel>,
+    pub windows: Vec<WindowSpec>,
+    /// One line per rule, channel or window left out, naming where it is and what is wrong.
+    pub problems: Vec<String>,
+    /// True when the file defines no rules and the seeds' defaults apply.
+    pub uses_defaults: bool,
+}
+
+impl Alerts {
+    pub fn channel(&self, name: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.name == name)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    repeat_interval: Option<Spanned<Scalar>>,
+    // Only their shape is checked here; each element is read on its own below, so a bad one
+    // spoils only itself.
+    #[serde(default, rename = "rule")]
+    _rule: Vec<serde::de::IgnoredAny>,
+    #[serde(default, rename = "channel")]
+    _channel: toml::Table,
+    #[serde(default, rename = "maintenance")]
+    _maintenance: Vec<serde::de::IgnoredAny>,
+}
+
+/// A number or a string: durations and thresholds may be written either way.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Scalar {
+    fn text(&self) -> String {
+        match self {
+            Scalar::Int(n) => n.to_string(),
+            Scalar::Float(x) => x.to_string(),
+            Scalar::Text(t) => t.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    name: String,
+    when: Spanned<String>,
+    resolve: Option<Spanned<Scalar>>,
+    severity: Option<Severity>,
+    steps: Option<Spanned<Vec<Scalar>>>,
+    severities: Option<Spanned<Vec<Severity>>>,
+    message: Option<String>,
+    repeat: Option<Spanned<Scalar>>,
+    escalate_after: Option<Spanned<Scalar>>,
+    #[serde(default)]
+    channels: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannel {
+    #[serde(rename = "type")]
+    kind: String,
+    min_severity: Option<Severity>,
+    #[serde(default)]
+    rules: Vec<String>,
+    path: Option<PathBuf>,
+    server: Option<String>,
+    port: Option<u16>,
+    security: Option<String>,
+    username: Option<String>,
+    password_file: Option<PathBuf>,
+    password_env: Option<String>,
+    from: Option<String>,
+    to: Option<Vec<String>>,
+    url: Option<String>,
+    timeout: Option<Scalar>,
+    retries: Option<u32>,
+    command: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    start: String,
+    end: Option<String>,
+    duration: Option<Scalar>,
+    #[serde(default)]
+    rules: Vec<String>,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Where problems are reported: the file's name and text.
+struct Source<'a> {
+    name: String,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn at(&self, offset: usize) -> String {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        format!("{}:{line}:{col}", self.name)
+    }
+
+    fn line(&self, offset: usize) -> String {
+        let at = self.at(offset);
+        at[..at.rfind(':').unwrap_or(at.len())].to_string()
+    }
+
+    /// The position of a serde error, else of the element that failed.
+    fn error_at(&self, e: &toml::de::Error, fallback: usize) -> String {
+        self.at(e.span().map_or(fallback, |s| s.start))
+    }
+}
+
+/// Reads the `[alert]` section of the configuration file `path` (or the defaults without one).
+pub fn load(path: Option<&Path>, text: Option<&str>) -> Alerts {
+    let mut alerts = Alerts {
+        rules: Vec::new(),
+        channels: Vec::new(),
+        windows: Vec::new(),
+        problems: Vec::new(),
+        uses_defaults: false,
+    };
+    let mut repeat = DEFAULT_REPEAT;
+    let mut written = 0;
+    if let (Some(path), Some(text)) = (path, text) {
+        let src = Source {
+            name: path.display().to_string(),
+            text,
+        };
+        written = read(&src, &mut alerts, &mut repeat);
+    }
+    if written == 0 {
+        alerts.rules = defaults(repeat);
+        alerts.uses_defaults = true;
+    }
+    if alerts.channels.is_empty() {
+        alerts.channels.push(Channel::console());
+    }
+    // A rule naming a channel that is not there is a bad rule: its alerts would go nowhere.
+    let names: Vec<String> = alerts.channels.iter().map(|c| c.name.clone()).collect();
+    let mut problems = Vec::new();
+    alerts
+        .rules
+        .retain(|r| match r.channels.iter().find(|c| !names.contains(c)) {
+            Some(missing) => {
+                problems.push(format!(
+                    "{}: rule '{}': unknown channel '{missing}' (configured: {})",
+                    r.origin,
+                    r.name,
+                    names.join(", ")
+                ));
+                false
+            }
+            None => true,
+        });
+    alerts.problems.extend(problems);
+    alerts
+}
+
+/// Reads the section into `alerts`; returns how many rules the file writes (good or bad).
+fn read(src: &Source, alerts: &mut Alerts, repeat: &mut i64) -> usize {
+    // The whole file already parsed once (config::load); a syntax error cannot happen here.
+    let Ok(doc) = DeTable::parse(src.text) else {
+        return 0;
+    };
+    let Some(section) = doc.get_ref().get("alert") else {
+        return 0;
+    };
+    let start = section.span().start;
+    let raw = match RawSection::deserialize(ValueDeserializer::from(section.clone())) {
+        Ok(raw) => raw,
+        Err(e) => {
+            alerts.problems.push(format!(
+                "{}: [alert]: {}",
+                src.error_at(&e, start),
+                e.message().trim_end()
+            ));
+            return raw_rule_count(section);
+        }
+    };
+    if let Some(r) = &raw.repeat_interval {
+        match rule::parse_duration(&r.get_ref().text()) {
+            Ok(secs) => *repeat = secs,
+            Err(e) => alerts.problems.push(format!(
+                "{}: alert.repeat_interval: {e}",
+                src.at(r.span().start)
+            )),
+        }
+    }
+    let DeValue::Table(table) = section.get_ref() else {
+        return 0;
+    };
+    let elements = |key: &str| -> Vec<Spanned<DeValue>> {
+        match table.get(key).map(Spanned::get_ref) {
+            Some(DeValue::Array(items)) => items.iter().cloned().collect(),
+            _ => Vec::new(),
+        }
+    };
+    let rules = elements("rule");
+    let written = rules.len();
+    for item in rules {
+        let at = item.span().start;
+        match RawRule::deserialize(ValueDeserializer::from(item)) {
+            Ok(raw) => {
+                let name = raw.name.clone();
+                if alerts.rules.iter().any(|r| r.name == name) {
+                    alerts.problems.push(format!(
+                        "{}: rule '{name}': a rule of that name is defined above (names must be unique)",
+                        src.at(at)
+                    ));
+                    continue;
+                }
+                match validate_rule(src, at, raw, *repeat) {
+                    Ok(rule) => alerts.rules.push(rule),
+                    Err(p) => alerts.problems.push(p),
+                }
+            }
+            Err(e) => alerts.problems.push(format!(
+                "{}: rule: {}",
+                src.error_at(&e, at),
+                e.message().trim_end()
+            )),
+        }
+    }
+    if let Some(channels) = table.get("channel")
+        && let DeValue::Table(channels) = channels.get_ref()
+    {
+        {
+            for (name, value) in channels.iter() {
+                let at = name.span().start;
+                let name = name.get_ref().to_string();
+                match RawChannel::deserialize(ValueDeserializer::from(value.clone())) {
+                    Ok(raw) => match validate_channel(&name, raw) {
+                        Ok(channel) => alerts.channels.push(channel),
+                        Err(e) => alerts
+                            .problems
+                            .push(format!("{}: channel '{name}': {e}", src.at(at))),
+                    },
+                    Err(e) => alerts.problems.push(format!(
+                        "{}: channel '{name}': {}",
+                        src.error_at(&e, at),
+                        e.message().trim_end()
+                    )),
+                }
+            }
+        }
+    }
+    for item in elements("maintenance") {
+        let at = item.span().start;
+        match RawWindow::deserialize(ValueDeserializer::from(item)) {
+            Ok(raw) => {
+                let duration = match raw
+                    .duration
+                    .as_ref()
+                    .map(|d| rule::parse_duration(&d.text()))
+                {
+                    Some(Err(e)) => {
+                        alerts
+                            .problems
+                            .push(format!("{}: maintenance window: duration {e}", src.at(at)));
+                        continue;
+                    }
+                    Some(Ok(secs)) => Some(secs),
+                    None => None,
+                };
+                if raw.end.is_some() == duration.is_some() {
+                    alerts.problems.push(format!(
+                        "{}: maintenance window: give either end or duration",
+                        src.at(at)
+                    ));
+                    continue;
+                }
+                alerts.windows.push(WindowSpec {
+                    start: raw.start,
+                    end: raw.end,
+                    duration,
+                    rules: raw.rules,
+                    reason: raw.reason,
+                    origin: src.line(at),
+                });
+            }
+            Err(e) => alerts.problems.push(format!(
+                "{}: maintenance window: {}",
+                src.error_at(&e, at),
+                e.message().trim_end()
+            )),
+        }
+    }
+    written
+}
+
+fn raw_rule_count(section: &Spanned<DeValue>) -> usize {
+    match section.get_ref() {
+        DeValue::Table(t) => match t.get("rule").map(Spanned::get_ref) {
+            Some(DeValue::Array(items)) => items.len(),
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+fn validate_rule(src: &Source, at: usize, raw: RawRule, repeat: i64) -> Result<Rule, String> {
+    let name = raw.name;
+    let fail = |offset: usize, what: String| format!("{}: rule '{name}': {what}", src.at(offset));
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(fail(
+            at,
+            "the name must be letters, digits, '-', '_' or '.'".into(),
+        ));
+    }
+    let when_at = raw.when.span().start;
+    let cond = rule::parse_condition(raw.when.get_ref())
+        .map_err(|e| fail(when_at, format!("when = \"{}\": {e}", raw.when.get_ref())))?;
+    let unit = cond.metric.unit();
+    let severity = raw.severity.unwrap_or(Severity::Warning);
+    let (op, steps) = match (&cond.comparison, &raw.steps) {
+        (Some(_), Some(s)) => {
+            return Err(fail(
+                s.span().start,
+                "give the thresholds either in `when` or as `steps`, not both".into(),
+            ));
+        }
+        (None, None) => {
+            return Err(fail(
+                when_at,
+                format!(
+                    "when = \"{}\" has no threshold (expected, e.g., \"{} > 90\", or steps = [50, 80, 100])",
+                    raw.when.get_ref(),
+                    cond.metric.name()
+                ),
+            ));
+        }
+        (Some((op, threshold)), None) => (*op, vec![(*threshold, severity)]),
+        (None, Some(s)) => {
+            let at = s.span().start;
+            let values = s
+                .get_ref()
+                .iter()
+                .map(|v| rule::parse_value(&v.text(), unit))
+                .collect::<anyhow::Result<Vec<f64>>>()
+                .map_err(|e| fail(at, format!("steps: {e}")))?;
+            if values.is_empty() || values.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(fail(
+                    at,
+                    "steps must be one or more thresholds in rising order, as in [50, 80, 100]"
+                        .into(),
+                ));
+            }
+            let severities = match &raw.severities {
+                Some(list) if list.get_ref().len() != values.len() => {
+                    return Err(fail(
+                        list.span().start,
+                        format!(
+                            "severities has {} entries for {} steps",
+                            list.get_ref().len(),
+                            values.len()
+                        ),
+                    ));
+                }
+                Some(list) => list.get_ref().clone(),
+                None if values.len() == 1 => vec![severity],
+                // The last step is critical, the one before it a warning, earlier ones news.
+                None => (0..values.len())
+                    .map(|i| match values.len() - i {
+                        1 => Severity::Critical,
+                        2 => Severity::Warning,
+                        _ => Severity::Info,
+                    })
+                    .collect(),
+            };
+            (Op::Ge, values.into_iter().zip(severities).collect())
+        }
+    };
+    let first = steps[0].0;
+    let resolve = match &raw.resolve {
+        None => first,
+        Some(r) => {
+            let value = rule::parse_value(&r.get_ref().text(), unit)
+                .map_err(|e| fail(r.span().start, format!("resolve: {e}")))?;
+            let sensible = if op.rising() {
+                value <= first
+            } else {
+                value >= first
+            };
+            if !sensible {
+                return Err(fail(
+                    r.span().start,
+                    format!(
+                        "resolve = {value} must be on the other side of the threshold {first} (at or {} it)",
+                        if op.rising() { "below" } else { "above" }
+                    ),
+                ));
+            }
+            value
+        }
+    };
+    let duration = |d: &Option<Spanned<Scalar>>, key: &str| -> Result<Option<i64>, String> {
+        d.as_ref()
+            .map(|d| {
+                rule::parse_duration(&d.get_ref().text())
+                    .map_err(|e| fail(d.span().start, format!("{key}: {e}")))
+            })
+            .transpose()
+    };
+    let repeat = duration(&raw.repeat, "repeat")?.unwrap_or(repeat);
+    let escalate_after = duration(&raw.escalate_after, "escalate_after")?;
+    if escalate_after.is_some() && steps.iter().all(|s| s.1 == Severity::Critical) {
+        return Err(fail(
+            at,
+            "escalate_after on a rule that is critical already".into(),
+        ));
+    }
+    Ok(Rule {
+        name,
+        when: raw.when.into_inner(),
+        metric: cond.metric,
+        filter: cond.filter,
+        op,
+        steps,
+        resolve,
+        for_secs: cond.for_secs,
+        repeat,
+        escalate_after,
+        message: raw.message,
+        channels: raw.channels,
+        origin: src.line(at),
+    })
+}
+
+fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
+    let given: Vec<(&str, bool)> = vec![
+        ("path", raw.path.is_some()),
+        ("server", raw.server.is_some()),
+        ("port", raw.port.is_some()),
+        ("security", raw.security.is_some()),
+        ("username", raw.username.is_some()),
+        ("password_file", raw.password_file.is_some()),
+        ("password_env", raw.password_env.is_some()),
+        ("from", raw.from.is_some()),
+        ("to", raw.to.is_some()),
+        ("url", raw.url.is_some()),
+        ("timeout", raw.timeout.is_some()),
+        ("retries", raw.retries.is_some()),
+        ("command", raw.command.is_some()),
+    ];
+    let allowed: &[&str] = match raw.kind.as_str() {
+        "console" => &[],
+        "log" => &["path"],
+        "email" => &[
+            "server",
+            "port",
+            "security",
+            "username",
+            "password_file",
+            "password_env",
+            "from",
+            "to",
+        ],
+        "webhook" => &["url", "timeout", "retries"],
+        "exec" => &["command", "timeout"],
+        other => {
+            return Err(format!(
+                "type = \"{other}\" is not a channel type (expected console, log, email, webhook or exec)"
+            ));
+        }
+    };
+    if let Some((key, _)) = given
+        .iter()
+        .find(|(key, set)| *set && !allowed.contains(key))
+    {
+        return Err(format!(
+            "{key} does not apply to a {} channel (it takes: {})",
+            raw.kind,
+            if allowed.is_empty() {
+                "min_severity, rules".to_string()
+            } else {
+                allowed.join(", ")
+            }
+        ));
+    }
+    let need = |v: Option<String>, key: &str| {
+        v.filter(|s| !s.is_empty())
+            .ok_or_else(|| format!("a {} channel needs {key}", raw.kind))
+    };
+    let timeout = |default: i64| -> Result<i64, String> {
+        match &raw.timeout {
+            None => Ok(default),
+            Some(t) => match rule::parse_duration(&t.text()) {
+                Ok(0) => Err("timeout must be at least 1s".into()),
+                Ok(s) => Ok(s),
+                Err(e) => Err(format!("timeout: {e}")),
+            },
+        }
+    };
+    let kind = match raw.kind.as_str() {
+        "console" => Kind::Console,
+        "log" => Kind::Log {
+            path: raw
+                .path
+                .clone()
+                .ok_or_else(|| "a log channel needs path".to_string())?,
+        },
+        "email" => {
+            let security = match raw.security.as_deref().unwrap_or("starttls") {
+                "starttls" => Security::Starttls,
+                "tls" => Security::Tls,
+                "none" => Security::None,
+                other => {
+                    return Err(format!(
+                        "security = \"{other}\" (expected starttls, tls or none)"
+                    ));
+                }
+            };
+            let password = match (&raw.password_file, &raw.password_env) {
+                (Some(_), Some(_)) => {
+                    return Err("give password_file or password_env, not both".into());
+                }
+                (Some(f), None) => Password::File(f.clone()),
+                (None, Some(v)) => Password::Env(v.clone()),
+                (None, None) => Password::None,
+            };
+            if raw.username.is_none() && !matches!(password, Password::None) {
+                return Err("a password without a username".into());
+            }
+            let to = raw.to.clone().unwrap_or_default();
+            if to.is_empty() {
+                return Err("an email channel needs to = [\"someone@example.com\"]".into());
+            }
+            for address in to.iter().chain(raw.from.iter()) {
+                address
+                    .parse::<lettre::message::Mailbox>()
+                    .map_err(|e| format!("'{address}' is not a mail address ({e})"))?;
+            }
+            Kind::Email {
+                server: need(raw.server.clone(), "server")?,
+                port: raw.port,
+                security,
+                username: raw.username.clone(),
+                password,
+                from: need(raw.from.clone(), "from")?,
+                to,
+            }
+        }
+        "webhook" => {
+            let url = need(raw.url.clone(), "url")?;
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(format!("url '{url}' is not an http:// or https:// URL"));
+            }
+            Kind::Webhook {
+                url,
+                timeout: timeout(10)?,
+                retries: raw.retries.unwrap_or(2).min(10),
+            }
+        }
+        _ => {
+            let command = raw.command.clone().unwrap_or_default();
+            if command.first().is_none_or(String::is_empty) {
+                return Err(
+                    "an exec channel needs command = [\"/path/to/program\", \"arg\", ...]".into(),
+                );
+            }
+            Kind::Exec {
+                command,
+                timeout: timeout(30)?,
+            }
+        }
+    };
+    Ok(Channel {
+        name: name.to_string(),
+        kind,
+        min_severity: raw.min_severity.unwrap_or(Severity::Info),
+        rules: raw.rules,
+    })
+}
+
+/// The seeds' rules, used when the configuration defines none.
+pub fn defaults(repeat: i64) -> Vec<Rule> {
+    let rule = |name: &str, when: &str, resolve: Option<f64>, severity: Severity, steps: &[f64]| {
+        let cond = rule::parse_condition(when).unwrap_or_else(|e| panic!("default {when}: {e}"));
+        let (op, steps) = match cond.comparison {
+            Some((op, t)) => (op, vec![(t, severity)]),
+            None => (
+                Op::Ge,
+                vec![
+                    (steps[0], Severity::Info),
+                    (steps[1], Severity::Warning),
+                    (steps[2], Severity::Critical),
+                ],
+            ),
+        };
+        Rule {
+            name: name.into(),
+            when: when.into(),
+            metric: cond.metric,
+            filter: None,
+            op,
+            resolve: resolve.unwrap_or(steps[0].0),
+            steps,
+            for_secs: cond.for_secs,
+            repeat,
+            escalate_after: None,
+            message: None,
+            channels: Vec::new(),
+            origin: "default".into(),
+        }
+    };
+    vec![
+        rule(
+            "high-cpu",
+            "cpu_percent > 90 for 60s",
+            Some(80.0),
+            Severity::Warning,
+            &[],
+        ),
+        rule(
+            "high-memory",
+            "memory_percent > 85 for 60s",
+            Some(80.0),
+            Severity::Warning,
+            &[],
+        ),
+        rule(
+            "disk-full",
+            "disk_used_percent > 90",
+            Some(88.0),
+            Severity::Warning,
+            &[],
+        ),
+        rule(
+            "low-disk-space",
+            "disk_free_percent < 10",
+            Some(12.0),
+            Severity::Critical,
+            &[],
+        ),
+        rule(
+            "quota",
+            "quota_used_percent",
+            None,
+            Severity::Info,
+            &[50.0, 80.0, 100.0],
+        ),
+        rule(
+            "quota-forecast",
+            "quota_forecast_percent > 100",
+            Some(95.0),
+            Severity::Warning,
+            &[],
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Alerts {
+        load(Some(Path::new("c.toml")), Some(text))
+    }
+
+    #[test]
+    fn without_rules_the_seed_defaults_apply_and_console_is_the_channel() {
+        let a = load(None, None);
+        assert!(a.uses_defaults);
+        let names: Vec<&str> = a.rules.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "high-cpu",
+                "high-memory",
+                "disk-full",
+                "low-disk-space",
+                "quota",
+                "quota-forecast"
+            ]
+        );
+        assert_eq!(a.channels.len(), 1);
+        assert!(a.problems.is_empty());
+    }
+
+    #[test]
+    fn bad_rules_are_reported_with_lines_and_good_ones_kept() {
+        let a = parse(
+            r#"host = "x"
+
+[alert]
+repeat_interval = "1h"
+
+[[alert.rule]]
+name = "cpu"
+when = "cpu_percent > 90 for 60s"
+resolve = 80
+
+[[alert.rule]]
+name = "typo"
+when = "cpu_pct > 90"
+
+[[alert.rule]]
+name = "nan"
+when = "load1 > lots"
+
+[[alert.rule]]
+name = "dur"
+when = "load1 > 4 for 5 minutes"
+
+[[alert.rule]]
+name = "key"
+when = "load1 > 4"
+severty = "critical"
+
+[[alert.rule]]
+name = "hyst"
+when = "load1 > 4"
+resolve = 5
+
+[[alert.rule]]
+name = "quota"
+when = "quota_used_percent"
+steps = [50, 80, 100]
+"#,
+        );
+        let names: Vec<&str> = a.rules.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["cpu", "quota"]);
+        assert_eq!(a.rules[0].repeat, 3600);
+        assert_eq!(a.rules[0].resolve, 80.0);
+        assert_eq!(a.rules[0].origin, "c.toml:6");
+        assert_eq!(
+            a.rules[1].steps,
+            [
+                (50.0, Severity::Info),
+                (80.0, Severity::Warning),
+                (100.0, Severity::Critical)
+            ]
+        );
+        let p = &a.problems;
+        assert_eq!(p.len(), 5, "{p:#?}");
+        assert!(
+            p[0].starts_with(
+                "c.toml:13:8: rule 'typo': when = \"cpu_pct > 90\": unknown metric 'cpu_pct'"
+            ),
+            "{}",
+            p[0]
+        );
+        assert!(p[1].starts_with("c.toml:17:8: rule 'nan': "), "{}", p[1]);
+        assert!(p[1].contains("threshold 'lots' is not a number"));
+        assert!(p[2].starts_with("c.toml:21:8: rule 'dur': "), "{}", p[2]);
+        assert!(
+            p[3].starts_with("c.toml:26:1: rule: unknown field `severty`"),
+            "{}",
+            p[3]
+        );
+        assert!(
+            p[4].starts_with("c.toml:31:11: rule 'hyst': resolve = 5 must be on the other side"),
+            "{}",
+            p[4]
+        );
+        assert!(!a.uses_defaults);
+    }
+
+    #[test]
+    fn channels_are_checked_per_type() {
+        let a = parse(
+            r#"
+[alert.channel.ops]
+type = "email"
+server = "smtp.example.com"
+from = "usage <usage@example.com>"
+to = ["ops@example.com"]
+username = "u"
+password_env = "SMTP_PASSWORD"
+min_severity = "warning"
+
+[alert.channel.hook]
+type = "webhook"
+url = "ftp://x"
+
+[alert.channel.run]
+type = "exec"
+command = ["/bin/true"]
+url = "http://x"
+
+[alert.channel.page]
+type = "pager"
+"#,
+        );
+        assert_eq!(a.channels.len(), 1);
+        assert_eq!(a.channels[0].min_severity, Severity::Warning);
+        let p = &a.problems;
+        assert!(
+            p[0].starts_with("c.toml:11:16: channel 'hook': url 'ftp://x' is not"),
+            "{p:#?}"
+        );
+        assert!(
+            p[1].contains("channel 'page': type = \"pager\" is not a channel type"),
+            "{p:#?}"
+        );
+        assert!(
+            p[2].contains("channel 'run': url does not apply to a exec channel"),
+            "{p:#?}"
+        );
+        // Rules route to channels that exist.
+        let a = parse(
+            "[alert.channel.log]\ntype = \"log\"\npath = \"a.log\"\n[[alert.rule]]\nname = \"r\"\nwhen = \"load1 > 3\"\nchannels = [\"mail\"]\n",
+        );
+        assert!(a.rules.is_empty());
+        assert!(a.problems[0].contains("rule 'r': unknown channel 'mail' (configured: log)"));
+    }
+}

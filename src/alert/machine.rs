@@ -1,0 +1,437 @@
+//! One alert's life, as a pure function of its rule, its stored state, the values seen and the
+//! clock: pending → firing (→ reminders, escalations) → resolved.
+//!
+//! The rules follow Prometheus and Alertmanager: a condition must hold for the rule's `for`
+//! duration before the alert fires (pending until then; a pending alert whose condition clears
+//! simply goes away); a firing alert notifies once, then again every `repeat` seconds; once the
+//! value is back past the resolve threshold (hysteresis) one resolved notice is sent, but only
+//! to recipients who heard that it fired. Inside a maintenance window transitions are still
+//! recorded but nobody is notified; when the window ends, recipients hear what they missed:
+//! an alert still firing is announced, one that resolved inside the window after having been
+//! announced gets its resolved notice.
+
+use super::config::Rule;
+use super::rule::Severity;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Pending,
+    Firing,
+    /// Resolved inside a maintenance window after it had been announced: the notice is owed.
+    Resolved,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Pending => "pending",
+            Phase::Firing => "firing",
+            Phase::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Phase> {
+        match text {
+            "pending" => Some(Phase::Pending),
+            "firing" => Some(Phase::Firing),
+            "resolved" => Some(Phase::Resolved),
+            _ => None,
+        }
+    }
+}
+
+/// What is stored of an alert between runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub phase: Phase,
+    pub severity: Severity,
+    /// The step reached (step rules).
+    pub level: usize,
+    /// The condition has held since then.
+    pub since: i64,
+    pub fired: Option<i64>,
+    pub escalated: Option<i64>,
+    pub value: Option<f64>,
+    /// The time of `value`.
+    pub ts: i64,
+    /// The severity recipients last heard of; `None`: they have not heard of this alert.
+    pub announced: Option<Severity>,
+    /// When they last heard.
+    pub notified: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pending,
+    Firing,
+    Reminder,
+    Escalated,
+    Resolved,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Pending => "pending",
+            Kind::Firing => "firing",
+            Kind::Reminder => "reminder",
+            Kind::Escalated => "escalated",
+            Kind::Resolved => "resolved",
+        }
+    }
+}
+
+/// Something that happened to an alert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub ts: i64,
+    pub kind: Kind,
+    pub severity: Severity,
+    pub value: Option<f64>,
+    /// When the alert fired (or began pending).
+    pub since: i64,
+    /// A transition, kept in the history.
+    pub record: bool,
+    /// Recipients are told.
+    pub notify: bool,
+    /// A maintenance window held the notification back.
+    pub silenced: bool,
+}
+
+/// Feeds one value observed at time `t`.
+pub fn observe(
+    rule: &Rule,
+    state: &mut Option<State>,
+    t: i64,
+    value: f64,
+    silenced: bool,
+    out: &mut Vec<Event>,
+) {
+    match state {
+        Some(s) if s.phase == Phase::Firing => {
+            s.value = Some(value);
+            s.ts = t;
+            if !rule.op.holds(value, rule.resolve) {
+                resolve(state, t, Some(value), silenced, out);
+            } else if let Some(level) = rule.level(value).filter(|l| *l > s.level) {
+                s.level = level;
+                let severity = rule.severity_at(level);
+                if severity > s.severity {
+                    s.severity = severity;
+                }
+                let event = transition(s, Kind::Escalated, t, silenced);
+                out.push(event);
+            }
+        }
+        Some(s) if s.phase == Phase::Pending => match rule.level(value) {
+            None => *state = None,
+            Some(level) => {
+                s.value = Some(value);
+                s.ts = t;
+                s.level = level;
+                s.severity = rule.severity_at(level);
+                if t - s.since >= rule.for_secs {
+                    fire(s, t, silenced, out);
+                }
+            }
+        },
+        _ => {
+            let Some(level) = rule.level(value) else {
+                return;
+            };
+            // A new breach replaces a resolved notice still owed: recipients hear it fire again.
+            let s = state.insert(State {
+                phase: Phase::Pending,
+                severity: rule.severity_at(level),
+                level,
+                since: t,
+                fired: None,
+                escalated: None,
+                value: Some(value),
+                ts: t,
+                announced: None,
+                notified: None,
+            });
+            if rule.for_secs == 0 {
+                fire(s, t, silenced, out);
+            } else {
+                out.push(Event {
+                    ts: t,
+                    kind: Kind::Pending,
+                    severity: s.severity,
+                    value: Some(value),
+                    since: t,
+                    record: true,
+                    notify: false,
+                    silenced: false,
+                });
+            }
+        }
+    }
+}
+
+/// The series an alert watches is gone (an unmounted file system, a removed location): a firing
+/// alert resolves, a pending one is dropped.
+pub fn vanish(state: &mut Option<State>, t: i64, silenced: bool, out: &mut Vec<Event>) {
+    match state.as_ref().map(|s| s.phase) {
+        Some(Phase::Firing) => resolve(state, t, None, silenced, out),
+        Some(Phase::Pending) => *state = None,
+        _ => {}
+    }
+}
+
+/// Lets time pass to `now`: escalation by age, reminders, and what recipients missed during a
+/// maintenance window once it is over.
+pub fn tick(
+    rule: &Rule,
+    state: &mut Option<State>,
+    now: i64,
+    silenced: bool,
+    out: &mut Vec<Event>,
+) {
+    let Some(s) = state else {
+        return;
+    };
+    match s.phase {
+        Phase::Pending => {}
+        Phase::Resolved => {
+            if !silenced {
+                out.push(Event {
+                    ts: now,
+                    kind: Kind::Resolved,
+                    severity: s.severity,
+                    value: s.value,
+                    since: s.fired.unwrap_or(s.since),
+                    record: false,
+                    notify: true,
+                    silenced: false,
+                });
+                *state = None;
+            }
+        }
+        Phase::Firing => {
+            let fired = s.fired.unwrap_or(s.since);
+            if let Some(after) = rule.escalate_after
+                && s.escalated.is_none()
+                && s.severity < Severity::Critical
+                && now - fired >= after
+            {
+                s.severity = Severity::Critical;
+                s.escalated = Some(now);
+                let event = transition(s, Kind::Escalated, now, silenced);
+                out.push(event);
+            }
+            if silenced {
+                return;
+            }
+            let catch_up = match s.announced {
+                None => Some(Kind::Firing),
+                Some(heard) if heard < s.severity => Some(Kind::Escalated),
+                _ => None,
+            };
+            if let Some(kind) = catch_up {
+                s.announced = Some(s.severity);
+                s.notified = Some(now);
+                out.push(Event {
+                    ts: now,
+                    kind,
+                    severity: s.severity,
+                    value: s.value,
+                    since: fired,
+                    record: false,
+                    notify: true,
+                    silenced: false,
+                });
+            } else if rule.repeat > 0 && s.notified.is_some_and(|n| now - n >= rule.repeat) {
+                s.notified = Some(now);
+                out.push(Event {
+                    ts: now,
+                    kind: Kind::Reminder,
+                    severity: s.severity,
+                    value: s.value,
+                    since: fired,
+                    record: true,
+                    notify: true,
+                    silenced: false,
+                });
+            }
+        }
+    }
+}
+
+fn fire(s: &mut State, t: i64, silenced: bool, out: &mut Vec<Event>) {
+    s.phase = Phase::Firing;
+    s.fired = Some(t);
+    let event = transition(s, Kind::Firing, t, silenced);
+    out.push(event);
+}
+
+/// A recorded transition of a firing alert, announced unless silenced.
+fn transition(s: &mut State, kind: Kind, t: i64, silenced: bool) -> Event {
+    if !silenced {
+        s.announced = Some(s.severity);
+        s.notified = Some(t);
+    }
+    Event {
+        ts: t,
+        kind,
+        severity: s.severity,
+        value: s.value,
+        since: s.fired.unwrap_or(s.since),
+        record: true,
+        notify: !silenced,
+        silenced,
+    }
+}
+
+fn resolve(
+    state: &mut Option<State>,
+    t: i64,
+    value: Option<f64>,
+    silenced: bool,
+    out: &mut Vec<Event>,
+) {
+    let Some(s) = state else {
+        return;
+    };
+    let heard = s.announced.is_some();
+    out.push(Event {
+        ts: t,
+        kind: Kind::Resolved,
+        severity: s.severity,
+        value,
+        since: s.fired.unwrap_or(s.since),
+        record: true,
+        notify: heard && !silenced,
+        silenced: heard && silenced,
+    });
+    if heard && silenced {
+        s.phase = Phase::Resolved;
+        s.value = value;
+        s.ts = t;
+    } else {
+        *state = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alert::config::{Rule, defaults};
+
+    fn rule(name: &str) -> Rule {
+        defaults(3600).into_iter().find(|r| r.name == name).unwrap()
+    }
+
+    /// Runs a rule over (time, value) points, ticking at each one as a daemon evaluating at
+    /// every sample would, with maintenance between `quiet.0` and `quiet.1`; returns the
+    /// notifications as "time kind severity".
+    fn run(rule: &Rule, points: &[(i64, f64)], quiet: (i64, i64)) -> (Vec<String>, Vec<String>) {
+        let mut state = None;
+        let mut out = Vec::new();
+        for &(t, v) in points {
+            let silenced = t >= quiet.0 && t < quiet.1;
+            observe(rule, &mut state, t, v, silenced, &mut out);
+            tick(rule, &mut state, t, silenced, &mut out);
+        }
+        let show = |e: &Event| format!("{} {} {}", e.ts, e.kind.as_str(), e.severity);
+        (
+            out.iter().filter(|e| e.notify).map(show).collect(),
+            out.iter().filter(|e| e.record).map(show).collect(),
+        )
+    }
+
+    fn minutes(values: &[f64]) -> Vec<(i64, f64)> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i as i64 * 60, *v))
+            .collect()
+    }
+
+    #[test]
+    fn fires_after_for_reminds_and_resolves_once() {
+        let mut r = rule("high-cpu");
+        r.repeat = 180;
+        // 95% from minute 1: pending at 1, firing at 2 (held 60 s), reminders every 3 minutes,
+        // hovering between the resolve (80) and fire (90) thresholds keeps it firing.
+        let v = [50., 95., 95., 95., 85., 85., 95., 85., 85., 70., 70.];
+        let (notified, recorded) = run(&r, &minutes(&v), (0, 0));
+        assert_eq!(
+            notified,
+            [
+                "120 firing warning",
+                "300 reminder warning",
+                "480 reminder warning",
+                "540 resolved warning"
+            ]
+        );
+        assert_eq!(recorded[0], "60 pending warning");
+        assert_eq!(recorded.len(), 5);
+    }
+
+    #[test]
+    fn a_pending_alert_that_clears_never_notifies() {
+        let r = rule("high-cpu");
+        let (notified, recorded) = run(&r, &minutes(&[95., 50., 95., 50.]), (0, 0));
+        assert!(notified.is_empty());
+        assert_eq!(recorded, ["0 pending warning", "120 pending warning"]);
+    }
+
+    #[test]
+    fn escalates_by_age_and_by_step() {
+        let mut r = rule("high-memory");
+        r.escalate_after = Some(300);
+        r.repeat = 0;
+        let v = [90.; 8];
+        let (notified, _) = run(&r, &minutes(&v), (0, 0));
+        assert_eq!(notified, ["60 firing warning", "360 escalated critical"]);
+        let q = rule("quota");
+        let (notified, _) = run(&q, &minutes(&[10., 55., 60., 85., 101., 20., 60.]), (0, 0));
+        assert_eq!(
+            notified,
+            [
+                "60 firing info",
+                "180 escalated warning",
+                "240 escalated critical",
+                "300 resolved critical",
+                "360 firing info"
+            ]
+        );
+    }
+
+    #[test]
+    fn maintenance_holds_notices_back_and_delivers_what_was_missed() {
+        let mut r = rule("disk-full");
+        r.repeat = 0;
+        // Fires at 1 (announced); resolves at 3 inside the window [120, 300); the resolved
+        // notice goes out at the first evaluation after it, at 300.
+        let (notified, recorded) = run(
+            &r,
+            &minutes(&[50., 95., 95., 50., 50., 50., 50.]),
+            (120, 300),
+        );
+        assert_eq!(notified, ["60 firing warning", "300 resolved warning"]);
+        assert_eq!(recorded, ["60 firing warning", "180 resolved warning"]);
+        // Fires inside the window: nobody hears until it ends, then it is announced once.
+        let (notified, recorded) = run(&r, &minutes(&[50., 95., 95., 95., 95., 95.]), (0, 240));
+        assert_eq!(notified, ["240 firing warning"]);
+        assert_eq!(recorded, ["60 firing warning"]);
+        // Fires and resolves inside the window: never announced, so no resolved notice either.
+        let (notified, _) = run(&r, &minutes(&[50., 95., 50., 50., 50.]), (0, 240));
+        assert!(notified.is_empty());
+    }
+
+    #[test]
+    fn a_vanished_series_resolves() {
+        let r = rule("disk-full");
+        let mut state = None;
+        let mut out = Vec::new();
+        observe(&r, &mut state, 0, 95.0, false, &mut out);
+        vanish(&mut state, 60, false, &mut out);
+        assert!(state.is_none());
+        assert_eq!(out[1].kind, Kind::Resolved);
+        assert_eq!(out[1].value, None);
+        assert!(out[1].notify);
+    }
+}

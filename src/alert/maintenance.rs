@@ -1,0 +1,176 @@
+//! Maintenance windows: spans of time in which alerts are tracked but nobody is notified.
+//! Made from the command line (stored in the database) or written in the configuration file.
+
+use anyhow::{Result, anyhow};
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime};
+use rusqlite::Connection;
+
+use super::config::WindowSpec;
+use super::rule;
+use crate::report::period::Zone;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    /// The database row; `None` for a window from the configuration file.
+    pub id: Option<i64>,
+    pub start: i64,
+    pub end: i64,
+    /// Rules it silences; empty: every rule.
+    pub rules: Vec<String>,
+    pub reason: String,
+    /// `#ID`, or the configuration file and line.
+    pub origin: String,
+}
+
+impl Window {
+    pub fn covers(&self, rule: &str, t: i64) -> bool {
+        t >= self.start
+            && t < self.end
+            && (self.rules.is_empty() || self.rules.iter().any(|r| r == rule))
+    }
+}
+
+/// True when a window silences `rule` at `t`.
+pub fn silenced(windows: &[Window], rule: &str, t: i64) -> bool {
+    windows.iter().any(|w| w.covers(rule, t))
+}
+
+/// Every window: the stored ones and the configuration's (those whose times do not parse are
+/// reported in `problems`).
+pub fn all(
+    conn: &Connection,
+    specs: &[WindowSpec],
+    now: i64,
+    problems: &mut Vec<String>,
+) -> Result<Vec<Window>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, start, end, rules, reason FROM maintenance_windows ORDER BY start, id",
+    )?;
+    let mut windows = stmt
+        .query_map([], |r| {
+            let rules: String = r.get(3)?;
+            let id: i64 = r.get(0)?;
+            Ok(Window {
+                id: Some(id),
+                start: r.get(1)?,
+                end: r.get(2)?,
+                rules: serde_json::from_str(&rules).unwrap_or_default(),
+                reason: r.get(4)?,
+                origin: format!("#{id}"),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for spec in specs {
+        match resolve(spec, now) {
+            Ok(w) => windows.push(w),
+            Err(e) => problems.push(format!("{}: maintenance window: {e}", spec.origin)),
+        }
+    }
+    windows.sort_by_key(|w| (w.start, w.end));
+    Ok(windows)
+}
+
+fn resolve(spec: &WindowSpec, now: i64) -> Result<Window> {
+    let start = parse_time(&spec.start, now)?;
+    let end = match (&spec.end, spec.duration) {
+        (Some(end), _) => parse_time(end, now)?,
+        (None, Some(d)) => start + d,
+        (None, None) => start,
+    };
+    if end <= start {
+        return Err(anyhow!(
+            "it ends ({}) before it starts ({})",
+            show(end),
+            show(start)
+        ));
+    }
+    Ok(Window {
+        id: None,
+        start,
+        end,
+        rules: spec.rules.clone(),
+        reason: spec.reason.clone(),
+        origin: spec.origin.clone(),
+    })
+}
+
+/// Parses a point in time: `now`, `+2h` (from now), a date (midnight), or a date and time in
+/// the local zone (`2026-12-01 02:00`, `2026-12-01T02:00:30`), or RFC 3339 with an offset.
+pub fn parse_time(text: &str, now: i64) -> Result<i64> {
+    let text = text.trim();
+    if text == "now" {
+        return Ok(now);
+    }
+    if let Some(rest) = text.strip_prefix('+') {
+        return Ok(now + rule::parse_duration(rest)?);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.timestamp());
+    }
+    for format in [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(Zone::Local.timestamp(t));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(Zone::Local.midnight(d));
+    }
+    Err(anyhow!(
+        "'{text}' is not a time (expected now, +DURATION such as +2h, YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' in local time, or RFC 3339)"
+    ))
+}
+
+/// A time as people read it: local, to the minute (seconds when they are not zero).
+pub fn show(ts: i64) -> String {
+    let t = DateTime::from_timestamp(ts, 0)
+        .unwrap_or_default()
+        .with_timezone(&Local);
+    if ts % 60 == 0 {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("now", 1000).unwrap(), 1000);
+        assert_eq!(parse_time("+2h", 1000).unwrap(), 8200);
+        assert_eq!(
+            parse_time("2026-12-01T02:00:00Z", 0).unwrap(),
+            1_796_090_400
+        );
+        assert!(parse_time("2026-12-01 02:00", 0).is_ok());
+        assert!(
+            parse_time("tomorrow", 0)
+                .unwrap_err()
+                .to_string()
+                .contains("is not a time")
+        );
+    }
+
+    #[test]
+    fn windows_silence_their_rules_in_their_span() {
+        let w = Window {
+            id: Some(1),
+            start: 100,
+            end: 200,
+            rules: vec!["a".into()],
+            reason: String::new(),
+            origin: "#1".into(),
+        };
+        assert!(w.covers("a", 100) && w.covers("a", 199));
+        assert!(!w.covers("a", 200) && !w.covers("b", 150));
+        let all = Window { rules: vec![], ..w };
+        assert!(silenced(&[all], "b", 150));
+    }
+}

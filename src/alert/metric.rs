@@ -1,0 +1,228 @@
+//! The values a rule watches, read from the stored record: per sample (replayed in order) or,
+//! for the age of the newest sample and the quotas, once at the time of the run.
+
+use anyhow::{Result, anyhow};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::config::Rule;
+use super::rule::Metric;
+use crate::ledger;
+use crate::report::usage::{Cycle, forecast};
+
+/// One value of one series: (time, subject, value). The subject is the label's value (a mount,
+/// interface, user or location), empty for machine-wide metrics.
+pub type Point = (i64, String, f64);
+
+/// The newest sample's time for a host.
+pub fn newest_sample(conn: &Connection, host: i64) -> Result<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT max(ts) FROM samples WHERE host_id = ?1",
+        [host],
+        |r| r.get(0),
+    )?)
+}
+
+/// The sample values of `rule` with `after < ts <= until`, in time order.
+pub fn sample_points(
+    conn: &Connection,
+    rule: &Rule,
+    host: i64,
+    after: i64,
+    until: i64,
+) -> Result<Vec<Point>> {
+    // (value expression, join, subject column, condition)
+    let (value, join, subject, valid) = match rule.metric {
+        Metric::CpuPercent => ("s.cpu_busy / 100.0", "", "''", "s.cpu_busy IS NOT NULL"),
+        Metric::CpuIowait => ("s.cpu_iowait / 100.0", "", "''", "s.cpu_iowait IS NOT NULL"),
+        Metric::CpuSteal => ("s.cpu_steal / 100.0", "", "''", "s.cpu_steal IS NOT NULL"),
+        Metric::MemoryPercent => (
+            "s.mem_used * 100.0 / s.mem_total",
+            "",
+            "''",
+            "s.mem_total > 0",
+        ),
+        Metric::SwapPercent => (
+            "s.swap_used * 100.0 / s.swap_total",
+            "",
+            "''",
+            "s.swap_total > 0",
+        ),
+        Metric::Load1 => ("s.load1 / 100.0", "", "''", "1"),
+        Metric::Load5 => ("s.load5 / 100.0", "", "''", "1"),
+        Metric::Load15 => ("s.load15 / 100.0", "", "''", "1"),
+        Metric::Temperature => ("s.temp / 10.0", "", "''", "s.temp IS NOT NULL"),
+        Metric::DiskUsedPercent | Metric::DiskFreePercent => (
+            if rule.metric == Metric::DiskUsedPercent {
+                "d.used * 100.0 / (d.used + d.avail)"
+            } else {
+                "d.avail * 100.0 / (d.used + d.avail)"
+            },
+            "JOIN sample_disks d ON d.sample_id = s.id JOIN mounts x ON x.id = d.mount_id",
+            "x.path",
+            "d.used + d.avail > 0",
+        ),
+        Metric::NetRxRate | Metric::NetTxRate => (
+            if rule.metric == Metric::NetRxRate {
+                "n.rx_delta * 100.0 / s.interval_cs"
+            } else {
+                "n.tx_delta * 100.0 / s.interval_cs"
+            },
+            "JOIN sample_net n ON n.sample_id = s.id JOIN interfaces x ON x.id = n.iface_id",
+            "x.name",
+            "n.rx_delta IS NOT NULL AND s.interval_cs > 0",
+        ),
+        Metric::UserCpuPercent | Metric::UserMemoryPercent => (
+            if rule.metric == Metric::UserCpuPercent {
+                "u.cpu / 100.0"
+            } else {
+                "u.rss * 100.0 / s.mem_total"
+            },
+            "JOIN sample_users u ON u.sample_id = s.id JOIN users x ON x.id = u.user_id",
+            "x.name",
+            if rule.metric == Metric::UserCpuPercent {
+                "u.cpu IS NOT NULL"
+            } else {
+                "s.mem_total > 0"
+            },
+        ),
+        Metric::SampleAge | Metric::QuotaUsedPercent | Metric::QuotaForecastPercent => {
+            return Ok(Vec::new());
+        }
+    };
+    let filter = if rule.filter.is_some() {
+        "AND x_subject = ?4"
+    } else {
+        "AND ?4 IS NULL"
+    }
+    .replace("x_subject", subject);
+    let sql = format!(
+        "SELECT s.ts, {subject}, {value} FROM samples s {join}
+         WHERE s.host_id = ?1 AND s.ts > ?2 AND s.ts <= ?3 AND {valid} {filter}
+         ORDER BY s.ts, 2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map((host, after, until, rule.filter.as_deref()), |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Checks that a rule's label names something recorded, so a typing error is reported rather
+/// than watching nothing forever.
+pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Result<()> {
+    let (Some(name), Some(label)) = (&rule.filter, rule.metric.label()) else {
+        return Ok(());
+    };
+    let (table, column) = match label {
+        "mount" => ("mounts", "path"),
+        "interface" => ("interfaces", "name"),
+        "user" => ("users", "name"),
+        _ => {
+            let location = ledger::lookup_location(conn, name)?
+                .ok_or_else(|| ledger::unknown_location(conn, name).unwrap_or_else(|e| e))?;
+            if location.quota.is_none() {
+                return Err(anyhow!(
+                    "location '{}' has no quota (set one: usage-import locations set {} --quota GB)",
+                    location.name,
+                    location.name
+                ));
+            }
+            return Ok(());
+        }
+    };
+    // Nothing stored yet for this host: there is nothing to compare against.
+    let Some(host) = host else {
+        return Ok(());
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {column} FROM {table} WHERE host_id = ?1 ORDER BY 1"
+    ))?;
+    let known: Vec<String> = stmt
+        .query_map([host], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if known.is_empty() || known.contains(name) {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "no {label} '{name}' is recorded on this host (recorded: {})",
+        known.join(", ")
+    ))
+}
+
+/// The value of a clock metric at `now`, per subject.
+pub fn clock_points(
+    conn: &Connection,
+    rule: &Rule,
+    host: Option<i64>,
+    now: i64,
+    today: NaiveDate,
+    billing_day: u8,
+) -> Result<Vec<Point>> {
+    match rule.metric {
+        Metric::SampleAge => {
+            let newest = match host {
+                Some(h) => newest_sample(conn, h)?,
+                None => None,
+            };
+            Ok(newest
+                .map(|ts| vec![(now, String::new(), (now - ts).max(0) as f64)])
+                .unwrap_or_default())
+        }
+        Metric::QuotaUsedPercent | Metric::QuotaForecastPercent => {
+            let mut points = Vec::new();
+            for location in ledger::locations(conn)? {
+                let Some(quota) = location.quota else {
+                    continue;
+                };
+                let picked = match &rule.filter {
+                    Some(f) => {
+                        ledger::lookup_location(conn, f)?.is_some_and(|l| l.id == location.id)
+                    }
+                    None => location.active,
+                };
+                if !picked {
+                    continue;
+                }
+                let day = location.billing_day.unwrap_or(billing_day);
+                let Some((start, end)) = ledger::cycle_containing(today, day) else {
+                    continue;
+                };
+                let (bytes, days, last): (Option<i64>, u32, Option<i64>) = conn
+                    .query_row(
+                        "SELECT sum(bytes), count(*), max(date) FROM daily_usage
+                         WHERE location_id = ?1 AND date BETWEEN ?2 AND ?3",
+                        (
+                            location.id,
+                            ledger::date_key(start),
+                            ledger::date_key(today),
+                        ),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?
+                    .unwrap_or((None, 0, None));
+                let bytes = bytes.unwrap_or(0);
+                let value = if rule.metric == Metric::QuotaUsedPercent {
+                    bytes as f64 * 100.0 / quota as f64
+                } else {
+                    // No day of this cycle recorded yet: nothing to project from.
+                    let Some(last) = last.and_then(ledger::key_date) else {
+                        continue;
+                    };
+                    let cycle = Cycle {
+                        start,
+                        end,
+                        bytes,
+                        days,
+                        last,
+                    };
+                    let length = (end - start).num_days() + 1;
+                    forecast(&cycle, length, today, Some(quota)).total as f64 * 100.0 / quota as f64
+                };
+                points.push((now, location.name, value));
+            }
+            Ok(points)
+        }
+        _ => Ok(Vec::new()),
+    }
+}

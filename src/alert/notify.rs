@@ -1,0 +1,421 @@
+//! Notifications: what one says (a JSON document, the webhook's body) and how each channel
+//! delivers it. Every delivery either succeeds or returns one line saying why not; none waits
+//! longer than its channel's timeout.
+
+use std::fs::OpenOptions;
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::{Value, json};
+
+use super::config::{Channel, Kind, Password, Rule, Security};
+use super::machine::Event;
+use super::rule::{Metric, Unit};
+use crate::env::Env;
+
+/// The version of the JSON document; bumped only for changes that break readers.
+pub const PAYLOAD_VERSION: u32 = 1;
+
+/// Formats a value in a metric's unit for people.
+pub fn show_value(value: f64, unit: Unit) -> String {
+    match unit {
+        Unit::BytesPerSecond => {
+            format!("{}/s", crate::render::human_bytes(value.max(0.0) as u64))
+        }
+        Unit::Seconds => show_duration(value as i64),
+        Unit::Load => format!("{value:.2}"),
+        Unit::Percent | Unit::Celsius => format!("{value:.1}{}", unit.symbol()),
+    }
+}
+
+/// `90s`, `5m`, `1h30m`, `2d`.
+pub fn show_duration(secs: i64) -> String {
+    if secs == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    let mut rest = secs;
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if rest >= size {
+            out.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    out
+}
+
+/// The series a rule's alert is about, as PromQL writes it: `disk_used_percent{mount="/"}`.
+pub fn series(metric: Metric, subject: &str) -> String {
+    match metric.label() {
+        Some(label) if !subject.is_empty() => format!("{}{{{label}=\"{subject}\"}}", metric.name()),
+        _ => metric.name().to_string(),
+    }
+}
+
+/// The notification for one event of one alert.
+pub fn payload(rule: &Rule, subject: &str, event: &Event, host: &str) -> Value {
+    let unit = rule.metric.unit();
+    let threshold = rule.steps[0].0;
+    let value = event.value.map(|v| show_value(v, unit));
+    let condition = format!(
+        "{} {}{}",
+        rule.op.as_str(),
+        show_value(threshold, unit),
+        if rule.for_secs > 0 {
+            format!(" for {}", show_duration(rule.for_secs))
+        } else {
+            String::new()
+        }
+    );
+    let fields = [
+        ("rule", rule.name.clone()),
+        ("subject", subject.to_string()),
+        ("host", host.to_string()),
+        ("metric", rule.metric.name().to_string()),
+        ("event", event.kind.as_str().to_string()),
+        ("severity", event.severity.as_str().to_string()),
+        (
+            "value",
+            value.clone().unwrap_or_else(|| "no longer reported".into()),
+        ),
+        ("threshold", show_value(threshold, unit)),
+        ("condition", condition.clone()),
+        ("since", time(event.since)),
+    ];
+    let message = match &rule.message {
+        Some(template) => {
+            let mut text = template.clone();
+            for (key, v) in &fields {
+                text = text.replace(&format!("{{{key}}}"), v);
+            }
+            if let Some(label) = rule.metric.label() {
+                text = text.replace(&format!("{{{label}}}"), subject);
+            }
+            text
+        }
+        None => match &value {
+            Some(v) => format!("{} is {v} ({condition})", series(rule.metric, subject)),
+            None => format!("{} is no longer reported", series(rule.metric, subject)),
+        },
+    };
+    json!({
+        "version": PAYLOAD_VERSION,
+        "host": host,
+        "rule": rule.name,
+        "subject": subject,
+        "labels": match rule.metric.label() {
+            Some(label) if !subject.is_empty() => json!({ label: subject }),
+            _ => json!({}),
+        },
+        "event": event.kind.as_str(),
+        "severity": event.severity.as_str(),
+        "metric": rule.metric.name(),
+        "value": event.value,
+        "threshold": threshold,
+        "resolve_threshold": rule.resolve,
+        "when": rule.when,
+        "since": time(event.since),
+        "time": time(event.ts),
+        "message": message,
+        "silenced": event.silenced,
+    })
+}
+
+/// A test notification for `usage-alert test CHANNEL`.
+pub fn test_payload(channel: &str, host: &str, now: i64) -> Value {
+    json!({
+        "version": PAYLOAD_VERSION,
+        "host": host,
+        "rule": "test",
+        "subject": "",
+        "labels": {},
+        "event": "test",
+        "severity": "info",
+        "metric": "",
+        "value": null,
+        "threshold": null,
+        "resolve_threshold": null,
+        "when": "",
+        "since": time(now),
+        "time": time(now),
+        "message": format!("test notification from usage-alert through channel '{channel}'"),
+        "silenced": false,
+    })
+}
+
+/// RFC 3339 in UTC, to the second.
+pub fn time(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+fn field<'a>(p: &'a Value, key: &str) -> &'a str {
+    p.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The one-line summary channels lead with: `FIRING warning high-cpu: ...`.
+pub fn headline(p: &Value) -> String {
+    format!(
+        "{} {} {}: {}",
+        field(p, "event").to_uppercase(),
+        field(p, "severity"),
+        field(p, "rule"),
+        field(p, "message")
+    )
+}
+
+/// Delivers through every channel but the console (which writes to the run's stdout and is
+/// handled by the caller). Safe to call from several threads.
+pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<()> {
+    match &channel.kind {
+        Kind::Console => Ok(()),
+        Kind::Log { path } => {
+            let mut line = serde_json::to_vec(payload)?;
+            line.push(b'\n');
+            let mut file = OpenOptions::new()
+                .append(true)
+                .create(true)
+                .mode(0o600)
+                .open(path)
+                .with_context(|| format!("cannot open log file '{}'", path.display()))?;
+            // One write of one line: appends from overlapping runs never interleave.
+            file.write_all(&line)
+                .with_context(|| format!("cannot write log file '{}'", path.display()))
+        }
+        Kind::Email {
+            server,
+            port,
+            security,
+            username,
+            password,
+            from,
+            to,
+        } => email(
+            server, *port, *security, username, password, from, to, payload, env,
+        ),
+        Kind::Webhook {
+            url,
+            timeout,
+            retries,
+        } => webhook(url, *timeout, *retries, payload, env),
+        Kind::Exec { command, timeout } => exec(command, *timeout, payload),
+    }
+}
+
+/// What deliveries may read of the outside world.
+pub struct DeliveryEnv {
+    pub vars: std::collections::BTreeMap<String, String>,
+    /// The first pause between webhook attempts; doubled after each.
+    pub backoff: Duration,
+}
+
+impl DeliveryEnv {
+    pub fn new(env: &Env) -> DeliveryEnv {
+        DeliveryEnv {
+            vars: env.vars.clone(),
+            backoff: Duration::from_secs(1),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn email(
+    server: &str,
+    port: Option<u16>,
+    security: Security,
+    username: &Option<String>,
+    password: &Password,
+    from: &str,
+    to: &[String],
+    payload: &Value,
+    env: &DeliveryEnv,
+) -> Result<()> {
+    use lettre::message::{Mailbox, header::ContentType};
+    use lettre::transport::smtp::authentication::Credentials;
+    use lettre::{Message, SmtpTransport, Transport};
+
+    let subject = format!(
+        "[usage] {} {} {} on {}",
+        field(payload, "event").to_uppercase(),
+        field(payload, "severity"),
+        field(payload, "rule"),
+        field(payload, "host")
+    );
+    let body = format!(
+        "{}\n\nrule:      {}\nsubject:   {}\nhost:      {}\nevent:     {}\nseverity:  {}\nvalue:     {}\nwhen:      {}\nsince:     {}\ntime:      {}\n",
+        field(payload, "message"),
+        field(payload, "rule"),
+        field(payload, "subject"),
+        field(payload, "host"),
+        field(payload, "event"),
+        field(payload, "severity"),
+        payload
+            .get("value")
+            .map(Value::to_string)
+            .unwrap_or_default(),
+        field(payload, "when"),
+        field(payload, "since"),
+        field(payload, "time"),
+    );
+    let mut message = Message::builder()
+        .from(from.parse::<Mailbox>()?)
+        .subject(subject)
+        .header(ContentType::TEXT_PLAIN);
+    for address in to {
+        message = message.to(address.parse::<Mailbox>()?);
+    }
+    let message = message.body(body)?;
+    let mut builder = match security {
+        Security::Starttls => SmtpTransport::starttls_relay(server)?,
+        Security::Tls => SmtpTransport::relay(server)?,
+        Security::None => SmtpTransport::builder_dangerous(server),
+    };
+    if let Some(port) = port {
+        builder = builder.port(port);
+    }
+    if let Some(user) = username {
+        let secret = match password {
+            Password::None => String::new(),
+            Password::File(path) => std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read SMTP password file '{}'", path.display()))?
+                .trim_end_matches(['\r', '\n'])
+                .to_string(),
+            Password::Env(var) => env
+                .vars
+                .get(var)
+                .cloned()
+                .ok_or_else(|| anyhow!("SMTP password variable {var} is not set"))?,
+        };
+        builder = builder.credentials(Credentials::new(user.clone(), secret));
+    }
+    let transport = builder.timeout(Some(Duration::from_secs(30))).build();
+    let shown = format!(
+        "{server}:{}",
+        port.map_or("default port".into(), |p| p.to_string())
+    );
+    transport
+        .send(&message)
+        .map(|_| ())
+        .map_err(|e| anyhow!("SMTP server {shown}: {e}"))
+}
+
+fn webhook(
+    url: &str,
+    timeout: i64,
+    retries: u32,
+    payload: &Value,
+    env: &DeliveryEnv,
+) -> Result<()> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(timeout as u64)))
+        .user_agent(concat!("usage-alert/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let body = serde_json::to_string(payload)?;
+    let mut pause = env.backoff;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let result = agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(body.as_str());
+        let error = match result {
+            Ok(_) => return Ok(()),
+            Err(ureq::Error::StatusCode(code)) => format!("HTTP status {code}"),
+            Err(ureq::Error::Timeout(_)) => format!("no answer within {timeout}s"),
+            Err(e) => e.to_string(),
+        };
+        if attempt > retries {
+            bail!(
+                "webhook {url}: {error} ({attempt} attempt{})",
+                if attempt == 1 { "" } else { "s" }
+            );
+        }
+        std::thread::sleep(pause);
+        pause *= 2;
+    }
+}
+
+fn exec(command: &[String], timeout: i64, payload: &Value) -> Result<()> {
+    let program = &command[0];
+    let mut cmd = Command::new(program);
+    cmd.args(&command[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for key in [
+        "rule", "subject", "host", "event", "severity", "metric", "when", "since", "time",
+        "message",
+    ] {
+        cmd.env(
+            format!("USAGE_ALERT_{}", key.to_uppercase()),
+            field(payload, key),
+        );
+    }
+    for key in ["value", "threshold"] {
+        let v = payload
+            .get(key)
+            .filter(|v| !v.is_null())
+            .map(Value::to_string);
+        cmd.env(
+            format!("USAGE_ALERT_{}", key.to_uppercase()),
+            v.unwrap_or_default(),
+        );
+    }
+    cmd.env("USAGE_ALERT_JSON", payload.to_string());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| anyhow!("cannot run '{program}': {e}"))?;
+    let deadline = Instant::now() + Duration::from_secs(timeout as u64);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("'{program}' did not finish within {timeout}s and was killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    if status.success() {
+        return Ok(());
+    }
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let said = stderr.lines().last().unwrap_or("").trim();
+    bail!(
+        "'{program}' failed ({status}){}",
+        if said.is_empty() {
+            String::new()
+        } else {
+            format!(": {said}")
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_well() {
+        assert_eq!(show_value(93.14, Unit::Percent), "93.1%");
+        assert_eq!(show_value(2.5e6, Unit::BytesPerSecond), "2.5 MB/s");
+        assert_eq!(show_value(330.0, Unit::Seconds), "5m30s");
+        assert_eq!(show_duration(5400), "1h30m");
+        assert_eq!(
+            series(Metric::DiskUsedPercent, "/"),
+            "disk_used_percent{mount=\"/\"}"
+        );
+        assert_eq!(series(Metric::CpuPercent, ""), "cpu_percent");
+    }
+}

@@ -1,0 +1,10 @@
+//! usage-alert: rules over the stored record that notify once, remind, escalate and resolve.
+
+fn main() -> std::process::ExitCode {
+    usage::cli::main_with(
+        usage::alert::command(),
+        usage::alert::run,
+        usage::alert::exit_status,
+        None,
+    )
+}

@@ -307,6 +307,10 @@ fn context(config: &Config, env: &Env) -> Result<Ctx> {
 pub fn run(args: Args, env: &mut Env) -> Result<()> {
     let config = crate::config::load(&args.common, env)?;
     let ctx = context(&config, env)?;
+    // The configuration's problems first, then those found while evaluating.
+    for p in &ctx.alerts.problems {
+        eprintln!("usage-alert: {p}");
+    }
     let mut conn = db::open(&config.db)?;
     let mut code = match args.command {
         None => evaluate_and_notify(&mut conn, &ctx, args.dry_run, env)?,
@@ -317,9 +321,6 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
         Some(Command::Maintenance(m)) => run_maintenance(&conn, &ctx, m, env)?,
     };
     if !ctx.alerts.problems.is_empty() {
-        for p in &ctx.alerts.problems {
-            eprintln!("usage-alert: {p}");
-        }
         code = code.max(2);
     }
     match code {

@@ -156,6 +156,11 @@ impl Run {
     pub fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.out.stderr).into_owned()
     }
+
+    /// The exit status (-1 for a signal).
+    pub fn code(&self) -> i32 {
+        self.out.status.code().unwrap_or(-1)
+    }
 }
 
 impl std::fmt::Display for Run {

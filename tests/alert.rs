@@ -1,0 +1,760 @@
+//! usage-alert through the real binary, with a pinned clock, a real SQLite file, a real SMTP
+//! server (Debian's python3-aiosmtpd) and a real HTTP server on the loopback.
+#![allow(clippy::unwrap_used)]
+
+mod util;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use util::Sandbox;
+
+/// A minute boundary in 2026; sample `m` is taken at `T0 + 60 m`.
+const T0: i64 = 1_789_999_980;
+
+fn at(minute: i64) -> String {
+    (T0 + minute * 60).to_string()
+}
+
+/// A sandbox whose configuration names the host "box" and holds `alert`, with the schema made.
+fn sandbox(alert: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.path("config/usage")).unwrap();
+    std::fs::write(
+        sb.path("config/usage/config.toml"),
+        format!("host = \"box\"\n{alert}"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(sb.db().parent().unwrap()).unwrap();
+    usage::db::open(&sb.db()).unwrap();
+    sb.open_db()
+        .execute("INSERT INTO hosts (id, name) VALUES (1, 'box')", [])
+        .unwrap();
+    sb
+}
+
+/// Stores one sample per minute from `first` with these CPU percentages (memory at 50%, the
+/// root file system at `disk` percent used).
+fn samples(sb: &Sandbox, first: i64, cpu: &[f64], disk: f64) {
+    let mut conn = sb.open_db();
+    let tx = conn.transaction().unwrap();
+    tx.execute(
+        "INSERT OR IGNORE INTO mounts (id, host_id, path, device, fstype) VALUES (1, 1, '/', '/dev/sda1', 'ext4')",
+        [],
+    )
+    .unwrap();
+    for (i, c) in cpu.iter().enumerate() {
+        let ts = T0 + (first + i as i64) * 60;
+        tx.execute(
+            "INSERT INTO samples (host_id, ts, interval_cs, ncpu, cpu_busy, mem_total, mem_used, mem_avail,
+             swap_total, swap_used, load1, load5, load15, uptime, procs)
+             VALUES (1, ?1, 6000, 2, ?2, 1000000, 500000, 500000, 0, 0, 100, 100, 100, 1000, 100)",
+            (ts, (c * 100.0) as i64),
+        )
+        .unwrap();
+        let used = (disk * 1000.0) as i64;
+        tx.execute(
+            "INSERT INTO sample_disks (sample_id, mount_id, total, used, avail) VALUES (last_insert_rowid(), 1, 100000, ?1, ?2)",
+            (used, 100_000 - used),
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+/// The notifications the log channel received: "minute event severity rule subject".
+fn log(sb: &Sandbox) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(sb.path("alerts.jsonl")) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let t = chrono::DateTime::parse_from_rfc3339(v["time"].as_str().unwrap())
+                .unwrap()
+                .timestamp();
+            format!(
+                "{} {} {} {}",
+                (t - T0) / 60,
+                v["event"].as_str().unwrap(),
+                v["severity"].as_str().unwrap(),
+                v["rule"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+const CPU_RULE: &str = r#"
+[[alert.rule]]
+name = "cpu"
+when = "cpu_percent > 90 for 2m"
+resolve = 80
+repeat = "10m"
+escalate_after = "20m"
+
+[alert.channel.file]
+type = "log"
+path = "alerts.jsonl"
+"#;
+
+/// CPU at 50% until minute 9, 95% from 10 to 44, 85% (between the resolve and fire thresholds)
+/// from 45 to 47, 50% from 48 to 70.
+fn cpu_story() -> Vec<f64> {
+    (0..=70)
+        .map(|m| match m {
+            10..=44 => 95.0,
+            45..=47 => 85.0,
+            _ => 50.0,
+        })
+        .collect()
+}
+
+/// Runs usage-alert at every fifth minute up to `last`, as cron would, with the samples up to
+/// that minute stored; returns the exit statuses.
+fn cron(sb: &Sandbox, story: &[f64], last: i64) -> Vec<i32> {
+    let mut stored = 0;
+    let mut codes = Vec::new();
+    for minute in (5..=last).step_by(5) {
+        let upto = (minute as usize + 1).min(story.len());
+        samples(sb, stored as i64, &story[stored..upto], 50.0);
+        stored = upto;
+        let out = sb.cmd("usage-alert").env("USAGE_NOW", at(minute)).output();
+        assert!(out.stderr().is_empty(), "{}", out.stderr());
+        codes.push(out.code());
+    }
+    codes
+}
+
+#[test]
+fn a_cron_run_every_five_minutes_notifies_like_a_daemon() {
+    let sb = sandbox(CPU_RULE);
+    let codes = cron(&sb, &cpu_story(), 70);
+    // Alertmanager with for: 2m, repeat_interval: 10m over the same samples: pending at 10,
+    // firing at 12 (the condition has held 2 minutes), a reminder 10 minutes after the last
+    // notification (22), escalated to critical 20 minutes after firing (32; like a new
+    // notification it restarts the repeat interval), a reminder at 42, resolved once the value is
+    // at or below the resolve threshold (48); 85% at 45-47 is above it and keeps it firing.
+    assert_eq!(
+        log(&sb),
+        [
+            "12 firing warning cpu",
+            "22 reminder warning cpu",
+            "32 escalated critical cpu",
+            "42 reminder critical cpu",
+            "48 resolved critical cpu",
+        ]
+    );
+    // Exit 1 while firing (runs at 15..45), 0 otherwise.
+    let expected: Vec<i32> = (5..=70)
+        .step_by(5)
+        .map(|m| i32::from((15..=45).contains(&m)))
+        .collect();
+    assert_eq!(codes, expected);
+    // The history holds every transition, pending included; the report shows it.
+    let history = sb
+        .cmd("usage-alert")
+        .args(["history", "--since", "2026-01-01", "-f", "csv"])
+        .env("USAGE_NOW", at(70))
+        .ok()
+        .stdout();
+    let events: Vec<&str> = history
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "pending",
+            "firing",
+            "reminder",
+            "escalated",
+            "reminder",
+            "resolved"
+        ]
+    );
+    let report = sb
+        .cmd("usage-report")
+        .args(["alerts", "--events", "--format", "csv"])
+        .env("USAGE_NOW", at(70))
+        .ok()
+        .stdout();
+    assert!(
+        report.contains(",cpu,,escalated,critical,95.00,"),
+        "{report}"
+    );
+    // Nothing is left in the state table or the outbox.
+    let conn = sb.open_db();
+    let left: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM alert_state) + (SELECT count(*) FROM alert_outbox)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn maintenance_holds_notices_back_and_sends_the_resolved_one_afterwards() {
+    let sb = sandbox(CPU_RULE);
+    let story = cpu_story();
+    cron(&sb, &story, 35);
+    // A window from minute 40 to 55 for this rule, made from the command line at minute 36.
+    let out = sb
+        .cmd("usage-alert")
+        .args(["maintenance", "add", "--duration", "15m", "--start"])
+        .arg(format!("@{}", T0 + 40 * 60))
+        .env("USAGE_NOW", at(36))
+        .output();
+    // '@' is not a time form: the error says what is.
+    assert_eq!(out.code(), 2);
+    assert!(
+        out.stderr()
+            .contains("is not a time (expected now, +DURATION"),
+        "{}",
+        out.stderr()
+    );
+    let start = chrono::DateTime::from_timestamp(T0 + 40 * 60, 0)
+        .unwrap()
+        .to_rfc3339();
+    let added = sb
+        .cmd("usage-alert")
+        .args(["maintenance", "add", "--start", &start, "--duration", "15m"])
+        .args(["--rule", "cpu", "--reason", "kernel upgrade"])
+        .env("USAGE_NOW", at(36))
+        .ok()
+        .stdout();
+    assert!(added.starts_with("maintenance window #1: "), "{added}");
+    let list = sb
+        .cmd("usage-alert")
+        .args(["maintenance", "list", "-f", "csv"])
+        .env("USAGE_NOW", at(36))
+        .ok()
+        .stdout();
+    assert!(
+        list.contains("#1,") && list.contains(",cpu,planned,kernel upgrade"),
+        "{list}"
+    );
+    // Continue the story from minute 40 on.
+    let mut codes = Vec::new();
+    for minute in (40..=70).step_by(5) {
+        let first = minute - 4;
+        samples(&sb, first, &story[first as usize..=minute as usize], 50.0);
+        codes.push(
+            sb.cmd("usage-alert")
+                .env("USAGE_NOW", at(minute))
+                .output()
+                .code(),
+        );
+    }
+    // Alertmanager with a silence over [40, 55): the reminder due at 42 is not sent; the alert
+    // resolves at 48 inside the silence; its resolved notice goes out once the silence is over
+    // (the first evaluation at or after 55), because its firing had been announced.
+    assert_eq!(
+        log(&sb),
+        [
+            "12 firing warning cpu",
+            "22 reminder warning cpu",
+            "32 escalated critical cpu",
+            "55 resolved critical cpu",
+        ]
+    );
+    // The resolved transition is in the history at 48, marked as silenced.
+    let conn = sb.open_db();
+    let (ts, silenced): (i64, bool) = conn
+        .query_row(
+            "SELECT ts, silenced FROM alert_events WHERE event = 'resolved'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(((ts - T0) / 60, silenced), (48, true));
+    assert_eq!(codes, [1, 1, 0, 0, 0, 0, 0]);
+    // Deleting: an unknown window is an error; a known one goes.
+    let out = sb
+        .cmd("usage-alert")
+        .args(["maintenance", "delete", "7"])
+        .output();
+    assert_eq!(out.code(), 2);
+    assert!(out.stderr().contains("no stored maintenance window #7"));
+    sb.cmd("usage-alert")
+        .args(["maintenance", "delete", "1"])
+        .ok();
+}
+
+#[test]
+fn dry_run_changes_nothing_and_overlapping_runs_notify_once() {
+    let sb = sandbox(CPU_RULE);
+    samples(&sb, 0, &[95.0; 5], 50.0);
+    let out = sb
+        .cmd("usage-alert")
+        .arg("--dry-run")
+        .env("USAGE_NOW", at(4))
+        .output();
+    assert_eq!(out.code(), 1);
+    let text = out.stdout();
+    assert!(text.contains(",cpu,,pending,warning,95.00,-,"), "{text}");
+    assert!(text.contains(",cpu,,firing,warning,95.00,file,"), "{text}");
+    assert!(text.contains("dry run: nothing recorded, nobody notified"));
+    let conn = sb.open_db();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM alert_state"), 0);
+    assert_eq!(count("SELECT count(*) FROM alert_events"), 0);
+    assert!(log(&sb).is_empty());
+    // Eight runs started together: one fires and notifies, the others find it done. A new rule
+    // looks back over its `for` duration only: pending at 2, firing at 4 (a daemon running
+    // since minute 0 would have fired at 2; Prometheus, which keeps no history for a new rule,
+    // at 6).
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            sb.cmd("usage-alert")
+                .env("USAGE_NOW", at(4))
+                .0
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(log(&sb), ["4 firing warning cpu"]);
+    assert_eq!(
+        count("SELECT count(*) FROM alert_events WHERE event = 'firing'"),
+        1
+    );
+    let status = sb
+        .cmd("usage-alert")
+        .args(["status", "-f", "csv"])
+        .ok()
+        .stdout();
+    assert!(status.contains("cpu,,firing,warning,"), "{status}");
+}
+
+#[test]
+fn bad_rules_are_reported_precisely_and_the_good_ones_still_notify() {
+    let sb = sandbox(
+        r#"
+[[alert.rule]]
+name = "metric"
+when = "cpu_pct > 90"
+
+[[alert.rule]]
+name = "duration"
+when = "cpu_percent > 90 for 5 minutes"
+
+[[alert.rule]]
+name = "number"
+when = "cpu_percent > ninety"
+
+[[alert.rule]]
+name = "place"
+when = 'quota_used_percent{location="atlantis"} > 50'
+
+[[alert.rule]]
+name = "disk"
+when = 'disk_used_percent{mount="/"} > 90'
+
+[alert.channel.file]
+type = "log"
+path = "alerts.jsonl"
+"#,
+    );
+    samples(&sb, 0, &[50.0; 3], 95.0);
+    let out = sb.cmd("usage-alert").env("USAGE_NOW", at(2)).output();
+    assert_eq!(out.code(), 2);
+    let err = out.stderr();
+    let config = sb.path("config/usage/config.toml").display().to_string();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(lines[0].starts_with(&format!("usage-alert: {config}:5:8: rule 'metric': when = \"cpu_pct > 90\": unknown metric 'cpu_pct' (expected one of: cpu_percent,")), "{err}");
+    assert!(lines[1].contains(":9:8: rule 'duration': when = \"cpu_percent > 90 for 5 minutes\": '5 minutes' is not a duration"), "{err}");
+    assert!(lines[2].contains(":13:8: rule 'number': when = \"cpu_percent > ninety\": threshold 'ninety' is not a number"), "{err}");
+    assert!(
+        lines[3].contains(":15: rule 'place': unknown location 'atlantis'"),
+        "{err}"
+    );
+    assert_eq!(log(&sb), ["2 firing warning disk"]);
+    // `rules` lists what is in force and reports the same problems.
+    let out = sb.cmd("usage-alert").args(["rules", "-f", "csv"]).output();
+    assert_eq!(out.code(), 2);
+    assert!(
+        out.stdout()
+            .contains("disk,\"disk_used_percent{mount=\"\"/\"\"} > 90\""),
+        "{}",
+        out.stdout()
+    );
+    // A wrong command line is 2 as well.
+    assert_eq!(sb.cmd("usage-alert").arg("--bogus").output().code(), 2);
+}
+
+#[test]
+fn quota_steps_and_forecast() {
+    let sb = sandbox(
+        r#"
+[ledger]
+billing_day = 13
+
+[[alert.rule]]
+name = "quota"
+when = "quota_used_percent"
+steps = [50, 80, 100]
+
+[[alert.rule]]
+name = "forecast"
+when = "quota_forecast_percent > 100"
+
+[alert.channel.file]
+type = "log"
+path = "alerts.jsonl"
+"#,
+    );
+    let conn = sb.open_db();
+    conn.execute(
+        "INSERT INTO locations (id, name, display_name, quota, created) VALUES (1, 'north', 'North', 100000000000, 0)",
+        [],
+    )
+    .unwrap();
+    // T0 is 2026-09-21 (UTC); the cycle began on the 13th. 6 GB a day from the 13th.
+    let day = |date: i64, gb: i64| {
+        conn.execute(
+            "INSERT OR REPLACE INTO daily_usage (date, location_id, bytes, updated) VALUES (?1, 1, ?2, 0)",
+            (date, gb * 1_000_000_000),
+        )
+        .unwrap();
+    };
+    for d in 13..=21 {
+        day(20260900 + d, 6);
+    }
+    let run = || {
+        sb.cmd("usage-alert")
+            .env("USAGE_NOW", at(0))
+            .env("TZ", "UTC")
+            .output()
+    };
+    // 54 GB of 100: the first step; at 6 GB a day the cycle (30 days) ends near 180 GB.
+    assert_eq!(run().code(), 1);
+    assert_eq!(
+        log(&sb),
+        ["0 firing info quota", "0 firing warning forecast"]
+    );
+    day(20260921, 35);
+    assert_eq!(run().code(), 1);
+    // 83 GB: escalated to the warning step.
+    assert_eq!(log(&sb).last().unwrap(), "0 escalated warning quota");
+    let text = std::fs::read_to_string(sb.path("alerts.jsonl")).unwrap();
+    let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["subject"], "north");
+    assert_eq!(last["labels"]["location"], "north");
+    assert_eq!(
+        last["message"],
+        "quota_used_percent{location=\"north\"} is 83.0% (>= 50.0%)"
+    );
+}
+
+/// A loopback HTTP server that records request bodies; `hang` makes it accept and never answer.
+struct Http {
+    port: u16,
+    bodies: Arc<Mutex<Vec<String>>>,
+}
+
+fn http_server(hang: bool) -> Http {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let seen = bodies.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            if hang {
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_secs(30));
+                    drop(stream);
+                });
+                continue;
+            }
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            let mut request = String::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if request.is_empty() {
+                    request = line.clone();
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            assert!(request.starts_with("POST /hook "), "{request}");
+            seen.lock().unwrap().push(String::from_utf8(body).unwrap());
+            stream
+                .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+                .unwrap();
+        }
+    });
+    Http { port, bodies }
+}
+
+#[test]
+fn webhook_exec_and_a_hanging_webhook_that_never_blocks_the_others() {
+    let good = http_server(false);
+    let hanging = http_server(true);
+    let config = format!(
+        r#"
+[[alert.rule]]
+name = "disk"
+when = 'disk_used_percent{{mount="/"}} > 90'
+message = "{{mount}} is {{value}} full on {{host}}"
+repeat = "0"
+
+[alert.channel.hook]
+type = "webhook"
+url = "http://127.0.0.1:{}/hook"
+
+[alert.channel.stuck]
+type = "webhook"
+url = "http://127.0.0.1:{}/hook"
+timeout = "1s"
+retries = 1
+
+[alert.channel.run]
+type = "exec"
+command = ["/bin/sh", "-c", "printf '%s|%s|%s|%s' \"$USAGE_ALERT_EVENT\" \"$USAGE_ALERT_SUBJECT\" \"$USAGE_ALERT_VALUE\" \"$USAGE_ALERT_MESSAGE\" > exec.out", "ignored"]
+
+[alert.channel.missing]
+type = "exec"
+command = ["/nonexistent/pager"]
+"#,
+        good.port, hanging.port
+    );
+    let sb = sandbox(&config);
+    samples(&sb, 0, &[50.0], 95.0);
+    let started = Instant::now();
+    let out = sb.cmd("usage-alert").env("USAGE_NOW", at(0)).output();
+    let took = started.elapsed();
+    assert_eq!(out.code(), 3, "{}", out.stderr());
+    let err = out.stderr();
+    assert!(err.contains("usage-alert: channel 'missing': cannot run '/nonexistent/pager': No such file or directory"), "{err}");
+    assert!(
+        err.contains(&format!("usage-alert: channel 'stuck': webhook http://127.0.0.1:{}/hook: no answer within 1s (2 attempts); 1 notification(s) kept for the next run", hanging.port)),
+        "{err}"
+    );
+    // Two attempts of one second and a pause of one: the others were not held up by it.
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    let bodies = good.bodies.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 1);
+    let body: Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(body["version"], 1);
+    assert_eq!(body["host"], "box");
+    assert_eq!(body["rule"], "disk");
+    assert_eq!(body["event"], "firing");
+    assert_eq!(body["severity"], "warning");
+    assert_eq!(body["value"], 95.0);
+    assert_eq!(body["threshold"], 90.0);
+    assert_eq!(body["message"], "/ is 95.0% full on box");
+    assert_eq!(
+        std::fs::read_to_string(sb.path("exec.out")).unwrap(),
+        "firing|/|95.0|/ is 95.0% full on box"
+    );
+    // The failed deliveries stay in the outbox and are retried by the next run, which sends
+    // nothing twice.
+    let conn = sb.open_db();
+    let kept: Vec<(String, i64)> = conn
+        .prepare("SELECT channel, attempts FROM alert_outbox ORDER BY channel")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept, [("missing".to_string(), 1), ("stuck".to_string(), 1)]);
+    let out = sb.cmd("usage-alert").env("USAGE_NOW", at(1)).output();
+    assert_eq!(out.code(), 3);
+    assert_eq!(good.bodies.lock().unwrap().len(), 1);
+    let attempts: i64 = conn
+        .query_row("SELECT sum(attempts) FROM alert_outbox", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(attempts, 4);
+    // A day later they are given up, and said so.
+    let out = sb
+        .cmd("usage-alert")
+        .env("USAGE_NOW", at(24 * 60 + 1))
+        .output();
+    assert!(
+        out.stderr()
+            .contains("could not be delivered for a day and was dropped"),
+        "{}",
+        out.stderr()
+    );
+    let left: i64 = conn
+        .query_row("SELECT count(*) FROM alert_outbox", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+/// Debian's python3-aiosmtpd, saving what it receives into a Maildir.
+struct Smtp {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn smtp_server(maildir: &Path) -> Option<Smtp> {
+    let python = "/usr/bin/python3";
+    let present = Command::new(python)
+        .args(["-c", "import aiosmtpd"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !present {
+        // CI installs it (.ci/run); a developer machine may not have it.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3-aiosmtpd is missing"
+        );
+        eprintln!("skipped: python3-aiosmtpd is not installed");
+        return None;
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(python)
+        .args(["-m", "aiosmtpd", "-n", "-l"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "aiosmtpd did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(Smtp { child, port })
+}
+
+/// The messages in a Maildir, oldest first.
+fn mails(maildir: &Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(maildir.join("new")) else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = dir.map(|e| e.unwrap().path()).collect();
+    files.sort_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap());
+    files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+#[test]
+fn email_reaches_a_real_smtp_server_and_an_unreachable_one_is_named() {
+    let maildir = tempfile::tempdir().unwrap();
+    // aiosmtpd makes the Maildir only where nothing exists yet.
+    let maildir = maildir.path().join("mail");
+    let Some(smtp) = smtp_server(&maildir) else {
+        return;
+    };
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = format!(
+        r#"
+[[alert.rule]]
+name = "disk"
+when = 'disk_used_percent{{mount="/"}} > 90'
+severity = "critical"
+
+[alert.channel.mail]
+type = "email"
+server = "127.0.0.1"
+port = {}
+security = "none"
+from = "usage on box <usage@box.example>"
+to = ["ops@example.com", "Second <second@example.com>"]
+
+[alert.channel.down]
+type = "email"
+server = "127.0.0.1"
+port = {closed}
+security = "none"
+from = "usage@box.example"
+to = ["ops@example.com"]
+"#,
+        smtp.port
+    );
+    let sb = sandbox(&config);
+    let out = sb.cmd("usage-alert").args(["test", "mail"]).output();
+    assert_eq!(out.code(), 0, "{}", out.stderr());
+    assert!(out.stdout().starts_with(
+        "sent a test notification through 'mail' (email via 127.0.0.1 to ops@example.com"
+    ));
+    let out = sb.cmd("usage-alert").args(["test", "down"]).output();
+    assert_eq!(out.code(), 3);
+    assert!(
+        out.stderr()
+            .contains(&format!("channel 'down': SMTP server 127.0.0.1:{closed}: ")),
+        "{}",
+        out.stderr()
+    );
+    samples(&sb, 0, &[50.0], 95.0);
+    let out = sb.cmd("usage-alert").env("USAGE_NOW", at(0)).output();
+    assert_eq!(out.code(), 3, "{}", out.stderr());
+    assert!(out.stderr().contains("channel 'down': SMTP server"));
+    let got = mails(&maildir);
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].contains("Subject: [usage] TEST info test on box"),
+        "{}",
+        got[0]
+    );
+    let alert = &got[1];
+    assert!(
+        alert.contains("Subject: [usage] FIRING critical disk on box"),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("From: usage on box <usage@box.example>")
+            || alert.contains("From: \"usage on box\" <usage@box.example>"),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("To: ops@example.com, Second <second@example.com>")
+            || alert.contains("second@example.com"),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("disk_used_percent{mount=\"/\"} is 95.0% (> 90.0%)"),
+        "{alert}"
+    );
+    assert!(alert.contains("severity:  critical"), "{alert}");
+}

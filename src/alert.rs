@@ -1055,3 +1055,47 @@ fn run_maintenance(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routing_by_rule_and_by_severity() {
+        let text = r#"
+[[alert.rule]]
+name = "a"
+when = "load1 > 4"
+
+[[alert.rule]]
+name = "b"
+when = "load1 > 8"
+channels = ["pager"]
+
+[alert.channel.mail]
+type = "log"
+path = "m.log"
+min_severity = "warning"
+
+[alert.channel.pager]
+type = "log"
+path = "p.log"
+min_severity = "critical"
+
+[alert.channel.a-only]
+type = "console"
+rules = ["a"]
+"#;
+        let alerts = config::load(Some(std::path::Path::new("c.toml")), Some(text));
+        assert!(alerts.problems.is_empty(), "{:?}", alerts.problems);
+        let (a, b) = (&alerts.rules[0], &alerts.rules[1]);
+        assert_eq!(route(&alerts, a, Severity::Info), ["a-only"]);
+        assert_eq!(route(&alerts, a, Severity::Warning), ["a-only", "mail"]);
+        assert_eq!(
+            route(&alerts, a, Severity::Critical),
+            ["a-only", "mail", "pager"]
+        );
+        // A rule's own channels are used whatever their min_severity.
+        assert_eq!(route(&alerts, b, Severity::Info), ["pager"]);
+    }
+}

@@ -918,6 +918,19 @@ steps = [50, 80, 100]
     }
 
     #[test]
+    fn the_readme_alert_example_is_valid() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("```toml\n").unwrap() + 8;
+        let text = &readme[start..start + readme[start..].find("```").unwrap()];
+        let a = parse(text);
+        assert!(a.problems.is_empty(), "{:#?}", a.problems);
+        assert_eq!(a.rules.len(), 3);
+        assert_eq!(a.channels.len(), 3);
+        assert_eq!(a.windows.len(), 1);
+        assert_eq!(a.rules[0].repeat, 4 * 3600);
+    }
+
+    #[test]
     fn channels_are_checked_per_type() {
         let a = parse(
             r#"

@@ -229,7 +229,7 @@ pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "Channels are [alert.channel.NAME] tables with a type and optionally min_severity and rules. Without any, notifications go to the console. A failed delivery is reported on stderr and retried on the next run (for up to a day); it never holds up the other channels.",
             "type = \"console\"\tOne line per notification on standard output (cron mails it).",
             "type = \"log\"\tpath: one JSON line per notification appended to the file (created 0600).",
-            "type = \"email\"\tserver, port, security (starttls, the default; tls; none), username, password_file or password_env (never on the command line), from, to (a list).",
+            "type = \"email\"\tserver, port, security (starttls, the default; tls; none), ca_file (a PEM certificate of a private CA to trust beside the public roots), username, password_file or password_env (never on the command line), from, to (a list), timeout (30s) per step of the dialogue.",
             "type = \"webhook\"\turl: the JSON document below is POSTed; timeout (10s) per attempt, retries (2) with a pause of 1 s doubling between them.",
             "type = \"exec\"\tcommand: a list, run without a shell; the alert is in the environment (USAGE_ALERT_RULE, _SUBJECT, _HOST, _EVENT, _SEVERITY, _VALUE, _THRESHOLD, _METRIC, _WHEN, _SINCE, _TIME, _MESSAGE, and the whole document in USAGE_ALERT_JSON); killed after timeout (30s); a non-zero exit is a failed delivery.",
             "The JSON document (version 1): version, host, rule, subject, labels, event (firing, reminder, escalated, resolved; test), severity, metric, value, threshold, resolve_threshold, when, since and time (RFC 3339, UTC), message, silenced.",

@@ -758,3 +758,151 @@ to = ["ops@example.com"]
     );
     assert!(alert.contains("severity:  critical"), "{alert}");
 }
+
+#[test]
+fn email_over_starttls_with_auth_and_a_private_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("mail");
+    if smtp_server(&maildir).is_none() {
+        return;
+    }
+    // A private CA and a server certificate it signs, as an internal mail relay has.
+    let openssl = |args: &[&str]| {
+        let ok = Command::new("openssl")
+            .args(args)
+            .current_dir(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "openssl {args:?}");
+    };
+    std::fs::write(
+        dir.path().join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=usage test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "req.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "req.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        "ext.cnf",
+        "-out",
+        "cert.pem",
+    ]);
+    let (cert, key, ca) = (
+        dir.path().join("cert.pem"),
+        dir.path().join("key.pem"),
+        dir.path().join("ca.pem"),
+    );
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_tls.py");
+    let mut server = Command::new("/usr/bin/python3")
+        .arg(fixture)
+        .arg(port.to_string())
+        .arg(&maildir)
+        .args([&cert, &key])
+        .args(["alerts", "s3cret"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut ready)
+        .unwrap();
+    assert_eq!(ready.trim(), "ready");
+    let config = format!(
+        r#"
+[alert.channel.mail]
+type = "email"
+server = "127.0.0.1"
+port = {port}
+security = "starttls"
+ca_file = "{}"
+username = "alerts"
+password_env = "SMTP_PASSWORD"
+from = "usage@box.example"
+to = ["ops@example.com"]
+timeout = "2s"
+
+[alert.channel.public-roots-only]
+type = "email"
+server = "127.0.0.1"
+port = {port}
+username = "alerts"
+password_env = "SMTP_PASSWORD"
+from = "usage@box.example"
+to = ["ops@example.com"]
+"#,
+        ca.display()
+    );
+    let sb = sandbox(&config);
+    let send = |channel: &str, password: &str| {
+        sb.cmd("usage-alert")
+            .args(["test", channel])
+            .env("SMTP_PASSWORD", password)
+            .output()
+    };
+    let out = send("mail", "s3cret");
+    assert_eq!(out.code(), 0, "{}", out.stderr());
+    // aiosmtpd answers a wrong password by waiting: the channel's timeout ends it.
+    let out = send("mail", "wrong");
+    assert_eq!(out.code(), 3);
+    assert!(
+        out.stderr().contains(&format!(
+            "channel 'mail': SMTP server 127.0.0.1:{port}: no answer within 2s"
+        )),
+        "{}",
+        out.stderr()
+    );
+    // Without the private CA the server's certificate is not trusted: nothing is sent.
+    let out = send("public-roots-only", "s3cret");
+    assert_eq!(out.code(), 3);
+    assert!(out.stderr().contains("certificate"), "{}", out.stderr());
+    drop(server.stdin.take());
+    server.wait().unwrap();
+    let got = mails(&maildir);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].contains("Subject: [usage] TEST info test on box"));
+}

@@ -66,8 +66,13 @@ pub enum Kind {
         security: Security,
         username: Option<String>,
         password: Password,
+        /// A PEM certificate (an internal CA, a self-signed server) trusted beside the
+        /// public roots.
+        ca_file: Option<PathBuf>,
         from: String,
         to: Vec<String>,
+        /// Seconds to wait for the server at each step.
+        timeout: i64,
     },
     Webhook {
         url: String,
@@ -222,6 +227,7 @@ struct RawChannel {
     username: Option<String>,
     password_file: Option<PathBuf>,
     password_env: Option<String>,
+    ca_file: Option<PathBuf>,
     from: Option<String>,
     to: Option<Vec<String>>,
     url: Option<String>,
@@ -596,6 +602,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ("username", raw.username.is_some()),
         ("password_file", raw.password_file.is_some()),
         ("password_env", raw.password_env.is_some()),
+        ("ca_file", raw.ca_file.is_some()),
         ("from", raw.from.is_some()),
         ("to", raw.to.is_some()),
         ("url", raw.url.is_some()),
@@ -613,8 +620,10 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
             "username",
             "password_file",
             "password_env",
+            "ca_file",
             "from",
             "to",
+            "timeout",
         ],
         "webhook" => &["url", "timeout", "retries"],
         "exec" => &["command", "timeout"],
@@ -697,8 +706,10 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
                 security,
                 username: raw.username.clone(),
                 password,
+                ca_file: raw.ca_file.clone(),
                 from: need(raw.from.clone(), "from")?,
                 to,
+                timeout: timeout(30)?,
             }
         }
         "webhook" => {

@@ -193,11 +193,22 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             security,
             username,
             password,
+            ca_file,
             from,
             to,
-        } => email(
-            server, *port, *security, username, password, from, to, payload, env,
-        ),
+            timeout,
+        } => {
+            let smtp = Smtp {
+                timeout: *timeout,
+                server,
+                port: *port,
+                security: *security,
+                username: username.as_deref(),
+                password,
+                ca_file: ca_file.as_deref(),
+            };
+            email(&smtp, from, to, payload, env)
+        }
         Kind::Webhook {
             url,
             timeout,
@@ -223,21 +234,73 @@ impl DeliveryEnv {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn email(
-    server: &str,
+/// How to reach an SMTP server.
+struct Smtp<'a> {
+    server: &'a str,
     port: Option<u16>,
     security: Security,
-    username: &Option<String>,
-    password: &Password,
-    from: &str,
-    to: &[String],
-    payload: &Value,
-    env: &DeliveryEnv,
-) -> Result<()> {
+    username: Option<&'a str>,
+    password: &'a Password,
+    ca_file: Option<&'a std::path::Path>,
+    timeout: i64,
+}
+
+impl Smtp<'_> {
+    fn transport(&self, env: &DeliveryEnv) -> Result<lettre::SmtpTransport> {
+        use lettre::SmtpTransport;
+        use lettre::transport::smtp::authentication::Credentials;
+        use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+
+        let server = self.server;
+        let mut builder = match (self.security, self.ca_file) {
+            (Security::None, _) => SmtpTransport::builder_dangerous(server),
+            (Security::Starttls, None) => SmtpTransport::starttls_relay(server)?,
+            (Security::Tls, None) => SmtpTransport::relay(server)?,
+            (security, Some(path)) => {
+                let pem = std::fs::read(path)
+                    .with_context(|| format!("cannot read ca_file '{}'", path.display()))?;
+                let tls = TlsParameters::builder(server.to_string())
+                    .add_root_certificate(Certificate::from_pem(&pem).map_err(|e| {
+                        anyhow!("ca_file '{}' is not a PEM certificate: {e}", path.display())
+                    })?)
+                    .build_rustls()?;
+                let (tls, port) = if security == Security::Tls {
+                    (Tls::Wrapper(tls), 465)
+                } else {
+                    (Tls::Required(tls), 587)
+                };
+                SmtpTransport::builder_dangerous(server).tls(tls).port(port)
+            }
+        };
+        if let Some(port) = self.port {
+            builder = builder.port(port);
+        }
+        if let Some(user) = self.username {
+            let secret = match self.password {
+                Password::None => String::new(),
+                Password::File(path) => std::fs::read_to_string(path)
+                    .with_context(|| {
+                        format!("cannot read SMTP password file '{}'", path.display())
+                    })?
+                    .trim_end_matches(['\r', '\n'])
+                    .to_string(),
+                Password::Env(var) => env
+                    .vars
+                    .get(var)
+                    .cloned()
+                    .ok_or_else(|| anyhow!("SMTP password variable {var} is not set"))?,
+            };
+            builder = builder.credentials(Credentials::new(user.to_string(), secret));
+        }
+        Ok(builder
+            .timeout(Some(Duration::from_secs(self.timeout as u64)))
+            .build())
+    }
+}
+
+fn email(smtp: &Smtp, from: &str, to: &[String], payload: &Value, env: &DeliveryEnv) -> Result<()> {
     use lettre::message::{Mailbox, header::ContentType};
-    use lettre::transport::smtp::authentication::Credentials;
-    use lettre::{Message, SmtpTransport, Transport};
+    use lettre::{Message, Transport};
 
     let subject = format!(
         "[usage] {} {} {} on {}",
@@ -270,38 +333,20 @@ fn email(
         message = message.to(address.parse::<Mailbox>()?);
     }
     let message = message.body(body)?;
-    let mut builder = match security {
-        Security::Starttls => SmtpTransport::starttls_relay(server)?,
-        Security::Tls => SmtpTransport::relay(server)?,
-        Security::None => SmtpTransport::builder_dangerous(server),
-    };
-    if let Some(port) = port {
-        builder = builder.port(port);
-    }
-    if let Some(user) = username {
-        let secret = match password {
-            Password::None => String::new(),
-            Password::File(path) => std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read SMTP password file '{}'", path.display()))?
-                .trim_end_matches(['\r', '\n'])
-                .to_string(),
-            Password::Env(var) => env
-                .vars
-                .get(var)
-                .cloned()
-                .ok_or_else(|| anyhow!("SMTP password variable {var} is not set"))?,
-        };
-        builder = builder.credentials(Credentials::new(user.clone(), secret));
-    }
-    let transport = builder.timeout(Some(Duration::from_secs(30))).build();
+    let transport = smtp.transport(env)?;
     let shown = format!(
-        "{server}:{}",
-        port.map_or("default port".into(), |p| p.to_string())
+        "{}:{}",
+        smtp.server,
+        smtp.port.map_or("default port".into(), |p| p.to_string())
     );
-    transport
-        .send(&message)
-        .map(|_| ())
-        .map_err(|e| anyhow!("SMTP server {shown}: {e}"))
+    transport.send(&message).map(|_| ()).map_err(|e| {
+        let why = if e.is_timeout() || e.to_string().contains("os error 11") {
+            format!("no answer within {}s", smtp.timeout)
+        } else {
+            e.to_string()
+        };
+        anyhow!("SMTP server {shown}: {why}")
+    })
 }
 
 fn webhook(

@@ -626,12 +626,11 @@ fn print_dry_run(evaluation: &Evaluation, env: &mut Env) -> Result<()> {
         Format::Csv
     };
     rows.write(format, &mut env.stdout)?;
-    writeln!(
-        env.stdout,
-        "{} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
+    eprintln!(
+        "usage-alert: {} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
         evaluation.happened.len(),
         evaluation.firing
-    )?;
+    );
     Ok(())
 }
 
@@ -696,15 +695,7 @@ fn deliver_outbox(conn: &mut Connection, ctx: &Ctx, env: &mut Env) -> Result<Vec
                     created,
                 } in items
                 {
-                    let when = crate::report::period::Zone::Local
-                        .time(
-                            chrono::DateTime::parse_from_rfc3339(
-                                payload["time"].as_str().unwrap_or(""),
-                            )
-                            .map_or(now, |t| t.timestamp()),
-                        )
-                        .format("%Y-%m-%d %H:%M:%S");
-                    writeln!(env.stdout, "{when} {}", notify::headline(&payload))?;
+                    writeln!(env.stdout, "{}", notify::console_line(&payload))?;
                     results.push((id, created, Ok(())));
                 }
             }
@@ -923,7 +914,7 @@ fn test(ctx: &Ctx, args: &TestArgs, env: &mut Env) -> Result<u8> {
     })?;
     let payload = notify::test_payload(&channel.name, &ctx.host, ctx.now);
     if matches!(channel.kind, ChannelKind::Console) {
-        writeln!(env.stdout, "{}", notify::headline(&payload))?;
+        writeln!(env.stdout, "{}", notify::console_line(&payload))?;
         return Ok(0);
     }
     notify::deliver(channel, &payload, &notify::DeliveryEnv::new(env))

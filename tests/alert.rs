@@ -301,7 +301,10 @@ fn dry_run_changes_nothing_and_overlapping_runs_notify_once() {
     let text = out.stdout();
     assert!(text.contains(",cpu,,pending,warning,95.00,-,"), "{text}");
     assert!(text.contains(",cpu,,firing,warning,95.00,file,"), "{text}");
-    assert!(text.contains("dry run: nothing recorded, nobody notified"));
+    assert!(
+        out.stderr()
+            .contains("dry run: nothing recorded, nobody notified")
+    );
     let conn = sb.open_db();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(count("SELECT count(*) FROM alert_state"), 0);
@@ -905,4 +908,25 @@ to = ["ops@example.com"]
     let got = mails(&maildir);
     assert_eq!(got.len(), 1, "{got:#?}");
     assert!(got[0].contains("Subject: [usage] TEST info test on box"));
+}
+
+#[test]
+fn without_rules_the_seed_defaults_notify_on_the_console() {
+    let sb = sandbox("");
+    samples(&sb, 0, &[50.0], 95.0);
+    let out = sb
+        .cmd("usage-alert")
+        .env("USAGE_NOW", at(0))
+        .env("TZ", "UTC")
+        .output();
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    assert_eq!(
+        out.stdout(),
+        "2026-09-21 14:13:00 FIRING warning disk-full: disk_used_percent{mount=\"/\"} is 95.0% (> 90.0%)\n\
+         2026-09-21 14:13:00 FIRING critical low-disk-space: disk_free_percent{mount=\"/\"} is 5.0% (< 10.0%)\n"
+    );
+    assert!(out.stderr().is_empty());
+    // The next run has nothing new to say, and says nothing.
+    let out = sb.cmd("usage-alert").env("USAGE_NOW", at(1)).output();
+    assert_eq!((out.code(), out.stdout()), (1, String::new()));
 }

@@ -169,6 +169,18 @@ pub fn headline(p: &Value) -> String {
     )
 }
 
+/// The console channel's line: the local time of the event, then the headline.
+pub fn console_line(p: &Value) -> String {
+    let when = chrono::DateTime::parse_from_rfc3339(field(p, "time"))
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default();
+    format!("{when} {}", headline(p))
+}
+
 /// Delivers through every channel but the console (which writes to the run's stdout and is
 /// handled by the caller). Safe to call from several threads.
 pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<()> {

@@ -28,6 +28,7 @@ use crate::config::Config;
 use crate::db;
 use crate::env::Env;
 use crate::render::{Cell, Rows};
+use crate::report::period::Zone;
 use config::{Alerts, Channel, Kind as ChannelKind, Rule};
 use machine::{Event, Phase, State};
 use maintenance::Window;
@@ -329,14 +330,6 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
     }
 }
 
-fn default_format(args: &FormatArgs, env: &Env) -> Format {
-    args.format.unwrap_or(if env.stdout_is_terminal {
-        Format::Table
-    } else {
-        Format::Csv
-    })
-}
-
 /// One event of one alert, with what recipients are told.
 struct Happened<'a> {
     rule: &'a Rule,
@@ -385,20 +378,14 @@ fn evaluate_and_notify(
     Ok(code)
 }
 
-fn host_id(conn: &Connection, host: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row("SELECT id FROM hosts WHERE name = ?1", [host], |r| r.get(0))
-        .optional()?)
-}
-
 fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
     let mut problems = Vec::new();
     let windows = maintenance::all(tx, &ctx.alerts.windows, ctx.now, &mut problems)?;
-    let host = host_id(tx, &ctx.host)?;
-    let newest = match host {
-        Some(h) => metric::newest_sample(tx, h)?,
-        None => None,
-    };
+    // The configured (or this machine's) host, else the host sampled last, as usage-check.
+    let sampled = crate::sample::store::newest_sample(tx, &ctx.host)?;
+    let host = sampled.as_ref().map(|s| s.0);
+    let host_name = sampled.as_ref().map_or(ctx.host.as_str(), |s| s.1.as_str());
+    let newest = sampled.as_ref().map(|s| s.2);
     let mut happened = Vec::new();
     let mut firing = 0;
     for rule in &ctx.alerts.rules {
@@ -427,7 +414,7 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                 _ => (Vec::new(), None),
             },
             Source::Clock => (
-                metric::clock_points(tx, rule, host, ctx.now, ctx.today, ctx.billing_day)?,
+                metric::clock_points(tx, rule, newest, ctx.now, ctx.today, ctx.billing_day)?,
                 Some(ctx.now),
             ),
         };
@@ -437,7 +424,8 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
         }
         let subjects: BTreeSet<String> = series.keys().chain(states.keys()).cloned().collect();
         for subject in subjects {
-            let mut state = states.remove(&subject);
+            let stored = states.remove(&subject);
+            let mut state = stored.clone();
             let mut events = Vec::new();
             match series.get(&subject) {
                 Some(values) => {
@@ -453,12 +441,15 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                 }
             }
             machine::tick(rule, &mut state, ctx.now, silenced(ctx.now), &mut events);
-            save_state(tx, &rule.name, &subject, state.as_ref())?;
+            // Most alerts of most runs stay inactive: nothing to write.
+            if state != stored {
+                save_state(tx, &rule.name, &subject, state.as_ref())?;
+            }
             if state.as_ref().is_some_and(|s| s.phase == Phase::Firing) {
                 firing += 1;
             }
             for event in events {
-                let payload = notify::payload(rule, &subject, &event, &ctx.host);
+                let payload = notify::payload(rule, &subject, &event, host_name);
                 let channels = if event.notify {
                     route(&ctx.alerts, rule, event.severity)
                 } else {
@@ -608,7 +599,7 @@ fn print_dry_run(evaluation: &Evaluation, env: &mut Env) -> Result<()> {
                     h.channels.join(" ")
                 };
                 vec![
-                    Cell::Time(crate::report::period::Zone::Local.time(h.event.ts)),
+                    Cell::Time(Zone::Local.time(h.event.ts)),
                     Cell::Text(h.rule.name.clone()),
                     Cell::Text(h.subject.clone()),
                     Cell::Text(h.event.kind.as_str().into()),
@@ -620,12 +611,7 @@ fn print_dry_run(evaluation: &Evaluation, env: &mut Env) -> Result<()> {
             })
             .collect(),
     };
-    let format = if env.stdout_is_terminal {
-        Format::Table
-    } else {
-        Format::Csv
-    };
-    rows.write(format, &mut env.stdout)?;
+    rows.write(Format::or_default(None, env), &mut env.stdout)?;
     eprintln!(
         "usage-alert: {} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
         evaluation.happened.len(),
@@ -773,7 +759,7 @@ fn deliver_outbox(conn: &mut Connection, ctx: &Ctx, env: &mut Env) -> Result<Vec
 }
 
 fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<u8> {
-    let zone = crate::report::period::Zone::Local;
+    let zone = Zone::Local;
     let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Time(zone.time(t)));
     let mut stmt = conn.prepare(
         "SELECT rule, subject, state, severity, since, fired, value, notified FROM alert_state
@@ -800,7 +786,7 @@ fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<u8> {
         ],
         rows,
     }
-    .write(default_format(args, env), &mut env.stdout)?;
+    .write(Format::or_default(args.format, env), &mut env.stdout)?;
     Ok(0)
 }
 
@@ -816,7 +802,7 @@ fn history(conn: &Connection, ctx: &Ctx, args: &HistoryArgs, env: &mut Env) -> R
                 .map_err(|e| UsageError(format!("--since: {e}")))?,
         },
     };
-    let zone = crate::report::period::Zone::Local;
+    let zone = Zone::Local;
     let mut stmt = conn.prepare(
         "SELECT ts, rule, subject, event, severity, value, silenced, message FROM alert_events
          WHERE ts >= ?1 ORDER BY ts, id",
@@ -847,7 +833,7 @@ fn history(conn: &Connection, ctx: &Ctx, args: &HistoryArgs, env: &mut Env) -> R
         ],
         rows,
     }
-    .write(default_format(&args.format, env), &mut env.stdout)?;
+    .write(Format::or_default(args.format.format, env), &mut env.stdout)?;
     Ok(0)
 }
 
@@ -894,7 +880,7 @@ fn rules(ctx: &Ctx, args: &FormatArgs, env: &mut Env) -> Result<u8> {
         ],
         rows,
     }
-    .write(default_format(args, env), &mut env.stdout)?;
+    .write(Format::or_default(args.format, env), &mut env.stdout)?;
     Ok(0)
 }
 
@@ -1001,7 +987,7 @@ fn run_maintenance(
             for p in problems {
                 eprintln!("usage-alert: {p}");
             }
-            let zone = crate::report::period::Zone::Local;
+            let zone = Zone::Local;
             let rows = windows
                 .iter()
                 .map(|w| {
@@ -1030,7 +1016,7 @@ fn run_maintenance(
                 columns: vec!["window", "start", "end", "rules", "state", "reason"],
                 rows,
             }
-            .write(default_format(&a.format, env), &mut env.stdout)?;
+            .write(Format::or_default(a.format.format, env), &mut env.stdout)?;
             Ok(0)
         }
         MaintenanceCommand::Delete(a) => {

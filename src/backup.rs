@@ -254,11 +254,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
             Ok(())
         }
         Command::List(a) => {
-            let format = a.format.unwrap_or(if env.stdout_is_terminal {
-                Format::Table
-            } else {
-                Format::Csv
-            });
+            let format = Format::or_default(a.format, env);
             list_rows(&store::list(&dir)?).write(format, &mut env.stdout)
         }
         Command::Verify(a) => run_verify(&a, &dir, env),

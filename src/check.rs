@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 use clap::{CommandFactory, Parser, ValueEnum};
-use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde_json::json;
 
 use crate::backup::{store, verify};
@@ -329,7 +329,7 @@ fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Che
     let (warn, crit) = (interval * c.sample_warning, interval * c.sample_critical);
     if wanted("sample_age") || wanted("sample_gaps") {
         let host = config.host(env);
-        match newest_sample(&conn, &host) {
+        match crate::sample::store::newest_sample(&conn, &host) {
             Ok(None) => {
                 if wanted("sample_age") {
                     checks.push(Check::new(
@@ -565,26 +565,6 @@ fn failed(name: &'static str, e: &rusqlite::Error) -> Check {
         _ => Status::Unknown,
     };
     Check::new(name, status, format!("{name} could not run: {e}"))
-}
-
-/// The host to judge and its newest sample: the named host, else the host sampled last.
-fn newest_sample(conn: &Connection, host: &str) -> rusqlite::Result<Option<(i64, String, i64)>> {
-    let named = conn
-        .query_row(
-            "SELECT h.id, h.name, (SELECT max(ts) FROM samples WHERE host_id = h.id) FROM hosts h WHERE h.name = ?1",
-            [host],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<i64>>(2)?)),
-        )
-        .optional()?;
-    if let Some((id, name, Some(ts))) = named {
-        return Ok(Some((id, name, ts)));
-    }
-    conn.query_row(
-        "SELECT s.host_id, h.name, s.ts FROM samples s JOIN hosts h ON h.id = s.host_id ORDER BY s.ts DESC LIMIT 1",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
-    .optional()
 }
 
 /// Gaps longer than `limit` seconds over the last day: (count, longest, when the longest began).

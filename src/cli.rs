@@ -53,6 +53,17 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    /// The format asked for, else a table on a terminal and CSV for programs.
+    pub fn or_default(given: Option<Format>, env: &Env) -> Format {
+        given.unwrap_or(if env.stdout_is_terminal {
+            Format::Table
+        } else {
+            Format::Csv
+        })
+    }
+}
+
 /// Runs one tool: `command` is its clap definition, `run` its body.
 pub fn main<A: FromArgMatches>(
     command: clap::Command,

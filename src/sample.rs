@@ -3,7 +3,7 @@
 
 mod baseline;
 mod print;
-mod store;
+pub(crate) mod store;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -930,3 +930,66 @@ fn without_rules_the_seed_defaults_notify_on_the_console() {
     let out = sb.cmd("usage-alert").env("USAGE_NOW", at(1)).output();
     assert_eq!((out.code(), out.stdout()), (1, String::new()));
 }
+
+#[test]
+fn a_maintenance_window_in_the_configuration_silences_its_rules() {
+    let start = chrono::DateTime::from_timestamp(T0, 0)
+        .unwrap()
+        .to_rfc3339();
+    let sb = sandbox(&format!(
+        r#"
+[[alert.rule]]
+name = "disk"
+when = 'disk_used_percent{{mount="/"}} > 90'
+
+[alert.channel.file]
+type = "log"
+path = "alerts.jsonl"
+
+[[alert.maintenance]]
+start = "{start}"
+duration = "1h"
+rules = ["disk"]
+reason = "resize"
+"#
+    ));
+    samples(&sb, 0, &[50.0], 95.0);
+    assert_eq!(
+        sb.cmd("usage-alert")
+            .env("USAGE_NOW", at(0))
+            .output()
+            .code(),
+        1
+    );
+    assert!(log(&sb).is_empty());
+    let silenced: bool = sb
+        .open_db()
+        .query_row(
+            "SELECT silenced FROM alert_events WHERE event = 'firing'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(silenced);
+    let list = sb
+        .cmd("usage-alert")
+        .args(["maintenance", "list", "-f", "csv"])
+        .env("USAGE_NOW", at(0))
+        .ok()
+        .stdout();
+    let config = sb.path("config/usage/config.toml").display().to_string();
+    assert!(
+        list.contains(&format!("{config}:11,")) && list.contains(",disk,active,resize"),
+        "{list}"
+    );
+    // Once it is over, the alert that fired inside is announced.
+    samples(&sb, 60, &[50.0], 95.0);
+    assert_eq!(
+        sb.cmd("usage-alert")
+            .env("USAGE_NOW", at(60))
+            .output()
+            .code(),
+        1
+    );
+    assert_eq!(log(&sb), ["60 firing warning disk"]);
+}

@@ -146,15 +146,13 @@ pub struct WindowSpec {
 }
 
 /// The section, validated.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Alerts {
     pub rules: Vec<Rule>,
     pub channels: Vec<Channel>,
     pub windows: Vec<WindowSpec>,
     /// One line per rule, channel or window left out, naming where it is and what is wrong.
     pub problems: Vec<String>,
-    /// True when the file defines no rules and the seeds' defaults apply.
-    pub uses_defaults: bool,
 }
 
 impl Alerts {
@@ -256,15 +254,16 @@ struct Source<'a> {
 
 impl Source<'_> {
     fn at(&self, offset: usize) -> String {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        let (line, col) = crate::config::line_col(self.text, offset);
         format!("{}:{line}:{col}", self.name)
     }
 
     fn line(&self, offset: usize) -> String {
-        let at = self.at(offset);
-        at[..at.rfind(':').unwrap_or(at.len())].to_string()
+        format!(
+            "{}:{}",
+            self.name,
+            crate::config::line_col(self.text, offset).0
+        )
     }
 
     /// The position of a serde error, else of the element that failed.
@@ -275,13 +274,7 @@ impl Source<'_> {
 
 /// Reads the `[alert]` section of the configuration file `path` (or the defaults without one).
 pub fn load(path: Option<&Path>, text: Option<&str>) -> Alerts {
-    let mut alerts = Alerts {
-        rules: Vec::new(),
-        channels: Vec::new(),
-        windows: Vec::new(),
-        problems: Vec::new(),
-        uses_defaults: false,
-    };
+    let mut alerts = Alerts::default();
     let mut repeat = DEFAULT_REPEAT;
     let mut written = 0;
     if let (Some(path), Some(text)) = (path, text) {
@@ -293,7 +286,6 @@ pub fn load(path: Option<&Path>, text: Option<&str>) -> Alerts {
     }
     if written == 0 {
         alerts.rules = defaults(repeat);
-        alerts.uses_defaults = true;
     }
     if alerts.channels.is_empty() {
         alerts.channels.push(Channel::console());
@@ -328,27 +320,7 @@ fn read(src: &Source, alerts: &mut Alerts, repeat: &mut i64) -> usize {
     let Some(section) = doc.get_ref().get("alert") else {
         return 0;
     };
-    let start = section.span().start;
-    let raw = match RawSection::deserialize(ValueDeserializer::from(section.clone())) {
-        Ok(raw) => raw,
-        Err(e) => {
-            alerts.problems.push(format!(
-                "{}: [alert]: {}",
-                src.error_at(&e, start),
-                e.message().trim_end()
-            ));
-            return raw_rule_count(section);
-        }
-    };
-    if let Some(r) = &raw.repeat_interval {
-        match rule::parse_duration(&r.get_ref().text()) {
-            Ok(secs) => *repeat = secs,
-            Err(e) => alerts.problems.push(format!(
-                "{}: alert.repeat_interval: {e}",
-                src.at(r.span().start)
-            )),
-        }
-    }
+    // config::load accepted the file, so the section is a table.
     let DeValue::Table(table) = section.get_ref() else {
         return 0;
     };
@@ -360,6 +332,27 @@ fn read(src: &Source, alerts: &mut Alerts, repeat: &mut i64) -> usize {
     };
     let rules = elements("rule");
     let written = rules.len();
+    match RawSection::deserialize(ValueDeserializer::from(section.clone())) {
+        Err(e) => {
+            alerts.problems.push(format!(
+                "{}: [alert]: {}",
+                src.error_at(&e, section.span().start),
+                e.message().trim_end()
+            ));
+            return written;
+        }
+        Ok(RawSection {
+            repeat_interval: Some(r),
+            ..
+        }) => match rule::parse_duration(&r.get_ref().text()) {
+            Ok(secs) => *repeat = secs,
+            Err(e) => alerts.problems.push(format!(
+                "{}: alert.repeat_interval: {e}",
+                src.at(r.span().start)
+            )),
+        },
+        Ok(_) => {}
+    }
     for item in rules {
         let at = item.span().start;
         match RawRule::deserialize(ValueDeserializer::from(item)) {
@@ -449,16 +442,6 @@ fn read(src: &Source, alerts: &mut Alerts, repeat: &mut i64) -> usize {
         }
     }
     written
-}
-
-fn raw_rule_count(section: &Spanned<DeValue>) -> usize {
-    match section.get_ref() {
-        DeValue::Table(t) => match t.get("rule").map(Spanned::get_ref) {
-            Some(DeValue::Array(items)) => items.len(),
-            _ => 0,
-        },
-        _ => 0,
-    }
 }
 
 fn validate_rule(src: &Source, at: usize, raw: RawRule, repeat: i64) -> Result<Rule, String> {
@@ -744,81 +727,55 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
     })
 }
 
-/// The seeds' rules, used when the configuration defines none.
+/// The seeds' rules (000, 001, 003), used when the configuration defines none; read like the
+/// user's so they cannot disagree with the documented rule format.
+const DEFAULTS: &str = r#"
+[[alert.rule]]
+name = "high-cpu"
+when = "cpu_percent > 90 for 60s"
+resolve = 80
+
+[[alert.rule]]
+name = "high-memory"
+when = "memory_percent > 85 for 60s"
+resolve = 80
+
+[[alert.rule]]
+name = "disk-full"
+when = "disk_used_percent > 90"
+resolve = 88
+
+[[alert.rule]]
+name = "low-disk-space"
+when = "disk_free_percent < 10"
+resolve = 12
+severity = "critical"
+
+[[alert.rule]]
+name = "quota"
+when = "quota_used_percent"
+steps = [50, 80, 100]
+
+[[alert.rule]]
+name = "quota-forecast"
+when = "quota_forecast_percent > 100"
+resolve = 95
+"#;
+
+/// The default rules, reminding every `repeat` seconds.
 pub fn defaults(repeat: i64) -> Vec<Rule> {
-    let rule = |name: &str, when: &str, resolve: Option<f64>, severity: Severity, steps: &[f64]| {
-        let cond = rule::parse_condition(when).unwrap_or_else(|e| panic!("default {when}: {e}"));
-        let (op, steps) = match cond.comparison {
-            Some((op, t)) => (op, vec![(t, severity)]),
-            None => (
-                Op::Ge,
-                vec![
-                    (steps[0], Severity::Info),
-                    (steps[1], Severity::Warning),
-                    (steps[2], Severity::Critical),
-                ],
-            ),
-        };
-        Rule {
-            name: name.into(),
-            when: when.into(),
-            metric: cond.metric,
-            filter: None,
-            op,
-            resolve: resolve.unwrap_or(steps[0].0),
-            steps,
-            for_secs: cond.for_secs,
-            repeat,
-            escalate_after: None,
-            message: None,
-            channels: Vec::new(),
-            origin: "default".into(),
-        }
+    let src = Source {
+        name: "default".into(),
+        text: DEFAULTS,
     };
-    vec![
-        rule(
-            "high-cpu",
-            "cpu_percent > 90 for 60s",
-            Some(80.0),
-            Severity::Warning,
-            &[],
-        ),
-        rule(
-            "high-memory",
-            "memory_percent > 85 for 60s",
-            Some(80.0),
-            Severity::Warning,
-            &[],
-        ),
-        rule(
-            "disk-full",
-            "disk_used_percent > 90",
-            Some(88.0),
-            Severity::Warning,
-            &[],
-        ),
-        rule(
-            "low-disk-space",
-            "disk_free_percent < 10",
-            Some(12.0),
-            Severity::Critical,
-            &[],
-        ),
-        rule(
-            "quota",
-            "quota_used_percent",
-            None,
-            Severity::Info,
-            &[50.0, 80.0, 100.0],
-        ),
-        rule(
-            "quota-forecast",
-            "quota_forecast_percent > 100",
-            Some(95.0),
-            Severity::Warning,
-            &[],
-        ),
-    ]
+    let mut alerts = Alerts::default();
+    let mut repeat = repeat;
+    read(&src, &mut alerts, &mut repeat);
+    debug_assert!(alerts.problems.is_empty(), "{:?}", alerts.problems);
+    for rule in &mut alerts.rules {
+        rule.origin = "default".into();
+    }
+    alerts.rules
 }
 
 #[cfg(test)]
@@ -832,7 +789,7 @@ mod tests {
     #[test]
     fn without_rules_the_seed_defaults_apply_and_console_is_the_channel() {
         let a = load(None, None);
-        assert!(a.uses_defaults);
+        assert!(a.rules.iter().all(|r| r.origin == "default"));
         let names: Vec<&str> = a.rules.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(
             names,
@@ -925,7 +882,7 @@ steps = [50, 80, 100]
             "{}",
             p[4]
         );
-        assert!(!a.uses_defaults);
+        assert!(a.rules.iter().all(|r| r.origin.starts_with("c.toml:")));
     }
 
     #[test]

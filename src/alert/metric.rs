@@ -14,15 +14,6 @@ use crate::report::usage::{Cycle, forecast};
 /// interface, user or location), empty for machine-wide metrics.
 pub type Point = (i64, String, f64);
 
-/// The newest sample's time for a host.
-pub fn newest_sample(conn: &Connection, host: i64) -> Result<Option<i64>> {
-    Ok(conn.query_row(
-        "SELECT max(ts) FROM samples WHERE host_id = ?1",
-        [host],
-        |r| r.get(0),
-    )?)
-}
-
 /// The sample values of `rule` with `after < ts <= until`, in time order.
 pub fn sample_points(
     conn: &Connection,
@@ -91,11 +82,10 @@ pub fn sample_points(
         }
     };
     let filter = if rule.filter.is_some() {
-        "AND x_subject = ?4"
+        format!("AND {subject} = ?4")
     } else {
-        "AND ?4 IS NULL"
-    }
-    .replace("x_subject", subject);
+        "AND ?4 IS NULL".to_string()
+    };
     let sql = format!(
         "SELECT s.ts, {subject}, {value} FROM samples s {join}
          WHERE s.host_id = ?1 AND s.ts > ?2 AND s.ts <= ?3 AND {valid} {filter}
@@ -150,40 +140,33 @@ pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Resul
     ))
 }
 
-/// The value of a clock metric at `now`, per subject.
+/// The value of a clock metric at `now`, per subject; `newest` is the newest sample's time.
 pub fn clock_points(
     conn: &Connection,
     rule: &Rule,
-    host: Option<i64>,
+    newest: Option<i64>,
     now: i64,
     today: NaiveDate,
     billing_day: u8,
 ) -> Result<Vec<Point>> {
     match rule.metric {
-        Metric::SampleAge => {
-            let newest = match host {
-                Some(h) => newest_sample(conn, h)?,
-                None => None,
-            };
-            Ok(newest
-                .map(|ts| vec![(now, String::new(), (now - ts).max(0) as f64)])
-                .unwrap_or_default())
-        }
+        Metric::SampleAge => Ok(newest
+            .map(|ts| vec![(now, String::new(), (now - ts).max(0) as f64)])
+            .unwrap_or_default()),
         Metric::QuotaUsedPercent | Metric::QuotaForecastPercent => {
+            // One named location (check_subject made sure it exists), else every active one.
+            let locations = match &rule.filter {
+                Some(f) => ledger::lookup_location(conn, f)?.into_iter().collect(),
+                None => ledger::locations(conn)?
+                    .into_iter()
+                    .filter(|l| l.active)
+                    .collect::<Vec<_>>(),
+            };
             let mut points = Vec::new();
-            for location in ledger::locations(conn)? {
+            for location in locations {
                 let Some(quota) = location.quota else {
                     continue;
                 };
-                let picked = match &rule.filter {
-                    Some(f) => {
-                        ledger::lookup_location(conn, f)?.is_some_and(|l| l.id == location.id)
-                    }
-                    None => location.active,
-                };
-                if !picked {
-                    continue;
-                }
                 let day = location.billing_day.unwrap_or(billing_day);
                 let Some((start, end)) = ledger::cycle_containing(today, day) else {
                     continue;
@@ -224,5 +207,88 @@ pub fn clock_points(
             Ok(points)
         }
         _ => Ok(Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alert::config;
+    use crate::alert::rule::{METRICS, Source};
+
+    #[test]
+    fn every_sample_metric_reads_its_rows() {
+        let conn = crate::db::open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO hosts VALUES (1, 'h');
+             INSERT INTO mounts VALUES (1, 1, '/', 'sda1', 'ext4');
+             INSERT INTO interfaces VALUES (1, 1, 'eth0');
+             INSERT INTO users VALUES (1, 1, 1000, 'alice');
+             INSERT INTO samples (id, host_id, ts, interval_cs, ncpu, cpu_busy, cpu_user, cpu_nice,
+                 cpu_system, cpu_iowait, cpu_steal, mem_total, mem_used, mem_avail, swap_total,
+                 swap_used, load1, load5, load15, uptime, procs, temp)
+             VALUES (1, 1, 600, 6000, 2, 4550, 4000, 0, 550, 120, 30, 1000000, 400000, 600000,
+                 200000, 50000, 125, 150, 175, 1000, 90, 523);
+             INSERT INTO sample_disks VALUES (1, 1, 100000, 70000, 25000);
+             INSERT INTO sample_net VALUES (1, 1, 9000000, 900000, 6000000, 600000);
+             INSERT INTO sample_users VALUES (1, 1, 2500, 250000, 3);",
+        )
+        .unwrap();
+        let text: String = METRICS
+            .iter()
+            .filter(|m| m.0.source() == Source::Samples)
+            .map(|m| {
+                format!(
+                    "[[alert.rule]]\nname = \"{}\"\nwhen = \"{} > -1\"\n",
+                    m.1, m.1
+                )
+            })
+            .collect();
+        let alerts = config::load(Some(std::path::Path::new("t.toml")), Some(&text));
+        assert!(alerts.problems.is_empty(), "{:?}", alerts.problems);
+        let values: Vec<(String, String, f64)> = alerts
+            .rules
+            .iter()
+            .flat_map(|r| {
+                sample_points(&conn, r, 1, 0, 600)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(_, subject, v)| (r.name.clone(), subject, (v * 1000.0).round() / 1000.0))
+            })
+            .collect();
+        let expect =
+            |name: &str, subject: &str, value: f64| (name.to_string(), subject.to_string(), value);
+        assert_eq!(
+            values,
+            [
+                expect("cpu_percent", "", 45.5),
+                expect("cpu_iowait_percent", "", 1.2),
+                expect("cpu_steal_percent", "", 0.3),
+                expect("memory_percent", "", 40.0),
+                expect("swap_percent", "", 25.0),
+                expect("load1", "", 1.25),
+                expect("load5", "", 1.5),
+                expect("load15", "", 1.75),
+                expect("temperature", "", 52.3),
+                // df: used / (used + available).
+                expect("disk_used_percent", "/", 73.684),
+                expect("disk_free_percent", "/", 26.316),
+                // Bytes since the previous sample over its 60 s.
+                expect("net_rx_rate", "eth0", 100_000.0),
+                expect("net_tx_rate", "eth0", 10_000.0),
+                expect("user_cpu_percent", "alice", 25.0),
+                expect("user_memory_percent", "alice", 25.0),
+            ]
+        );
+        // A label picks its series; another value picks none.
+        let mut r = alerts.rules[9].clone();
+        r.filter = Some("/home".into());
+        assert!(sample_points(&conn, &r, 1, 0, 600).unwrap().is_empty());
+        assert!(
+            check_subject(&conn, &r, Some(1))
+                .unwrap_err()
+                .to_string()
+                .contains("no mount '/home' is recorded on this host (recorded: /)")
+        );
     }
 }

@@ -382,7 +382,6 @@ pub fn parse_value(text: &str, unit: Unit) -> Result<f64> {
     let number_end = text
         .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
         .unwrap_or(text.len());
-    // An exponent letter is only part of the number when digits follow it.
     let (number, suffix) = text.split_at(number_end);
     let expected = match unit {
         Unit::Percent => "a percentage such as 90 or 90%",

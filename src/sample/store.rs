@@ -25,6 +25,30 @@ pub fn host_id(tx: &Transaction, name: &str) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
+/// The host whose samples are judged and its newest sample, as (id, name, time): the named host,
+/// else the host sampled last (a database copied from another machine). `None`: no samples.
+pub fn newest_sample(
+    conn: &Connection,
+    host: &str,
+) -> rusqlite::Result<Option<(i64, String, i64)>> {
+    let named = conn
+        .query_row(
+            "SELECT h.id, h.name, (SELECT max(ts) FROM samples WHERE host_id = h.id) FROM hosts h WHERE h.name = ?1",
+            [host],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<i64>>(2)?)),
+        )
+        .optional()?;
+    if let Some((id, name, Some(ts))) = named {
+        return Ok(Some((id, name, ts)));
+    }
+    conn.query_row(
+        "SELECT s.host_id, h.name, s.ts FROM samples s JOIN hosts h ON h.id = s.host_id ORDER BY s.ts DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()
+}
+
 pub fn load_baseline(tx: &Transaction, host: i64) -> Result<Option<Baseline>> {
     let row = tx
         .prepare_cached(

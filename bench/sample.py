@@ -103,15 +103,19 @@ def main():
     binary, runs = os.path.abspath(sys.argv[1]), int(sys.argv[2])
     static = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
     with tempfile.TemporaryDirectory() as tmp:
-        db, sa = os.path.join(tmp, "usage.db"), os.path.join(tmp, "sa")
+        sa = os.path.join(tmp, "sa")
+        # Each variant keeps its own database, as a machine sampling under cron does: on a shared
+        # one, a full sample and a --no-processes sample would each start from the other's
+        # baseline, and sadc keeps its own file too.
+        db = {name: os.path.join(tmp, f"{name}.db") for name in ("full", "sys", "sfull", "ssys")}
         commands = {
-            "usage-sample": [binary, "--db", db, "-q"],
-            "usage-sample --no-processes": [binary, "--db", db, "-q", "--no-processes"],
+            "usage-sample": [binary, "--db", db["full"], "-q"],
+            "usage-sample --no-processes": [binary, "--db", db["sys"], "-q", "--no-processes"],
             "sadc 1 1": [SADC, "1", "1", sa],
         }
         if static:
-            commands["static: usage-sample"] = [static, "--db", db, "-q"]
-            commands["static: --no-processes"] = [static, "--db", db, "-q", "--no-processes"]
+            commands["static: usage-sample"] = [static, "--db", db["sfull"], "-q"]
+            commands["static: --no-processes"] = [static, "--db", db["ssys"], "-q", "--no-processes"]
         base = measure(commands, runs)
         nproc = len([d for d in os.listdir("/proc") if d.isdigit()])
         sleepers = [subprocess.Popen(["sleep", "3600"]) for _ in range(500)]

@@ -114,6 +114,39 @@ fn set_up(conn: &Connection, shown: &str) -> Result<()> {
     migrate(conn, shown)
 }
 
+/// The WAL size past which [`fold_wal`] checkpoints it: about 25 system samples.
+pub const WAL_FOLD_BYTES: u64 = 512 * 1024;
+
+/// Sets up a connection for a writer that commits a little and exits, every minute
+/// (usage-sample under cron): closing leaves the WAL in place instead of checkpointing it into
+/// the database, so a run does no fsync at all rather than four (creating the WAL and its
+/// directory entry, then the checkpoint's WAL and database). The next connection reads the WAL
+/// back and [`fold_wal`] keeps it short. As everywhere (synchronous NORMAL), a killed writer
+/// loses nothing and a power cut may lose the commits the kernel had not yet written back, never
+/// the database.
+pub fn keep_wal(conn: &Connection) -> Result<()> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )?;
+    Ok(())
+}
+
+/// Once the WAL of the database at `path` is larger than [`WAL_FOLD_BYTES`], checkpoints it into
+/// the database and empties it. Waits only briefly for readers: a database in use is folded by a
+/// later run.
+pub fn fold_wal(conn: &Connection, path: &Path) -> Result<()> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if fs::metadata(&wal).map_or(0, |m| m.len()) <= WAL_FOLD_BYTES {
+        return Ok(());
+    }
+    conn.busy_timeout(Duration::from_millis(200))?;
+    let folded = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    folded.with_context(|| format!("checkpointing the WAL of '{}'", path.display()))
+}
+
 fn is_busy(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause

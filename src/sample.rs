@@ -100,6 +100,7 @@ pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
         &[
             "$XDG_CONFIG_HOME/usage/config.toml, /etc/usage/config.toml\tConfiguration, first found wins. Keys: db, host, and in [sample]: processes (true), top (5), exclude_users ([]), exclude_interfaces ([]), exclude_mounts ([]), retention_days (90; 0 keeps samples forever). An unknown key is an error.",
             "$XDG_DATA_HOME/usage/usage.db, ~/.local/share/usage/usage.db, /var/lib/usage/usage.db\tThe database: with XDG_DATA_HOME set, under it; else root's is under /var/lib, other users' under their home. Created 0600 in a 0700 directory.",
+            "usage.db-wal, usage.db-shm\tSQLite's write-ahead log and its index, next to the database. usage-sample leaves its commits there instead of copying them into the database on every run, and folds them in once the log passes 512 KiB (any other tool closing the database last folds them too). Copy a live database with usage-backup or sqlite3's .backup, not cp, which would miss the samples still in the log.",
         ],
     ),
     (
@@ -117,6 +118,7 @@ pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "CPU percentages follow sar -u: %user includes guest time, %system includes irq and softirq time, busy is user + nice + system. Machine-wide figures are summed from per-CPU counters; a CPU offline in either reading is left out. A counter that goes backwards (reboot, CPU back online) starts a new baseline and never yields a negative or over-100% figure.",
             "Network deltas count bytes since the previous sample; a counter that went backwards was reset and counts from zero; after a reboot the counters since boot are counted, as vnStat does. The loopback interface is not recorded.",
             "Process and per-user CPU is in percent of one CPU, from each process's CPU time between samples; a process started since the previous sample is measured over its life. Processes that end between samples are not counted.",
+            "Durability: a killed or crashed sampler loses nothing committed; a power cut may lose the samples of the last half minute or so, which the kernel had not yet written to disk, as with sadc, and never damages the database (SQLite's WAL with synchronous=NORMAL).",
             "Samples older than retention_days are deleted with their per-disk, per-interface, per-user and per-process rows by each run.",
         ],
     ),
@@ -154,6 +156,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
     let cfg = config::load(&args.common, env)?;
     let plan = plan(&args, &cfg, env)?;
     let mut conn = db::open(&cfg.db)?;
+    db::keep_wal(&conn)?;
     let show = (args.print || env.stdout_is_terminal) && !args.quiet;
     let mut printer = print::Printer::new(args.format.unwrap_or(Format::Table));
     let count = match (args.interval, args.count) {
@@ -175,6 +178,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
             .map(Duration::from_secs_f64);
         let record = take(&mut conn, env, &plan, warm_up)
             .with_context(|| format!("storing a sample in '{}'", cfg.db.display()))?;
+        db::fold_wal(&conn, &cfg.db)?;
         if show {
             printer.write(&record, &mut env.stdout)?;
         }

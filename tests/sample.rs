@@ -241,7 +241,14 @@ fn unsafe_is_root() -> bool {
 fn corrupt_database_is_refused_and_left_untouched() {
     let sb = Sandbox::new();
     sb.cmd("usage-sample").ok();
-    // Overwrite the middle of the file (past the header) with garbage.
+    // The sampler leaves its commits in the WAL; any other connection's close folds them into
+    // the file. Then overwrite the file past its header with garbage.
+    let samples: i64 = sb
+        .open_db()
+        .query_row("SELECT count(*) FROM samples", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(samples, 1);
+    assert!(!sb.db().with_extension("db-wal").exists());
     let mut bytes = std::fs::read(sb.db()).unwrap();
     let n = bytes.len();
     bytes[100..n].iter_mut().for_each(|b| *b = 0xA5);
@@ -306,6 +313,73 @@ fn overlapping_samplers_all_succeed_and_none_is_lost() {
         assert_eq!(count(&db, "SELECT count(*) FROM samples"), 8 * wave);
         assert_eq!(count(&db, "SELECT count(*) FROM sampler_state"), 1);
     }
+}
+
+#[test]
+fn the_wal_is_kept_between_runs_and_folded_once_large() {
+    let sb = Sandbox::new();
+    let wal = sb.db().with_extension("db-wal");
+    let wal_size = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    let (mut folds, mut largest, mut before) = (0, 0, 0);
+    for run in 0..45 {
+        sb.cmd("usage-sample").ok();
+        let after = wal_size();
+        assert!(
+            run > 0 || after > 0,
+            "the first run left its commits in the WAL"
+        );
+        folds += usize::from(after < before);
+        largest = largest.max(after);
+        before = after;
+    }
+    assert!(folds >= 1, "never folded; the WAL reached {largest} bytes");
+    // Folding happens once a run ends past the limit: never more than a run's pages over it.
+    assert!(
+        largest < usage::db::WAL_FOLD_BYTES + 128 * 1024,
+        "{largest}"
+    );
+    let db = sb.open_db();
+    assert_eq!(count(&db, "SELECT count(*) FROM samples"), 45);
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}
+
+#[test]
+fn a_reader_holding_a_snapshot_delays_the_fold_without_failing_the_sampler() {
+    let sb = Sandbox::new();
+    sb.cmd("usage-sample").ok();
+    let reader = sb.open_db();
+    reader.execute_batch("BEGIN").unwrap();
+    assert_eq!(count(&reader, "SELECT count(*) FROM samples"), 1);
+    let wal = sb.db().with_extension("db-wal");
+    let wal_size = || std::fs::metadata(&wal).unwrap().len();
+    let mut runs = 1;
+    while wal_size() <= usage::db::WAL_FOLD_BYTES {
+        sb.cmd("usage-sample").ok();
+        runs += 1;
+        assert!(runs < 200, "the WAL does not grow");
+    }
+    // Past the limit, but the reader still needs the old pages: the run waits briefly, succeeds
+    // and leaves the WAL as it is.
+    let held = wal_size();
+    let started = std::time::Instant::now();
+    sb.cmd("usage-sample").ok();
+    runs += 1;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(wal_size() > held);
+    assert_eq!(
+        count(&reader, "SELECT count(*) FROM samples"),
+        1,
+        "its snapshot"
+    );
+    reader.execute_batch("COMMIT").unwrap();
+    // The reader is gone: the next run folds.
+    sb.cmd("usage-sample").ok();
+    runs += 1;
+    assert!(wal_size() < held);
+    assert_eq!(count(&reader, "SELECT count(*) FROM samples"), runs);
 }
 
 #[test]

@@ -114,7 +114,7 @@ fn set_up(conn: &Connection, shown: &str) -> Result<()> {
     migrate(conn, shown)
 }
 
-/// The WAL size past which [`fold_wal`] checkpoints it: about 25 system samples.
+/// The WAL size past which [`fold_wal`] checkpoints it: about 20 samples.
 pub const WAL_FOLD_BYTES: u64 = 512 * 1024;
 
 /// Sets up a connection for a writer that commits a little and exits, every minute

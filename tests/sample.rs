@@ -375,7 +375,7 @@ fn a_reader_holding_a_snapshot_delays_the_fold_without_failing_the_sampler() {
         "its snapshot"
     );
     reader.execute_batch("COMMIT").unwrap();
-    // The reader is gone: the next run folds.
+    // The snapshot is released: the next run folds.
     sb.cmd("usage-sample").ok();
     runs += 1;
     assert!(wal_size() < held);

@@ -763,7 +763,7 @@ to = ["ops@example.com"]
 }
 
 #[test]
-fn email_over_starttls_with_auth_and_a_private_ca() {
+fn email_over_starttls_and_implicit_tls_with_auth_and_a_private_ca() {
     let dir = tempfile::tempdir().unwrap();
     let maildir = dir.path().join("mail");
     if smtp_server(&maildir).is_none() {
@@ -834,27 +834,33 @@ fn email_over_starttls_with_auth_and_a_private_ca() {
         dir.path().join("key.pem"),
         dir.path().join("ca.pem"),
     );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_tls.py");
-    let mut server = Command::new("/usr/bin/python3")
-        .arg(fixture)
-        .arg(port.to_string())
-        .arg(&maildir)
-        .args([&cert, &key])
-        .args(["alerts", "s3cret"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut ready = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut ready)
-        .unwrap();
-    assert_eq!(ready.trim(), "ready");
+    // One server per mode, both delivering into the same Maildir.
+    let serve = |mode: &str| {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_tls.py");
+        let mut server = Command::new("/usr/bin/python3")
+            .arg(fixture)
+            .arg(port.to_string())
+            .arg(&maildir)
+            .args([&cert, &key])
+            .args(["alerts", "s3cret", mode])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut ready = String::new();
+        BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut ready)
+            .unwrap();
+        assert_eq!(ready.trim(), "ready");
+        (server, port)
+    };
+    let (mut server, port) = serve("starttls");
+    let (mut smtps, smtps_port) = serve("tls");
     let config = format!(
         r#"
 [alert.channel.mail]
@@ -862,12 +868,41 @@ type = "email"
 server = "127.0.0.1"
 port = {port}
 security = "starttls"
-ca_file = "{}"
+ca_file = "{ca}"
 username = "alerts"
 password_env = "SMTP_PASSWORD"
 from = "usage@box.example"
 to = ["ops@example.com"]
 timeout = "2s"
+
+[alert.channel.smtps]
+type = "email"
+server = "127.0.0.1"
+port = {smtps_port}
+security = "tls"
+ca_file = "{ca}"
+username = "alerts"
+password_env = "SMTP_PASSWORD"
+from = "usage@box.example"
+to = ["ops@example.com"]
+
+[alert.channel.tls-on-starttls-port]
+type = "email"
+server = "127.0.0.1"
+port = {port}
+security = "tls"
+ca_file = "{ca}"
+from = "usage@box.example"
+to = ["ops@example.com"]
+
+[alert.channel.starttls-on-tls-port]
+type = "email"
+server = "127.0.0.1"
+port = {smtps_port}
+ca_file = "{ca}"
+from = "usage@box.example"
+to = ["ops@example.com"]
+timeout = "1s"
 
 [alert.channel.public-roots-only]
 type = "email"
@@ -878,7 +913,7 @@ password_env = "SMTP_PASSWORD"
 from = "usage@box.example"
 to = ["ops@example.com"]
 "#,
-        ca.display()
+        ca = ca.display()
     );
     let sb = sandbox(&config);
     let send = |channel: &str, password: &str| {
@@ -888,6 +923,9 @@ to = ["ops@example.com"]
             .output()
     };
     let out = send("mail", "s3cret");
+    assert_eq!(out.code(), 0, "{}", out.stderr());
+    // Implicit TLS (port 465's way): encrypted from the first byte.
+    let out = send("smtps", "s3cret");
     assert_eq!(out.code(), 0, "{}", out.stderr());
     // aiosmtpd answers a wrong password by waiting: the channel's timeout ends it.
     let out = send("mail", "wrong");
@@ -899,15 +937,39 @@ to = ["ops@example.com"]
         "{}",
         out.stderr()
     );
+    // Each port's security mode used on the other: the error says which to use.
+    let out = send("tls-on-starttls-port", "");
+    assert_eq!(out.code(), 3);
+    assert!(
+        out.stderr().contains(
+            "does not speak TLS from the start: on port 587 or 25 use security = \"starttls\""
+        ),
+        "{}",
+        out.stderr()
+    );
+    let out = send("starttls-on-tls-port", "");
+    assert_eq!(out.code(), 3);
+    assert!(
+        out.stderr().contains(
+            "no answer within 1s (if the server expects TLS from the first byte, as on port 465, use security = \"tls\")"
+        ),
+        "{}",
+        out.stderr()
+    );
     // Without the private CA the server's certificate is not trusted: nothing is sent.
     let out = send("public-roots-only", "s3cret");
     assert_eq!(out.code(), 3);
     assert!(out.stderr().contains("certificate"), "{}", out.stderr());
-    drop(server.stdin.take());
-    server.wait().unwrap();
+    for server in [&mut server, &mut smtps] {
+        drop(server.stdin.take());
+        server.wait().unwrap();
+    }
     let got = mails(&maildir);
-    assert_eq!(got.len(), 1, "{got:#?}");
-    assert!(got[0].contains("Subject: [usage] TEST info test on box"));
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got.iter()
+            .all(|m| m.contains("Subject: [usage] TEST info test on box"))
+    );
 }
 
 #[test]

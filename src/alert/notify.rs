@@ -352,12 +352,24 @@ fn email(smtp: &Smtp, from: &str, to: &[String], payload: &Value, env: &Delivery
         smtp.port.map_or("default port".into(), |p| p.to_string())
     );
     transport.send(&message).map(|_| ()).map_err(|e| {
-        let why = if e.is_timeout() || e.to_string().contains("os error 11") {
+        let text = e.to_string();
+        let timed_out = e.is_timeout() || text.contains("os error 11");
+        let why = if timed_out {
             format!("no answer within {}s", smtp.timeout)
         } else {
-            e.to_string()
+            text.clone()
         };
-        anyhow!("SMTP server {shown}: {why}")
+        // The usual mistake: the security mode of the other port.
+        let hint = match smtp.security {
+            Security::Tls if text.contains("InvalidContentType") => {
+                " (the server does not speak TLS from the start: on port 587 or 25 use security = \"starttls\")"
+            }
+            Security::Starttls | Security::None if timed_out => {
+                " (if the server expects TLS from the first byte, as on port 465, use security = \"tls\")"
+            }
+            _ => "",
+        };
+        anyhow!("SMTP server {shown}: {why}{hint}")
     })
 }
 

@@ -16,14 +16,16 @@ work = os.path.join(os.path.dirname(db), "runs")
 
 
 def timed(argv):
-    """Wall seconds and peak RSS (KiB, largest process of the tree) of one command."""
+    """Wall seconds and peak RSS (KiB, largest process of the tree) of one command. The RSS comes
+    from GNU time: wait4 on a child of this process would also count the Python pages the child
+    was forked from."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"{argv} failed with status {status}")
-    return wall, usage.ru_maxrss
+    if out.returncode != 0:
+        sys.exit(f"{argv} failed with status {out.returncode}: {out.stderr}")
+    return wall, int(out.stderr.strip().splitlines()[-1])
 
 
 def fresh():

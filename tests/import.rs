@@ -736,10 +736,7 @@ fn an_import_killed_mid_write_leaves_nothing_behind() {
     child.wait().unwrap();
     assert_eq!(ledger(&sb), before);
     let conn = sb.open_db();
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    util::assert_intact(&conn);
 }
 
 #[test]

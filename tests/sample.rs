@@ -53,10 +53,7 @@ fn first_run_creates_a_private_database_and_the_next_stores_rates() {
         ) >= 1
     );
     assert!(count(&db, "SELECT count(*) FROM sample_procs WHERE sample_id = 2") >= 1);
-    let check: String = db
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    util::assert_intact(&db);
 }
 
 #[test]
@@ -340,10 +337,7 @@ fn the_wal_is_kept_between_runs_and_folded_once_large() {
     );
     let db = sb.open_db();
     assert_eq!(count(&db, "SELECT count(*) FROM samples"), 45);
-    let check: String = db
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    util::assert_intact(&db);
 }
 
 #[test]
@@ -397,10 +391,7 @@ fn a_sampler_killed_mid_run_leaves_whole_samples_only() {
         child.wait().unwrap();
     }
     let db = sb.open_db();
-    let check: String = db
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    util::assert_intact(&db);
     let samples = count(&db, "SELECT count(*) FROM samples");
     assert!(samples >= 3, "{samples}");
     // Every stored sample is complete: it has its disks and network rows.
@@ -581,10 +572,7 @@ fn a_schema_1_database_is_upgraded_and_sampled_into() {
         count(&db, "PRAGMA user_version"),
         usage::db::SCHEMA_VERSION as i64
     );
-    let check: String = db
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    util::assert_intact(&db);
 }
 
 #[test]

@@ -354,11 +354,6 @@ fn email(smtp: &Smtp, from: &str, to: &[String], payload: &Value, env: &Delivery
     transport.send(&message).map(|_| ()).map_err(|e| {
         let text = e.to_string();
         let timed_out = e.is_timeout() || text.contains("os error 11");
-        let why = if timed_out {
-            format!("no answer within {}s", smtp.timeout)
-        } else {
-            text.clone()
-        };
         // The usual mistake: the security mode of the other port.
         let hint = match smtp.security {
             Security::Tls if text.contains("InvalidContentType") => {
@@ -368,6 +363,11 @@ fn email(smtp: &Smtp, from: &str, to: &[String], payload: &Value, env: &Delivery
                 " (if the server expects TLS from the first byte, as on port 465, use security = \"tls\")"
             }
             _ => "",
+        };
+        let why = if timed_out {
+            format!("no answer within {}s", smtp.timeout)
+        } else {
+            text
         };
         anyhow!("SMTP server {shown}: {why}{hint}")
     })

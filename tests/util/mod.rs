@@ -183,6 +183,14 @@ pub fn assert_clean(out: &Output, what: &str) {
     assert!(stderr.is_empty(), "{what}: {stderr}");
 }
 
+/// Insists that SQLite's integrity check finds nothing wrong.
+pub fn assert_intact(conn: &rusqlite::Connection) {
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}
+
 pub fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }

@@ -134,7 +134,7 @@ minute\t''
 hour\t''
 day\t''
 all\t''"
-complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l metric -d 'Only these metrics (comma-separated): cpu, cpu_user, cpu_system, cpu_iowait, cpu_steal, memory, swap, load1, load5, load15, temperature, disk (or disk:/home), net (or net_rx:eth0); a name also selects those it prefixes (cpu selects cpu_user)' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l metric -d 'Only these series (comma-separated): metrics (cpu_percent, memory_percent, disk_used_percent, net_rx_rate, user_cpu_percent, ...: see METRICS in the man page), series (\'disk_used_percent{mount="/home"}\'), or the earlier names cpu (every CPU figure), memory, swap, disk, net, disk:MOUNT, net_rx:IFACE, net_tx:IFACE' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s f -l format -d 'Output format [default: from --output\'s extension, else table on a terminal, else csv (json for the overview)]' -r -f -a "table\t'Aligned columns for people'

@@ -10,8 +10,8 @@
 pub mod config;
 pub mod machine;
 pub mod maintenance;
-pub mod metric;
 pub mod notify;
+pub mod points;
 pub mod rule;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,12 +27,14 @@ use crate::cli::{CommonArgs, Format, UsageError};
 use crate::config::Config;
 use crate::db;
 use crate::env::Env;
+use crate::host;
+use crate::metric::{self, Source};
 use crate::render::{Cell, Rows};
-use crate::report::period::Zone;
+use crate::time::{self, Zone};
 use config::{Alerts, Channel, Kind as ChannelKind, Rule};
 use machine::{Event, Phase, State};
 use maintenance::Window;
-use rule::{Severity, Source};
+use rule::Severity;
 
 /// How far back a run replays samples it has not seen (after the rule's own `for`): a sampler
 /// or cron that stopped for longer does not flood anyone with day-old transitions.
@@ -188,8 +190,15 @@ pub fn exit_status(err: &anyhow::Error) -> u8 {
     }
 }
 
+/// The man page's hand-written sections, with the metric vocabulary after RULES.
+pub fn man_sections() -> crate::cli::ManSections {
+    let mut sections = crate::cli::man_sections(MAN_SECTIONS);
+    sections.insert(1, ("METRICS", metric::man_paragraphs()));
+    sections
+}
+
 /// Man page sections beyond what clap knows.
-pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "RULES",
         &[
@@ -201,21 +210,6 @@ pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "escalate_after = DURATION\tA firing alert that is not critical becomes critical after this long and notifies again.",
             "message = TEMPLATE\tThe notification's text; {rule}, {subject}, {host}, {metric}, {event}, {severity}, {value}, {threshold}, {condition}, {since} and the label ({mount}, {interface}, {user}, {location}) are replaced.",
             "channels = [\"NAME\", ...]\tSend this rule's notifications to these channels only [default: every channel whose min_severity it reaches].",
-        ],
-    ),
-    (
-        "METRICS",
-        &[
-            "cpu_percent, cpu_iowait_percent, cpu_steal_percent\tCPU over each sample's interval, %.",
-            "memory_percent, swap_percent\tMemory used (total - available), swap used, %.",
-            "load1, load5, load15\tLoad averages.",
-            "temperature\tThe hottest sensor, °C.",
-            "disk_used_percent{mount=\"/\"}, disk_free_percent{mount=\"/\"}\tFile system used (as df shows it) and free to users, %.",
-            "net_rx_rate{interface=\"eth0\"}, net_tx_rate{interface=\"eth0\"}\tBytes per second (thresholds take k, M, G, T, Ki, Mi, Gi).",
-            "user_cpu_percent{user=\"alice\"}, user_memory_percent{user=\"alice\"}\tA user's processes: CPU (% of one CPU) and resident memory (% of RAM).",
-            "sample_age\tSeconds since the newest sample, at the time of the run (thresholds take s, m, h, d).",
-            "quota_used_percent{location=\"site-a\"}\tThe current billing cycle's use, % of the location's quota.",
-            "quota_forecast_percent{location=\"site-a\"}\tThe cycle's use by its last day at the average daily rate so far, % of the quota.",
         ],
     ),
     (
@@ -281,7 +275,7 @@ pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
 /// Everything a run needs besides the database.
 struct Ctx {
     alerts: Alerts,
-    host: String,
+    host: host::Wanted,
     now: i64,
     today: chrono::NaiveDate,
     billing_day: u8,
@@ -297,7 +291,7 @@ fn context(config: &Config, env: &Env) -> Result<Ctx> {
     };
     Ok(Ctx {
         alerts: config::load(config.source.as_deref(), text.as_deref()),
-        host: config.host(env),
+        host: host::Wanted::new(None, config.file.host.as_deref(), &env.sysroot),
         now: env.now().floor() as i64,
         today: env.today(),
         billing_day: config.file.ledger.billing_day,
@@ -382,39 +376,43 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
     let mut problems = Vec::new();
     let windows = maintenance::all(tx, &ctx.alerts.windows, ctx.now, &mut problems)?;
     // The configured (or this machine's) host, else the host sampled last, as usage-check.
-    let sampled = crate::sample::store::newest_sample(tx, &ctx.host)?;
-    let host = sampled.as_ref().map(|s| s.0);
-    let host_name = sampled.as_ref().map_or(ctx.host.as_str(), |s| s.1.as_str());
-    let newest = sampled.as_ref().map(|s| s.2);
+    let sampled = host::choose(tx, &ctx.host, host::Fallback::Newest)?;
+    let host = sampled.as_ref().map(|h| h.id);
+    let host_name = sampled
+        .as_ref()
+        .map_or(ctx.host.name().unwrap_or_default(), |h| h.name.as_str());
+    let newest = sampled.as_ref().and_then(|h| h.newest);
     let mut happened = Vec::new();
     let mut firing = 0;
     for rule in &ctx.alerts.rules {
-        if let Err(e) = metric::check_subject(tx, rule, host) {
+        if let Err(e) = points::check_subject(tx, rule, host) {
             problems.push(format!("{}: rule '{}': {e}", rule.origin, rule.name));
             continue;
         }
         let silenced = |t: i64| maintenance::silenced(&windows, &rule.name, t);
         let mut states = load_states(tx, &rule.name)?;
         let (points, vanish_at) = match rule.metric.source() {
-            Source::Samples => match (host, newest) {
-                (Some(h), Some(newest)) => {
-                    let floor = newest - rule.for_secs - CATCH_UP;
-                    let after = cursor(tx, &rule.name)?
-                        .unwrap_or(newest - rule.for_secs - 1)
-                        .max(floor);
-                    let points = metric::sample_points(tx, rule, h, after, newest)?;
-                    set_cursor(tx, &rule.name, newest)?;
-                    let at = if points.is_empty() {
-                        None
-                    } else {
-                        Some(newest)
-                    };
-                    (points, at)
+            Source::Samples | Source::Disks | Source::Interfaces | Source::Users => {
+                match (host, newest) {
+                    (Some(h), Some(newest)) => {
+                        let floor = newest - rule.for_secs - CATCH_UP;
+                        let after = cursor(tx, &rule.name)?
+                            .unwrap_or(newest - rule.for_secs - 1)
+                            .max(floor);
+                        let points = points::sample_points(tx, rule, h, after, newest)?;
+                        set_cursor(tx, &rule.name, newest)?;
+                        let at = if points.is_empty() {
+                            None
+                        } else {
+                            Some(newest)
+                        };
+                        (points, at)
+                    }
+                    _ => (Vec::new(), None),
                 }
-                _ => (Vec::new(), None),
-            },
+            }
             Source::Clock => (
-                metric::clock_points(tx, rule, newest, ctx.now, ctx.today, ctx.billing_day)?,
+                points::clock_points(tx, rule, newest, ctx.now, ctx.today, ctx.billing_day)?,
                 Some(ctx.now),
             ),
         };
@@ -796,10 +794,11 @@ fn history(conn: &Connection, ctx: &Ctx, args: &HistoryArgs, env: &mut Env) -> R
         Some(text) => match text.strip_prefix('-') {
             Some(d) => {
                 ctx.now
-                    - rule::parse_duration(d).map_err(|e| UsageError(format!("--since: {e}")))?
+                    - time::parse_duration(d).map_err(|e| UsageError(format!("--since: {e}")))?
             }
-            None => maintenance::parse_time(text, ctx.now)
-                .map_err(|e| UsageError(format!("--since: {e}")))?,
+            None => {
+                time::parse_time(text, ctx.now).map_err(|e| UsageError(format!("--since: {e}")))?
+            }
         },
     };
     let zone = Zone::Local;
@@ -847,21 +846,21 @@ fn rules(ctx: &Ctx, args: &FormatArgs, env: &mut Env) -> Result<u8> {
             let steps = r
                 .steps
                 .iter()
-                .map(|(t, s)| format!("{} {s}", notify::show_value(*t, unit)))
+                .map(|(t, s)| format!("{} {s}", metric::show_value(*t, unit)))
                 .collect::<Vec<_>>()
                 .join(", ");
             vec![
                 Cell::Text(r.name.clone()),
                 Cell::Text(r.when.clone()),
                 Cell::Text(steps),
-                Cell::Text(notify::show_value(r.resolve, unit)),
+                Cell::Text(metric::show_value(r.resolve, unit)),
                 Cell::Text(if r.repeat == 0 {
                     "never".into()
                 } else {
-                    notify::show_duration(r.repeat)
+                    time::show_duration(r.repeat)
                 }),
                 r.escalate_after
-                    .map_or(Cell::Null, |e| Cell::Text(notify::show_duration(e))),
+                    .map_or(Cell::Null, |e| Cell::Text(time::show_duration(e))),
                 Cell::Text(route(&ctx.alerts, r, Severity::Critical).join(" ")),
                 Cell::Text(r.origin.clone()),
             ]
@@ -898,7 +897,7 @@ fn test(ctx: &Ctx, args: &TestArgs, env: &mut Env) -> Result<u8> {
             names.join(", ")
         ))
     })?;
-    let payload = notify::test_payload(&channel.name, &ctx.host, ctx.now);
+    let payload = notify::test_payload(&channel.name, ctx.host.name().unwrap_or_default(), ctx.now);
     if matches!(channel.kind, ChannelKind::Console) {
         writeln!(env.stdout, "{}", notify::console_line(&payload))?;
         return Ok(0);
@@ -923,22 +922,22 @@ fn run_maintenance(
     let usage = |e: anyhow::Error| UsageError(crate::cli::one_line(&e));
     match command {
         MaintenanceCommand::Add(a) => {
-            let start = maintenance::parse_time(&a.start, ctx.now)
-                .map_err(|e| usage(e.context("--start")))?;
+            let start =
+                time::parse_time(&a.start, ctx.now).map_err(|e| usage(e.context("--start")))?;
             let end = match (&a.end, &a.duration) {
                 (Some(end), _) => {
-                    maintenance::parse_time(end, ctx.now).map_err(|e| usage(e.context("--end")))?
+                    time::parse_time(end, ctx.now).map_err(|e| usage(e.context("--end")))?
                 }
                 (None, Some(d)) => {
-                    start + rule::parse_duration(d).map_err(|e| usage(e.context("--duration")))?
+                    start + time::parse_duration(d).map_err(|e| usage(e.context("--duration")))?
                 }
                 (None, None) => start,
             };
             if end <= start {
                 return Err(UsageError(format!(
                     "the window would end ({}) before it starts ({})",
-                    maintenance::show(end),
-                    maintenance::show(start)
+                    time::show_local(end),
+                    time::show_local(start)
                 ))
                 .into());
             }
@@ -962,8 +961,8 @@ fn run_maintenance(
                 env.stdout,
                 "maintenance window #{}: {} to {}, {}{}",
                 conn.last_insert_rowid(),
-                maintenance::show(start),
-                maintenance::show(end),
+                time::show_local(start),
+                time::show_local(end),
                 if a.rule.is_empty() {
                     "every rule".to_string()
                 } else {

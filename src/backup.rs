@@ -1,10 +1,7 @@
 //! usage-backup: online, compressed, checksummed backups of the database; list, verify,
 //! restore and prune them.
 
-pub mod gz;
 pub mod prune;
-pub mod store;
-pub mod verify;
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -17,10 +14,13 @@ use clap::{CommandFactory, Parser, Subcommand};
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
+use crate::archive::{gz, store, verify};
 use crate::cli::{CommonArgs, Format, UsageError};
 use crate::config::{self, Config};
 use crate::db;
 use crate::env::Env;
+use crate::files;
+use crate::host;
 use crate::render::{Cell, Rows};
 use store::Meta;
 use verify::Stage;
@@ -152,7 +152,12 @@ pub fn command() -> clap::Command {
 }
 
 /// Man page sections beyond what clap knows.
-pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+/// The man page's hand-written sections.
+pub fn man_sections() -> crate::cli::ManSections {
+    crate::cli::man_sections(MAN_SECTIONS)
+}
+
+const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "FILES IN THE BACKUP DIRECTORY",
         &[
@@ -234,7 +239,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
                 a.name.as_deref(),
                 level,
                 false,
-                &config.host(env),
+                &host::own_name(None, config.file.host.as_deref(), &env.sysroot)?,
                 env,
             )?;
             if a.print || env.stdout_is_terminal {
@@ -326,7 +331,7 @@ pub fn create(
 
     // 1. A consistent copy through the backup API, in one step: the read transaction it holds
     //    keeps the snapshot while writers go on appending to the WAL.
-    let copy = store::temp_in(dir, ".usage-copy-")?;
+    let copy = files::temp_in(dir, ".usage-copy-")?;
     let copy_err = |e: rusqlite::Error| {
         anyhow!(
             "cannot copy '{shown}' into '{}': {e} (is that file system full or over a size limit?)",
@@ -359,7 +364,7 @@ pub fn create(
         b.set_message("compressing");
         b.set_length(db_bytes);
     }
-    let gz_tmp = store::temp_in(dir, ".usage-gz-")?;
+    let gz_tmp = files::temp_in(dir, ".usage-gz-")?;
     let write_err = |e: std::io::Error| {
         anyhow::Error::new(e).context(format!("cannot write backup into '{}'", dir.display()))
     };
@@ -409,7 +414,7 @@ pub fn create(
         let _ = fs::remove_file(store::meta_path(&final_path));
         return Err(write_err(e.error));
     }
-    store::sync_dir(dir).map_err(write_err)?;
+    files::sync_dir(dir).map_err(write_err)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -472,8 +477,8 @@ fn copy_to_mirror(backup: &Path, mirror: &Path) -> Result<()> {
     store::ensure_dir(mirror).map_err(fail)?;
     let name = backup.file_name().unwrap_or_default();
     let to = mirror.join(name);
-    store::copy_atomically(&store::meta_path(backup), &store::meta_path(&to)).map_err(fail)?;
-    store::copy_atomically(backup, &to).map_err(fail)
+    files::copy_atomically(&store::meta_path(backup), &store::meta_path(&to)).map_err(fail)?;
+    files::copy_atomically(backup, &to).map_err(fail)
 }
 
 fn list_rows(entries: &[store::Entry]) -> Rows {
@@ -594,7 +599,7 @@ fn resolve(file: &Path, dir: &Path) -> PathBuf {
 
 /// Where a backup is inflated for checking: beside it, else in the backup directory.
 fn scratch_dir(backup: &Path, dir: &Path) -> PathBuf {
-    let beside = store::parent(backup);
+    let beside = files::parent(backup);
     if fs::metadata(beside).is_ok_and(|m| !m.permissions().readonly())
         && tempfile::tempfile_in(beside).is_ok()
     {
@@ -692,7 +697,7 @@ fn run_restore(
     };
     let level = config.file.backup.level;
     let pre = if db_path.exists() {
-        let made = create(db_path, dir, Some("pre-restore"), level, true, &config.host(env), env).with_context(|| {
+        let made = create(db_path, dir, Some("pre-restore"), level, true, &host::own_name(None, config.file.host.as_deref(), &env.sysroot)?, env).with_context(|| {
             format!(
                 "not restoring: the current database '{}' could not be backed up first (move it aside to restore anyway)",
                 db_path.display()

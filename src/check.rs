@@ -11,11 +11,14 @@ use clap::{CommandFactory, Parser, ValueEnum};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde_json::json;
 
-use crate::backup::{store, verify};
+use crate::archive::{store, verify};
 use crate::cli::{CommonArgs, UsageError};
 use crate::config::{self, Config};
 use crate::db;
+use crate::db::samples::{self, Span};
 use crate::env::Env;
+use crate::host;
+use crate::time;
 
 /// Check the usage database, its freshness and its backups
 #[derive(Debug, Parser)]
@@ -185,7 +188,12 @@ pub fn command() -> clap::Command {
 }
 
 /// Man page sections beyond what clap knows.
-pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+/// The man page's hand-written sections.
+pub fn man_sections() -> crate::cli::ManSections {
+    crate::cli::man_sections(MAN_SECTIONS)
+}
+
+const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "CHECKS",
         &[
@@ -311,7 +319,7 @@ fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Che
                 Status::Critical,
                 format!("{pragma}: {} (restore from a good backup)", p.join("; ")),
             ),
-            Err(e) => failed("integrity", &e),
+            Err(e) => failed("integrity", &e.into()),
         });
     }
     if wanted("foreign_keys") {
@@ -322,14 +330,16 @@ fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Che
                 Status::Critical,
                 format!("foreign_key_check: {}", p.join("; ")),
             ),
-            Err(e) => failed("foreign_keys", &e),
+            Err(e) => failed("foreign_keys", &e.into()),
         });
     }
     let interval = f64::from(c.sample_interval);
     let (warn, crit) = (interval * c.sample_warning, interval * c.sample_critical);
     if wanted("sample_age") || wanted("sample_gaps") {
-        let host = config.host(env);
-        match crate::sample::store::newest_sample(&conn, &host) {
+        let this = host::Wanted::new(None, config.file.host.as_deref(), &env.sysroot);
+        let newest = host::choose(&conn, &this, host::Fallback::Newest)
+            .map(|h| h.and_then(|h| Some((h.id, h.name, h.newest?))));
+        match newest {
             Ok(None) => {
                 if wanted("sample_age") {
                     checks.push(Check::new(
@@ -346,7 +356,7 @@ fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Che
                         Check::new(
                             "sample_age",
                             grade(age, warn, crit),
-                            format!("newest sample of {name} is {} old", duration(age)),
+                            format!("newest sample of {name} is {} old", time::age(age)),
                         )
                         .perf(
                             "sample_age",
@@ -368,8 +378,8 @@ fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Che
                             Status::Warning,
                             format!(
                                 "{n} gaps in sampling over the last day, the longest {} from {}",
-                                duration(longest),
-                                local(at)
+                                time::age(longest),
+                                time::local_minute(at)
                             ),
                         )
                         .perf("gaps", n as f64, "", Some(1.0), None),
@@ -559,8 +569,12 @@ fn schema(conn: &Connection, path: &Path) -> Check {
     }
 }
 
-fn failed(name: &'static str, e: &rusqlite::Error) -> Check {
-    let status = match e.sqlite_error_code() {
+fn failed(name: &'static str, e: &anyhow::Error) -> Check {
+    let code = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<rusqlite::Error>())
+        .and_then(rusqlite::Error::sqlite_error_code);
+    let status = match code {
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Status::Critical,
         _ => Status::Unknown,
     };
@@ -568,13 +582,12 @@ fn failed(name: &'static str, e: &rusqlite::Error) -> Check {
 }
 
 /// Gaps longer than `limit` seconds over the last day: (count, longest, when the longest began).
-fn gaps(conn: &Connection, host: i64, now: f64, limit: f64) -> rusqlite::Result<(u64, f64, i64)> {
-    let since = now as i64 - 86_400;
-    let mut stmt =
-        conn.prepare("SELECT ts FROM samples WHERE host_id = ?1 AND ts >= ?2 ORDER BY ts")?;
-    let times: Vec<i64> = stmt
-        .query_map((host, since), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+fn gaps(conn: &Connection, host: i64, now: f64, limit: f64) -> Result<(u64, f64, i64)> {
+    let span = Span {
+        from: now as i64 - 86_400,
+        to: i64::MAX,
+    };
+    let times = samples::times(conn, host, span)?;
     let mut count = 0;
     let mut longest = (0.0, 0);
     for w in times.windows(2) {
@@ -597,7 +610,7 @@ fn ledger_age(conn: &Connection, config: &Config, env: &Env) -> Check {
         |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)),
     );
     match read {
-        Err(e) => failed("ledger_age", &e),
+        Err(e) => failed("ledger_age", &e.into()),
         Ok((0, _)) => Check::new("ledger_age", Status::Ok, "no active locations"),
         Ok((_, None)) => Check::new(
             "ledger_age",
@@ -651,7 +664,7 @@ fn backup_age(list: &[store::Entry], dir: &Path, now: f64, config: &Config) -> C
         format!(
             "newest backup {} is {} old",
             newest.file,
-            duration(hours * 3600.0)
+            time::age(hours * 3600.0)
         ),
     )
     .perf(
@@ -693,7 +706,7 @@ fn db_size(conn: &Connection) -> Option<u64> {
 /// (available to unprivileged users, total) bytes on the file system holding `path`.
 fn free_space(path: &Path) -> std::io::Result<(u64, u64)> {
     use std::os::unix::ffi::OsStrExt;
-    let dir = store::parent(path);
+    let dir = crate::files::parent(path);
     let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
     // SAFETY: c is a valid NUL-terminated path and st a writable statvfs.
@@ -802,26 +815,6 @@ fn vacuum(conn: &Connection, size: Option<u64>, avail: Option<u64>, integrity_ok
         }
         Err(e) => Check::new("vacuum", Status::Warning, format!("vacuum failed: {e}")),
     }
-}
-
-fn duration(secs: f64) -> String {
-    let s = secs.round() as u64;
-    match s {
-        0..120 => format!("{s}s"),
-        120..7200 => format!("{}m", s / 60),
-        7200..172_800 => format!("{:.1}h", secs / 3600.0),
-        _ => format!("{:.1}d", secs / 86_400.0),
-    }
-}
-
-fn local(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
 }
 
 fn perfdata(checks: &[Check]) -> String {

@@ -64,6 +64,18 @@ impl Format {
     }
 }
 
+/// A man page's hand-written sections: (title, paragraphs); a paragraph "term\tText" is a
+/// tagged paragraph. The generator (tests/generated.rs) appends them to clap's page.
+pub type ManSections = Vec<(&'static str, Vec<String>)>;
+
+/// Sections written out as constants, as [`ManSections`].
+pub fn man_sections(fixed: &[(&'static str, &[&str])]) -> ManSections {
+    fixed
+        .iter()
+        .map(|(title, paragraphs)| (*title, paragraphs.iter().map(|p| p.to_string()).collect()))
+        .collect()
+}
+
 /// Runs one tool: `command` is its clap definition, `run` its body.
 pub fn main<A: FromArgMatches>(
     command: clap::Command,

@@ -215,22 +215,13 @@ impl Config {
         }
     }
 
-    /// The name this machine's samples are stored under: the configured one, else the kernel's.
-    pub fn host(&self, env: &Env) -> String {
-        self.file
-            .host
-            .clone()
-            .or_else(|| crate::sample::hostname(&env.sysroot).ok())
-            .unwrap_or_default()
-    }
-
     /// The backup directory: `--dir`, else the configuration's, else `backups` beside the
     /// database.
     pub fn backup_dir(&self, flag: Option<&Path>) -> PathBuf {
         match (flag, &self.file.backup.dir) {
             (Some(dir), _) => dir.to_path_buf(),
             (None, Some(dir)) => self.relative(dir),
-            (None, None) => crate::backup::store::parent(&self.db).join("backups"),
+            (None, None) => crate::files::parent(&self.db).join("backups"),
         }
     }
 }

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
+pub mod samples;
+
 /// 'usag' in ASCII: marks a SQLite file as a usage database.
 pub const APPLICATION_ID: i32 = 0x7573_6167;
 

@@ -178,7 +178,12 @@ pub fn command() -> clap::Command {
 
 /// Man page sections beyond what clap knows: (title, paragraphs). A paragraph "term\tText" is a
 /// tagged paragraph.
-pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+/// The man page's hand-written sections.
+pub fn man_sections() -> crate::cli::ManSections {
+    crate::cli::man_sections(MAN_SECTIONS)
+}
+
+const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "FILE LAYOUTS",
         &[

@@ -151,6 +151,49 @@ pub fn cycle_containing(date: NaiveDate, day: u8) -> Option<(NaiveDate, NaiveDat
     Some((start, end))
 }
 
+/// One billing cycle's sums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cycle {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub bytes: i64,
+    /// Days with a record.
+    pub days: u32,
+    /// The last day with a record.
+    pub last: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Forecast {
+    /// The cycle's total at the average daily rate so far.
+    pub total: i64,
+    /// Whole days from today until the quota is reached at that rate (0: reached already).
+    pub days_until_quota: Option<i64>,
+}
+
+/// The current cycle's forecast: the average of the days up to the last one recorded, over the
+/// cycle's true length.
+pub fn forecast(c: &Cycle, length: i64, today: NaiveDate, quota: Option<i64>) -> Forecast {
+    let elapsed = (c.last - c.start).num_days() + 1;
+    let rate = c.bytes as f64 / elapsed as f64;
+    // Rounded to whole MB: a forecast is not exact to the byte.
+    let total = ((rate * length as f64) / 1e6).round() as i64 * 1_000_000;
+    let days_until_quota = quota.and_then(|q| {
+        if c.bytes >= q {
+            Some(0)
+        } else if rate > 0.0 {
+            let after_last = ((q - c.bytes) as f64 / rate).floor() as i64;
+            Some((after_last - (today - c.last).num_days()).max(0))
+        } else {
+            None
+        }
+    });
+    Forecast {
+        total,
+        days_until_quota,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +201,26 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn forecast_uses_the_true_cycle_length() {
+        // 2024-02-13..2024-03-12 is 29 days (leap year); 10 GB a day for 10 days.
+        let c = Cycle {
+            start: d("2024-02-13"),
+            end: d("2024-03-12"),
+            bytes: 100 * GB,
+            days: 10,
+            last: d("2024-02-22"),
+        };
+        let f = forecast(&c, 29, d("2024-02-23"), Some(150 * GB));
+        assert_eq!(f.total, 290 * GB);
+        // 50 GB left at 10 GB a day: 5 days after the 22nd, 4 after today.
+        assert_eq!(f.days_until_quota, Some(4));
+        assert_eq!(
+            forecast(&c, 29, d("2024-02-23"), Some(90 * GB)).days_until_quota,
+            Some(0)
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! definition (`command()`/`Args`) and `run()`; the binaries only call [`cli::main`].
 
 pub mod alert;
+pub mod archive;
 pub mod backup;
 pub mod check;
 pub mod cli;
@@ -11,8 +12,12 @@ pub mod collect;
 pub mod config;
 pub mod db;
 pub mod env;
+pub mod files;
+pub mod host;
 pub mod import;
 pub mod ledger;
+pub mod metric;
 pub mod render;
 pub mod report;
 pub mod sample;
+pub mod time;

@@ -23,11 +23,13 @@ use crate::cli::{self, CommonArgs, UsageError};
 use crate::config::{self, Config};
 use crate::db;
 use crate::env::Env;
+use crate::host;
 use crate::ledger;
 use crate::render::Stream;
+use crate::time::Zone;
 
 pub use chart::Chart;
-pub use period::{Period, Zone};
+pub use period::Period;
 
 /// Answer questions about the stored record
 #[derive(Debug, Parser)]
@@ -183,7 +185,7 @@ pub struct Ctx<'a> {
     pub billing_day: u8,
     /// The locations asked for with --location (empty: all).
     pub locations: Vec<ledger::Location>,
-    pub host: Option<String>,
+    pub host: host::Wanted,
 }
 
 impl Ctx<'_> {
@@ -272,16 +274,20 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
         zone,
         billing_day,
         locations,
-        host: args.range.host.clone().or_else(|| config.file.host.clone()),
+        host: host::Wanted::new(
+            args.range.host.as_deref(),
+            config.file.host.as_deref(),
+            &env.sysroot,
+        ),
     };
     if format == Format::Html {
-        let page = html::report(&ctx, env, args.output.size)?;
+        let page = html::report(&ctx, args.output.size)?;
         return emit(format, &args.output, env, |w| {
             Ok(w.write_all(page.as_bytes())?)
         });
     }
     if matches!(view, View::Overview) {
-        let text = overview::render(&ctx, env, format == Format::Json)?;
+        let text = overview::render(&ctx, format == Format::Json)?;
         return emit(format, &args.output, env, |w| {
             Ok(w.write_all(text.as_bytes())?)
         });
@@ -289,12 +295,12 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
     let out = match &view {
         View::Overview => unreachable!("handled above"),
         View::Daily => usage::daily(&ctx)?,
-        View::Cycles(a) => usage::cycles(&ctx, a, env)?,
+        View::Cycles(a) => usage::cycles(&ctx, a)?,
         View::Trends(a) => usage::trends(&ctx, a)?,
-        View::System(a) => system::system(&ctx, env, a)?,
-        View::Traffic => system::traffic(&ctx, env)?,
-        View::Users(a) => system::users(&ctx, env, a)?,
-        View::Processes(a) => system::processes(&ctx, env, a)?,
+        View::System(a) => system::system(&ctx, a)?,
+        View::Traffic => system::traffic(&ctx)?,
+        View::Users(a) => system::users(&ctx, a)?,
+        View::Processes(a) => system::processes(&ctx, a)?,
         View::Alerts(a) => system::alerts(&ctx, a)?,
     };
     if format == Format::Png {
@@ -391,7 +397,7 @@ fn emit<T>(
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
     match &out.output {
-        Some(path) => write_atomically(path, write),
+        Some(path) => crate::files::write_buffered(path, write),
         None => {
             if format == Format::Png && env.stdout_is_terminal {
                 return Err(UsageError(
@@ -407,29 +413,16 @@ fn emit<T>(
     }
 }
 
-/// Writes through `write` (buffered) to `path` atomically, as the backup files are written:
-/// readers see the old file or the new one, never a part.
-pub fn write_atomically<T>(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<T>,
-) -> Result<T> {
-    if path.is_dir() {
-        return Err(anyhow::anyhow!(
-            "cannot write '{}': it is a directory",
-            path.display()
-        ));
-    }
-    crate::backup::store::write_atomically(path, |file| {
-        let mut w = std::io::BufWriter::with_capacity(64 * 1024, file);
-        let value = write(&mut w)?;
-        w.flush()?;
-        Ok(value)
-    })
+/// The man page's hand-written sections, with the metric vocabulary after VIEWS AND COLUMNS.
+pub fn man_sections() -> cli::ManSections {
+    let mut sections = cli::man_sections(MAN_SECTIONS);
+    sections.insert(1, ("METRICS", crate::metric::man_paragraphs()));
+    sections
 }
 
 /// Man page sections beyond what clap knows: (title, paragraphs). A paragraph "term\tText" is a
 /// tagged paragraph.
-pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "VIEWS AND COLUMNS",
         &[
@@ -438,7 +431,7 @@ pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "daily\tdate, location, usage_gb: one row per location and day, by date then location. The CSV is usage-import's long layout and imports back unchanged.",
             "cycles\tlocation, cycle (2024-03-13..2024-04-12), start, end, length_days, days_with_data, usage_gb (the sum of daily records), manual_gb (a total entered with usage-import set --monthly), difference_gb (usage minus manual), quota_gb, quota_pct, and for the cycle holding today: forecast_gb (the average of the days up to the newest record times the cycle's length, to the MB), days_left (after today) and days_until_quota (whole days from today until the quota is reached at that average; 0 once reached). A cycle starts on the location's billing day, else --billing-day, else ledger.billing_day; a month shorter than the day starts it on its last day. With --source interfaces each network interface is counted as a location.",
             "trends\tdate, location, usage_gb, average_gb: every day of the last --days (30) days for each location with records, days without a record as 0, and the mean of the --window (7) days ending that day.",
-            "system\ttime (the bucket's start), metric, unit, samples, min, avg, max, p95 (nearest rank). Metrics: cpu (busy %), cpu_user, cpu_system, cpu_iowait, cpu_steal, memory (% used), swap (% used), load1, load5, load15, temperature (C, the hottest sensor), disk:MOUNT (% used, as df's Use%), net_rx:IFACE and net_tx:IFACE (bytes per second). The first sample after a reboot has no CPU or network rates. Default period: the last 24 hours.",
+            "system\ttime (the bucket's start), metric (the series, as alert rules write it: cpu_percent, disk_used_percent{mount=\"/\"}), unit, samples, min, avg, max, p95 (nearest rank). Without --metric: the CPU, memory, swap, load and temperature figures, disk_used_percent of each file system and net_rx_rate and net_tx_rate of each interface (see METRICS). --metric takes metric names, series, and the names of earlier releases: cpu (every CPU figure), cpu_user, cpu_system, cpu_iowait, cpu_steal, memory, swap, disk, net, net_rx, net_tx, disk:MOUNT, net_rx:IFACE, net_tx:IFACE. The first sample after a reboot has no CPU or network rates. Default period: the last 24 hours.",
             "traffic\tdate, interface, rx_gb, tx_gb, total_gb: bytes received and sent per interface per calendar day, summed from the sampler's counters as vnStat does. Default period: the last 30 days.",
             "users\tuser, samples, cpu_seconds, avg_cpu_pct, max_cpu_pct (of one CPU), avg_rss_mib, max_rss_mib, max_processes; users in sample.exclude_users are left out. --by memory orders by max_rss_mib. Default period: the last 24 hours.",
             "processes\tcommand, user, samples, cpu_seconds, avg_cpu_pct, max_cpu_pct, avg_rss_mib, max_rss_mib, max_threads: per command and user, counted while the process was among a sample's top processes (sample.top by CPU and by memory). Default period: the last 24 hours.",

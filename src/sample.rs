@@ -3,7 +3,6 @@
 
 mod baseline;
 mod print;
-pub(crate) mod store;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,14 +12,16 @@ use anyhow::{Context as _, Result};
 use clap::{CommandFactory, Parser};
 use rusqlite::{Connection, TransactionBehavior};
 
-pub use baseline::{Baseline, CpuRecord, Record, Relation};
+pub use baseline::{Baseline, Relation};
 pub use print::bytes;
 
 use crate::cli::{CommonArgs, Format};
 use crate::collect::{self, Snapshot};
 use crate::config::{self, Config};
-use crate::db;
+use crate::db::samples::Record;
+use crate::db::{self, samples as store};
 use crate::env::Env;
+use crate::host;
 
 /// Take one sample of the machine and store it
 #[derive(Debug, Parser)]
@@ -86,7 +87,12 @@ pub fn command() -> clap::Command {
 
 /// Man page sections beyond what clap knows: (title, paragraphs). A paragraph "term\tText" is a
 /// tagged paragraph.
-pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+/// The man page's hand-written sections.
+pub fn man_sections() -> crate::cli::ManSections {
+    crate::cli::man_sections(MAN_SECTIONS)
+}
+
+const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "EXIT STATUS",
         &[
@@ -190,10 +196,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
 fn plan(args: &Args, cfg: &Config, env: &Env) -> Result<Plan> {
     let s = &cfg.file.sample;
     let processes = s.processes && !args.no_processes;
-    let host = match args.host.clone().or_else(|| cfg.file.host.clone()) {
-        Some(h) => h,
-        None => hostname(&env.sysroot)?,
-    };
+    let host = host::own_name(args.host.as_deref(), cfg.file.host.as_deref(), &env.sysroot)?;
     Ok(Plan {
         host,
         opts: collect::Options {
@@ -225,7 +228,7 @@ fn take(
             let stored = {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
                 let host = store::host_id(&tx, &plan.host)?;
-                let b = store::load_baseline(&tx, host)?;
+                let b = load_baseline(&tx, host)?;
                 tx.commit()?;
                 b
             };
@@ -245,7 +248,7 @@ fn take(
     // and reads the baseline only after the other one's commit.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let host = store::host_id(&tx, &plan.host)?;
-    let stored = store::load_baseline(&tx, host)?;
+    let stored = load_baseline(&tx, host)?;
     let relation = baseline::relate(stored.as_ref(), &snap);
     let measure_from = match (relation, early) {
         (Relation::First | Relation::Rebooted, Some(early)) => Some(early),
@@ -261,7 +264,8 @@ fn take(
     let record = baseline::derive(measure_from.as_ref(), &snap, &ctx);
     store::insert(&tx, host, &record)?;
     if relation != Relation::Overtaken {
-        store::save_baseline(&tx, host, &Baseline::of(&snap))?;
+        let b = Baseline::of(&snap);
+        store::save_baseline(&tx, host, &b.boot_id, b.uptime_cs, &b.encode())?;
     }
     if plan.retention_days > 0 {
         store::prune(
@@ -274,14 +278,10 @@ fn take(
     Ok(record)
 }
 
-pub(crate) fn hostname(root: &Path) -> Result<String> {
-    let name = collect::read_text(&root.join("proc/sys/kernel/hostname"))?;
-    let name = name.trim();
-    anyhow::ensure!(
-        !name.is_empty(),
-        "the kernel's host name is empty (set host in the configuration or pass --host)"
-    );
-    Ok(name.to_string())
+/// The host's stored baseline; an unknown or damaged one is none (a new baseline starts).
+fn load_baseline(tx: &rusqlite::Transaction, host: i64) -> Result<Option<Baseline>> {
+    Ok(store::load_baseline(tx, host)?
+        .and_then(|(boot, uptime_cs, blob)| Baseline::decode(boot, uptime_cs, &blob)))
 }
 
 /// uid to name from a passwd file; unreadable or odd lines are skipped (names then show as uids).

@@ -6,19 +6,16 @@ use std::path::Path;
 
 use clap_complete::Shell;
 
-type Tool = (
-    clap::Command,
-    &'static [(&'static str, &'static [&'static str])],
-);
+type Tool = (clap::Command, usage::cli::ManSections);
 
 fn tools() -> Vec<Tool> {
     vec![
-        (usage::sample::command(), usage::sample::MAN_SECTIONS),
-        (usage::import::command(), usage::import::MAN_SECTIONS),
-        (usage::report::command(), usage::report::MAN_SECTIONS),
-        (usage::backup::command(), usage::backup::MAN_SECTIONS),
-        (usage::check::command(), usage::check::MAN_SECTIONS),
-        (usage::alert::command(), usage::alert::MAN_SECTIONS),
+        (usage::sample::command(), usage::sample::man_sections()),
+        (usage::import::command(), usage::import::man_sections()),
+        (usage::report::command(), usage::report::man_sections()),
+        (usage::backup::command(), usage::backup::man_sections()),
+        (usage::check::command(), usage::check::man_sections()),
+        (usage::alert::command(), usage::alert::man_sections()),
     ]
 }
 
@@ -33,7 +30,7 @@ fn subcommands(cmd: &clap::Command, prefix: &str) -> Vec<(clap::Command, String)
     out
 }
 
-fn man_page(cmd: &clap::Command, sections: &[(&str, &[&str])]) -> Vec<u8> {
+fn man_page(cmd: &clap::Command, sections: &[(&str, Vec<String>)]) -> Vec<u8> {
     let mut out = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut out).unwrap();
     for (title, paragraphs) in sections {
@@ -79,7 +76,7 @@ fn man_pages_and_completions_are_up_to_date() {
         let name = cmd.get_name().to_string();
         check(
             &root.join(format!("man/{name}.1")),
-            &man_page(&cmd, sections),
+            &man_page(&cmd, &sections),
             &mut stale,
         );
         // A page per subcommand, as git does: usage-import-locations(1).

@@ -334,6 +334,40 @@ fn a_billing_day_change_re_buckets_history() {
 }
 
 #[test]
+fn metrics_are_selected_by_the_names_alert_rules_use_and_by_the_earlier_ones() {
+    let sb = fixture();
+    let rows = |metric: &str| {
+        let out = report(&sb)
+            .args(["system", "--bucket", "all", "-f", "csv", "--metric", metric])
+            .ok()
+            .stdout();
+        out.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(1).unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let named = rows(r#"disk_used_percent{mount="/"},net_tx_rate,load5"#);
+    assert_eq!(
+        named,
+        [
+            "load5",
+            r#""disk_used_percent{mount=""/""}""#,
+            r#""net_tx_rate{interface=""eth0""}""#
+        ]
+    );
+    assert_eq!(rows("load5,disk:/,net_tx"), named);
+    // A series this host does not have selects nothing.
+    assert!(rows(r#"disk_used_percent{mount="/home"}"#).is_empty());
+    // Per-user figures are in the vocabulary too.
+    assert_eq!(
+        rows("user_cpu_percent").len(),
+        3,
+        "{:?}",
+        rows("user_cpu_percent")
+    );
+}
+
+#[test]
 fn the_daily_csv_round_trips_through_usage_import() {
     let sb = fixture();
     let first = report(&sb).args(["daily"]).ok().stdout();
@@ -585,6 +619,16 @@ fn bad_input_gets_one_line_and_the_right_status() {
             &["system", "--metric", "gpu"],
             2,
             "--metric 'gpu' is not a metric",
+        ),
+        (
+            &["system", "--metric", "sample_age"],
+            2,
+            "--metric 'sample_age': sample_age is not stored with the samples",
+        ),
+        (
+            &["system", "--metric", "load1{mount=\"/\"}"],
+            2,
+            "load1 takes no label",
         ),
         (
             &["system", "--host", "elsewhere"],

@@ -10,7 +10,9 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::rule::{self, Metric, Op, Severity};
+use super::rule::{self, Op, Severity};
+use crate::metric::Metric;
+use crate::time::parse_duration;
 
 /// Reminders of a firing alert, unless a rule says otherwise (Alertmanager's default).
 pub const DEFAULT_REPEAT: i64 = 4 * 3600;
@@ -344,7 +346,7 @@ fn read(src: &Source, alerts: &mut Alerts, repeat: &mut i64) -> usize {
         Ok(RawSection {
             repeat_interval: Some(r),
             ..
-        }) => match rule::parse_duration(&r.get_ref().text()) {
+        }) => match parse_duration(&r.get_ref().text()) {
             Ok(secs) => *repeat = secs,
             Err(e) => alerts.problems.push(format!(
                 "{}: alert.repeat_interval: {e}",
@@ -404,11 +406,7 @@ fn read(src: &Source, alerts: &mut Alerts, repeat: &mut i64) -> usize {
         let at = item.span().start;
         match RawWindow::deserialize(ValueDeserializer::from(item)) {
             Ok(raw) => {
-                let duration = match raw
-                    .duration
-                    .as_ref()
-                    .map(|d| rule::parse_duration(&d.text()))
-                {
+                let duration = match raw.duration.as_ref().map(|d| parse_duration(&d.text())) {
                     Some(Err(e)) => {
                         alerts
                             .problems
@@ -485,7 +483,7 @@ fn validate_rule(src: &Source, at: usize, raw: RawRule, repeat: i64) -> Result<R
             let values = s
                 .get_ref()
                 .iter()
-                .map(|v| rule::parse_value(&v.text(), unit))
+                .map(|v| crate::metric::parse_value(&v.text(), unit))
                 .collect::<anyhow::Result<Vec<f64>>>()
                 .map_err(|e| fail(at, format!("steps: {e}")))?;
             if values.is_empty() || values.windows(2).any(|w| w[0] >= w[1]) {
@@ -524,7 +522,7 @@ fn validate_rule(src: &Source, at: usize, raw: RawRule, repeat: i64) -> Result<R
     let resolve = match &raw.resolve {
         None => first,
         Some(r) => {
-            let value = rule::parse_value(&r.get_ref().text(), unit)
+            let value = crate::metric::parse_value(&r.get_ref().text(), unit)
                 .map_err(|e| fail(r.span().start, format!("resolve: {e}")))?;
             let sensible = if op.rising() {
                 value <= first
@@ -546,7 +544,7 @@ fn validate_rule(src: &Source, at: usize, raw: RawRule, repeat: i64) -> Result<R
     let duration = |d: &Option<Spanned<Scalar>>, key: &str| -> Result<Option<i64>, String> {
         d.as_ref()
             .map(|d| {
-                rule::parse_duration(&d.get_ref().text())
+                parse_duration(&d.get_ref().text())
                     .map_err(|e| fail(d.span().start, format!("{key}: {e}")))
             })
             .transpose()
@@ -637,7 +635,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
     let timeout = |default: i64| -> Result<i64, String> {
         match &raw.timeout {
             None => Ok(default),
-            Some(t) => match rule::parse_duration(&t.text()) {
+            Some(t) => match parse_duration(&t.text()) {
                 Ok(0) => Err("timeout must be at least 1s".into()),
                 Ok(s) => Ok(s),
                 Err(e) => Err(format!("timeout: {e}")),

@@ -2,12 +2,10 @@
 //! Made from the command line (stored in the database) or written in the configuration file.
 
 use anyhow::{Result, anyhow};
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
 use super::config::WindowSpec;
-use super::rule;
-use crate::report::period::Zone;
+use crate::time::{parse_time, show_local};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Window {
@@ -80,8 +78,8 @@ fn resolve(spec: &WindowSpec, now: i64) -> Result<Window> {
     if end <= start {
         return Err(anyhow!(
             "it ends ({}) before it starts ({})",
-            show(end),
-            show(start)
+            show_local(end),
+            show_local(start)
         ));
     }
     Ok(Window {
@@ -94,69 +92,9 @@ fn resolve(spec: &WindowSpec, now: i64) -> Result<Window> {
     })
 }
 
-/// Parses a point in time: `now`, `+2h` (from now), a date (midnight), or a date and time in
-/// the local zone (`2026-12-01 02:00`, `2026-12-01T02:00:30`), or RFC 3339 with an offset.
-pub fn parse_time(text: &str, now: i64) -> Result<i64> {
-    let text = text.trim();
-    if text == "now" {
-        return Ok(now);
-    }
-    if let Some(rest) = text.strip_prefix('+') {
-        return Ok(now + rule::parse_duration(rest)?);
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.timestamp());
-    }
-    for format in [
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Ok(Zone::Local.timestamp(t));
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(Zone::Local.midnight(d));
-    }
-    Err(anyhow!(
-        "'{text}' is not a time (expected now, +DURATION such as +2h, YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' in local time, or RFC 3339)"
-    ))
-}
-
-/// A time as people read it: local, to the minute (seconds when they are not zero).
-pub fn show(ts: i64) -> String {
-    let t = DateTime::from_timestamp(ts, 0)
-        .unwrap_or_default()
-        .with_timezone(&Local);
-    if ts % 60 == 0 {
-        t.format("%Y-%m-%d %H:%M").to_string()
-    } else {
-        t.format("%Y-%m-%d %H:%M:%S").to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times() {
-        assert_eq!(parse_time("now", 1000).unwrap(), 1000);
-        assert_eq!(parse_time("+2h", 1000).unwrap(), 8200);
-        assert_eq!(
-            parse_time("2026-12-01T02:00:00Z", 0).unwrap(),
-            1_796_090_400
-        );
-        assert!(parse_time("2026-12-01 02:00", 0).is_ok());
-        assert!(
-            parse_time("tomorrow", 0)
-                .unwrap_err()
-                .to_string()
-                .contains("is not a time")
-        );
-    }
 
     #[test]
     fn windows_silence_their_rules_in_their_span() {

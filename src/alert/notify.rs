@@ -13,47 +13,12 @@ use serde_json::{Value, json};
 
 use super::config::{Channel, Kind, Password, Rule, Security};
 use super::machine::Event;
-use super::rule::{Metric, Unit};
 use crate::env::Env;
+use crate::metric::{series, show_value};
+use crate::time::{rfc3339, show_duration};
 
 /// The version of the JSON document; bumped only for changes that break readers.
 pub const PAYLOAD_VERSION: u32 = 1;
-
-/// Formats a value in a metric's unit for people.
-pub fn show_value(value: f64, unit: Unit) -> String {
-    match unit {
-        Unit::BytesPerSecond => {
-            format!("{}/s", crate::render::human_bytes(value.max(0.0) as u64))
-        }
-        Unit::Seconds => show_duration(value as i64),
-        Unit::Load => format!("{value:.2}"),
-        Unit::Percent | Unit::Celsius => format!("{value:.1}{}", unit.symbol()),
-    }
-}
-
-/// `90s`, `5m`, `1h30m`, `2d`.
-pub fn show_duration(secs: i64) -> String {
-    if secs == 0 {
-        return "0s".into();
-    }
-    let mut out = String::new();
-    let mut rest = secs;
-    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
-        if rest >= size {
-            out.push_str(&format!("{}{unit}", rest / size));
-            rest %= size;
-        }
-    }
-    out
-}
-
-/// The series a rule's alert is about, as PromQL writes it: `disk_used_percent{mount="/"}`.
-pub fn series(metric: Metric, subject: &str) -> String {
-    match metric.label() {
-        Some(label) if !subject.is_empty() => format!("{}{{{label}=\"{subject}\"}}", metric.name()),
-        _ => metric.name().to_string(),
-    }
-}
 
 /// The notification for one event of one alert.
 pub fn payload(rule: &Rule, subject: &str, event: &Event, host: &str) -> Value {
@@ -83,7 +48,7 @@ pub fn payload(rule: &Rule, subject: &str, event: &Event, host: &str) -> Value {
         ),
         ("threshold", show_value(threshold, unit)),
         ("condition", condition.clone()),
-        ("since", time(event.since)),
+        ("since", rfc3339(event.since)),
     ];
     let message = match &rule.message {
         Some(template) => {
@@ -117,8 +82,8 @@ pub fn payload(rule: &Rule, subject: &str, event: &Event, host: &str) -> Value {
         "threshold": threshold,
         "resolve_threshold": rule.resolve,
         "when": rule.when,
-        "since": time(event.since),
-        "time": time(event.ts),
+        "since": rfc3339(event.since),
+        "time": rfc3339(event.ts),
         "message": message,
         "silenced": event.silenced,
     })
@@ -139,19 +104,11 @@ pub fn test_payload(channel: &str, host: &str, now: i64) -> Value {
         "threshold": null,
         "resolve_threshold": null,
         "when": "",
-        "since": time(now),
-        "time": time(now),
+        "since": rfc3339(now),
+        "time": rfc3339(now),
         "message": format!("test notification from usage-alert through channel '{channel}'"),
         "silenced": false,
     })
-}
-
-/// RFC 3339 in UTC, to the second.
-pub fn time(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
 }
 
 fn field<'a>(p: &'a Value, key: &str) -> &'a str {
@@ -469,22 +426,4 @@ fn exec(command: &[String], timeout: i64, payload: &Value) -> Result<()> {
             format!(": {said}")
         }
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_read_well() {
-        assert_eq!(show_value(93.14, Unit::Percent), "93.1%");
-        assert_eq!(show_value(2.5e6, Unit::BytesPerSecond), "2.5 MB/s");
-        assert_eq!(show_value(330.0, Unit::Seconds), "5m30s");
-        assert_eq!(show_duration(5400), "1h30m");
-        assert_eq!(
-            series(Metric::DiskUsedPercent, "/"),
-            "disk_used_percent{mount=\"/\"}"
-        );
-        assert_eq!(series(Metric::CpuPercent, ""), "cpu_percent");
-    }
 }

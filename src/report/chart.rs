@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::period::Zone;
+use crate::time::Zone;
 
 /// What the x axis shows.
 #[derive(Debug, Clone)]

@@ -5,7 +5,6 @@ use anyhow::Result;
 
 use super::chart::Chart;
 use super::{Ctx, Output, overview, system, usage};
-use crate::env::Env;
 use crate::render::{Rows, escape};
 
 const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1300px;color:#222}\
@@ -34,10 +33,10 @@ fn chart(chart: Option<&Chart>, size: (u32, u32)) -> Result<String> {
 }
 
 /// The whole page.
-pub fn report(ctx: &Ctx, env: &Env, size: (u32, u32)) -> Result<String> {
+pub fn report(ctx: &Ctx, size: (u32, u32)) -> Result<String> {
     let mut body = String::new();
     body.push_str("<h2>Overview</h2>\n");
-    for s in overview::sections(ctx, env)? {
+    for s in overview::sections(ctx)? {
         body.push_str(&format!(
             "<h3>{}</h3>\n{}",
             escape(&s.heading),
@@ -48,7 +47,7 @@ pub fn report(ctx: &Ctx, env: &Env, size: (u32, u32)) -> Result<String> {
     // Cycles: those of the period, or of the last year.
     let year_ago = ctx.zone.midnight(ctx.today - chrono::Duration::days(365));
     let cycles_ctx = ctx.with_period(ctx.period.or_since(year_ago));
-    let cycles = usage::cycles(&cycles_ctx, &usage::CyclesArgs::default(), env)?;
+    let cycles = usage::cycles(&cycles_ctx, &usage::CyclesArgs::default())?;
     section(&mut body, "Billing cycles", cycles, size)?;
 
     let trends = usage::trends(ctx, &usage::TrendsArgs::default())?;
@@ -59,10 +58,9 @@ pub fn report(ctx: &Ctx, env: &Env, size: (u32, u32)) -> Result<String> {
         bucket: system::Bucket::Auto,
         metric: Vec::new(),
     };
-    let buckets = system::system(ctx, env, &args)?;
+    let buckets = system::system(ctx, &args)?;
     let whole = system::system(
         ctx,
-        env,
         &system::SystemArgs {
             bucket: system::Bucket::All,
             metric: Vec::new(),
@@ -74,7 +72,6 @@ pub fn report(ctx: &Ctx, env: &Env, size: (u32, u32)) -> Result<String> {
 
     let users = system::users(
         ctx,
-        env,
         &system::UsersArgs {
             by: system::By::Cpu,
         },

@@ -1,12 +1,13 @@
 //! The overview: the ledger at a glance, the machine's latest state, the database.
 
 use anyhow::Result;
-use rusqlite::OptionalExtension;
 
 use super::{Ctx, usage};
 use crate::cli;
-use crate::env::Env;
+use crate::db::samples;
+use crate::host;
 use crate::ledger::{date_key, key_date};
+use crate::metric::{self, Metric};
 use crate::render::{Cell, Rows};
 
 /// Locations shown under "top locations".
@@ -32,7 +33,7 @@ fn section(key: &'static str, heading: String, rows: Rows, single: bool) -> Sect
 }
 
 /// Every section of the overview.
-pub fn sections(ctx: &Ctx, env: &Env) -> Result<Vec<Section>> {
+pub fn sections(ctx: &Ctx) -> Result<Vec<Section>> {
     let (first, last) = usage::day_bounds(ctx.period.first_day(), ctx.period.last_day());
     let filter = usage::location_filter(ctx, "location_id");
     let (locations, active): (i64, i64) = ctx.conn.query_row(
@@ -126,7 +127,7 @@ pub fn sections(ctx: &Ctx, env: &Env) -> Result<Vec<Section>> {
             false,
         ),
     ];
-    out.extend(system_status(ctx, env)?);
+    out.extend(system_status(ctx)?);
     let db_bytes: i64 = ["", "-wal"]
         .iter()
         .filter_map(|suffix| {
@@ -154,64 +155,43 @@ pub fn sections(ctx: &Ctx, env: &Env) -> Result<Vec<Section>> {
     Ok(out)
 }
 
-/// The newest sample of the host, like the seed's /system/status, and its disks.
-fn system_status(ctx: &Ctx, env: &Env) -> Result<Vec<Section>> {
-    let Some(host) = super::system::host(ctx, env)? else {
+/// The newest sample of the host and its disks.
+fn system_status(ctx: &Ctx) -> Result<Vec<Section>> {
+    let Some(host) = host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)? else {
         return Ok(Vec::new());
     };
-    let name: String = ctx
-        .conn
-        .query_row("SELECT name FROM hosts WHERE id = ?1", [host], |r| r.get(0))?;
-    let latest = ctx
-        .conn
-        .query_row(
-            "SELECT id, ts, cpu_busy, mem_used * 10000 / max(mem_total, 1),
-                    CASE WHEN swap_total > 0 THEN swap_used * 10000 / swap_total END,
-                    load1, load5, load15, temp, uptime, procs
-             FROM samples WHERE host_id = ?1 ORDER BY ts DESC LIMIT 1",
-            [host],
-            |r| {
-                let hundredths = |i: usize| -> rusqlite::Result<Cell> {
-                    Ok(r.get::<_, Option<i64>>(i)?
-                        .map_or(Cell::Null, |v| Cell::Num(v as f64 / 100.0, 2)))
-                };
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    vec![
-                        Cell::Text(name.clone()),
-                        Cell::Time(ctx.zone.time(r.get(1)?)),
-                        hundredths(2)?,
-                        hundredths(3)?,
-                        hundredths(4)?,
-                        hundredths(5)?,
-                        hundredths(6)?,
-                        hundredths(7)?,
-                        r.get::<_, Option<i64>>(8)?
-                            .map_or(Cell::Null, |t| Cell::Num(t as f64 / 10.0, 1)),
-                        Cell::Int(r.get(9)?),
-                        Cell::Int(r.get(10)?),
-                    ],
-                ))
-            },
-        )
-        .optional()?;
-    let Some((sample, row)) = latest else {
+    let Some(latest) = samples::latest(ctx.conn, host.id)? else {
         return Ok(Vec::new());
     };
-    let mut stmt = ctx.conn.prepare(
-        "SELECT m.path, d.used * 10000 / max(d.used + d.avail, 1), d.total / 1024 / 1024, d.avail / 1024 / 1024
-         FROM sample_disks d JOIN mounts m ON m.id = d.mount_id WHERE d.sample_id = ?1 ORDER BY m.path",
-    )?;
-    let disks = stmt
-        .query_map([sample], |r| {
-            Ok(vec![
-                Cell::Text(r.get(0)?),
-                Cell::Num(r.get::<_, i64>(1)? as f64 / 100.0, 2),
-                Cell::Int(r.get(2)?),
-                Cell::Int(r.get(3)?),
-            ])
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let value = |m: Metric, decimals: u8| {
+        metric::of_sample(m, &latest).map_or(Cell::Null, |v| Cell::Num(v, decimals))
+    };
+    let row = vec![
+        Cell::Text(host.name.clone()),
+        Cell::Time(ctx.zone.time(latest.ts)),
+        value(Metric::CpuPercent, 2),
+        value(Metric::MemoryPercent, 2),
+        value(Metric::SwapPercent, 2),
+        value(Metric::Load1, 2),
+        value(Metric::Load5, 2),
+        value(Metric::Load15, 2),
+        value(Metric::Temperature, 1),
+        Cell::Int(latest.uptime),
+        Cell::Int(latest.procs),
+    ];
+    const GIB: i64 = 1024 * 1024;
+    let disks = samples::disks_of(ctx.conn, latest.id)?
+        .into_iter()
+        .map(|d| {
+            vec![
+                Cell::Text(d.mount.clone()),
+                metric::of_disk(Metric::DiskUsedPercent, &d)
+                    .map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                Cell::Int(d.total / GIB),
+                Cell::Int(d.avail / GIB),
+            ]
+        })
+        .collect();
     Ok(vec![
         section(
             "system",
@@ -247,8 +227,8 @@ fn system_status(ctx: &Ctx, env: &Env) -> Result<Vec<Section>> {
 }
 
 /// The overview as text tables under headings, or as one JSON object.
-pub fn render(ctx: &Ctx, env: &Env, json: bool) -> Result<String> {
-    let sections = sections(ctx, env)?;
+pub fn render(ctx: &Ctx, json: bool) -> Result<String> {
+    let sections = sections(ctx)?;
     let mut out = String::new();
     if json {
         let mut parts = Vec::new();

@@ -1,63 +1,11 @@
-//! Time: the zone times are shown in, and the period a report covers (`--since`, `--until`,
-//! `--cycle`, `--last-cycle`).
+//! The period a report covers (`--since`, `--until`, `--cycle`, `--last-cycle`).
 
 use anyhow::Result;
-use chrono::{
-    DateTime, Duration, FixedOffset, Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    Offset, TimeZone, Utc,
-};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime};
 
 use crate::cli::UsageError;
 use crate::ledger;
-
-/// The zone calendar dates and times are shown in: the machine's (TZ) or UTC (`--utc`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Zone {
-    Local,
-    Utc,
-}
-
-impl Zone {
-    /// The zone's offset from UTC at `ts`, in seconds.
-    pub fn offset(self, ts: i64) -> i32 {
-        match self {
-            Zone::Utc => 0,
-            Zone::Local => Local
-                .timestamp_opt(ts, 0)
-                .single()
-                .map_or(0, |t| t.offset().fix().local_minus_utc()),
-        }
-    }
-
-    pub fn time(self, ts: i64) -> DateTime<FixedOffset> {
-        let offset = FixedOffset::east_opt(self.offset(ts)).unwrap_or(Utc.fix());
-        DateTime::from_timestamp(ts, 0)
-            .unwrap_or_default()
-            .with_timezone(&offset)
-    }
-
-    /// The calendar date at `ts`.
-    pub fn date(self, ts: i64) -> NaiveDate {
-        self.time(ts).date_naive()
-    }
-
-    /// The UTC seconds of a wall-clock time; in a gap (spring forward) the first moment after
-    /// it, when repeated (fall back) the first of the two.
-    pub fn timestamp(self, local: NaiveDateTime) -> i64 {
-        match self {
-            Zone::Utc => local.and_utc().timestamp(),
-            Zone::Local => match Local.from_local_datetime(&local) {
-                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.timestamp(),
-                LocalResult::None => self.timestamp(local + Duration::hours(1)),
-            },
-        }
-    }
-
-    /// The UTC seconds at which `date` begins.
-    pub fn midnight(self, date: NaiveDate) -> i64 {
-        self.timestamp(date.and_time(NaiveTime::MIN))
-    }
-}
+use crate::time::Zone;
 
 /// What `--cycle` and `--last-cycle` ask for: a billing cycle per location.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,17 +3,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use chrono::{Duration, NaiveDate};
-use rusqlite::OptionalExtension;
 
 use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
-use super::period::{Period, Zone};
+use super::period::Period;
 use super::{Ctx, Output};
 use crate::cli::UsageError;
-use crate::env::Env;
+use crate::db::samples::{self, Span};
+use crate::host;
 use crate::ledger::GB;
+use crate::metric::{self, Metric, Selector, Source, Unit};
 use crate::render::{Cell, Rows, Stream};
+use crate::time::Zone;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct SystemArgs {
@@ -22,9 +24,10 @@ pub struct SystemArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub bucket: Bucket,
 
-    /// Only these metrics (comma-separated): cpu, cpu_user, cpu_system, cpu_iowait, cpu_steal,
-    /// memory, swap, load1, load5, load15, temperature, disk (or disk:/home), net (or
-    /// net_rx:eth0); a name also selects those it prefixes (cpu selects cpu_user)
+    /// Only these series (comma-separated): metrics (cpu_percent, memory_percent,
+    /// disk_used_percent, net_rx_rate, user_cpu_percent, ...: see METRICS in the man page),
+    /// series ('disk_used_percent{mount="/home"}'), or the earlier names cpu (every CPU figure),
+    /// memory, swap, disk, net, disk:MOUNT, net_rx:IFACE, net_tx:IFACE
     #[arg(long, value_name = "METRIC", value_delimiter = ',')]
     pub metric: Vec<String>,
 }
@@ -69,52 +72,9 @@ pub struct AlertsArgs {
     pub events: bool,
 }
 
-/// The host whose samples are shown: --host or the configured one (which must exist), else
-/// this machine if it has samples, else the only host. `None`: nothing is stored yet.
-pub(super) fn host(ctx: &Ctx, env: &Env) -> Result<Option<i64>> {
-    let find = |name: &str| -> Result<Option<i64>> {
-        Ok(ctx
-            .conn
-            .query_row("SELECT id FROM hosts WHERE name = ?1", [name], |r| r.get(0))
-            .optional()?)
-    };
-    let mut stmt = ctx
-        .conn
-        .prepare("SELECT id, name FROM hosts ORDER BY name")?;
-    let hosts: Vec<(i64, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let names = || {
-        hosts
-            .iter()
-            .map(|h| h.1.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if let Some(name) = &ctx.host {
-        return match find(name)? {
-            Some(id) => Ok(Some(id)),
-            None if hosts.is_empty() => Ok(None),
-            None => Err(anyhow!(
-                "no samples of host '{name}' are stored (hosts: {})",
-                names()
-            )),
-        };
-    }
-    if let Ok(me) = crate::sample::hostname(&env.sysroot)
-        && let Some(id) = find(&me)?
-    {
-        return Ok(Some(id));
-    }
-    match hosts.as_slice() {
-        [] => Ok(None),
-        [(id, _)] => Ok(Some(*id)),
-        _ => Err(UsageError(format!(
-            "samples of several hosts are stored ({}): choose one with --host",
-            names()
-        ))
-        .into()),
-    }
+/// The host whose samples are shown (see [`host::choose`]). `None`: nothing is stored yet.
+pub(super) fn host(ctx: &Ctx) -> Result<Option<i64>> {
+    Ok(host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)?.map(|h| h.id))
 }
 
 /// The period with a default start `default` seconds before now (or before --until).
@@ -125,6 +85,11 @@ fn recent(ctx: &Ctx, default: i64) -> Period {
 
 fn bounds(p: &Period) -> (i64, i64) {
     (p.since.unwrap_or(i64::MIN), p.until.unwrap_or(i64::MAX))
+}
+
+fn span(p: &Period) -> Span {
+    let (from, to) = bounds(p);
+    Span { from, to }
 }
 
 /// Places times into buckets of local minutes, hours or days, caching the current day.
@@ -163,76 +128,26 @@ impl Bucketer {
     }
 }
 
-/// The metrics every sample has, in the order rows show them: (name, unit).
-const METRICS: [(&str, &str); 11] = [
-    ("cpu", "%"),
-    ("cpu_user", "%"),
-    ("cpu_system", "%"),
-    ("cpu_iowait", "%"),
-    ("cpu_steal", "%"),
-    ("memory", "%"),
-    ("swap", "%"),
-    ("load1", "load"),
-    ("load5", "load"),
-    ("load15", "load"),
-    ("temperature", "C"),
-];
-
-fn selected(name: &str, wanted: &[String]) -> bool {
-    wanted.is_empty()
-        || wanted.iter().any(|w| {
-            name == w
-                || name
-                    .strip_prefix(w.as_str())
-                    .is_some_and(|rest| rest.starts_with([':', '_']))
-        })
-}
-
-fn check_metrics(wanted: &[String]) -> Result<()> {
+/// The series `--metric` asks for (none: the system view's default set), refused with the
+/// accepted names when one is not a metric.
+fn selection(wanted: &[String]) -> Result<Vec<Selector>> {
+    let mut all = Vec::new();
     for w in wanted {
-        let known = METRICS
+        let selectors = metric::parse_report_selector(w)
+            .map_err(|e| UsageError(format!("--metric '{w}' is not a metric: {e}")))?;
+        if let Some(s) = selectors
             .iter()
-            .any(|(m, _)| selected(m, std::slice::from_ref(w)))
-            || ["disk", "net", "net_rx", "net_tx"].contains(&w.as_str())
-            || w.starts_with("disk:")
-            || w.starts_with("net_rx:")
-            || w.starts_with("net_tx:");
-        if !known {
+            .find(|s| s.metric.source() == Source::Clock)
+        {
             return Err(UsageError(format!(
-                "--metric '{w}' is not a metric (expected cpu, cpu_user, cpu_system, cpu_iowait, cpu_steal, memory, swap, load1, load5, load15, temperature, disk, disk:MOUNT, net, net_rx:IFACE, net_tx:IFACE)"
+                "--metric '{w}': {} is not stored with the samples (it is judged by usage-alert at the time of its run)",
+                s.metric.name()
             ))
             .into());
         }
+        all.extend(selectors);
     }
-    Ok(())
-}
-
-/// Values per (bucket, metric), the metrics' names and units in order of first appearance.
-#[derive(Default)]
-struct Stats {
-    metrics: Vec<(String, &'static str)>,
-    index: HashMap<String, usize>,
-    values: BTreeMap<(i64, usize), Vec<f32>>,
-}
-
-impl Stats {
-    fn metric(&mut self, name: &str, unit: &'static str) -> usize {
-        if let Some(&i) = self.index.get(name) {
-            return i;
-        }
-        self.metrics.push((name.to_string(), unit));
-        self.index.insert(name.to_string(), self.metrics.len() - 1);
-        self.metrics.len() - 1
-    }
-
-    fn add(&mut self, bucket: i64, metric: usize, value: Option<f64>) {
-        if let Some(v) = value {
-            self.values
-                .entry((bucket, metric))
-                .or_default()
-                .push(v as f32);
-        }
-    }
+    Ok(all)
 }
 
 /// min, avg, max and the 95th percentile (nearest rank) of `values`.
@@ -249,172 +164,153 @@ fn summary(values: &mut [f32]) -> (f64, f64, f64, f64) {
     )
 }
 
-/// CPU, memory, swap, load, temperature, disks and network per time bucket.
-pub fn system(ctx: &Ctx, env: &Env, args: &SystemArgs) -> Result<Output> {
-    check_metrics(&args.metric)?;
+/// One series: a metric and the subject its label names (empty for machine-wide metrics).
+type Key = (Metric, String);
+
+/// The system view's figures per time bucket, for every series of the vocabulary's sample
+/// metrics (`--metric` narrows them).
+pub fn system(ctx: &Ctx, args: &SystemArgs) -> Result<Output> {
+    let wanted = selection(&args.metric)?;
     let period = recent(ctx, 86_400);
     let (since, until) = bounds(&period);
-    let span = until.min(ctx.now) - since;
+    let span = Span {
+        from: since,
+        to: until,
+    };
     let size = match args.bucket {
         Bucket::Minute => 60,
         Bucket::Hour => 3600,
         Bucket::Day => 86_400,
         Bucket::All => i64::MAX,
-        Bucket::Auto if span <= 2 * 3600 => 60,
-        Bucket::Auto if span <= 4 * 86_400 => 3600,
-        Bucket::Auto => 86_400,
+        Bucket::Auto => match until.min(ctx.now) - since {
+            s if s <= 2 * 3600 => 60,
+            s if s <= 4 * 86_400 => 3600,
+            _ => 86_400,
+        },
     };
-    let mut stats = Stats::default();
-    for (name, unit) in METRICS {
-        stats.metric(name, unit);
-    }
-    let mut buckets: HashMap<i64, i64> = HashMap::new();
+    let selected = |m: Metric, subject: &str| {
+        if wanted.is_empty() {
+            m.def().system
+        } else {
+            wanted.iter().any(|s| s.selects(m, subject))
+        }
+    };
+    // The metrics of one row family that may be shown: a family none of them is read from is
+    // not queried at all.
+    let of = |source: Source| -> Vec<Metric> {
+        metric::read_from(source)
+            .filter(|&m| {
+                wanted.is_empty() && m.def().system || wanted.iter().any(|s| s.metric == m)
+            })
+            .collect()
+    };
+    let mut values: BTreeMap<(i64, Key), Vec<f32>> = BTreeMap::new();
     let mut first_sample = None;
-    if let Some(host) = host(ctx, env)? {
+    if let Some(host) = host(ctx)? {
         let mut bucketer = Bucketer::new(ctx.zone, size);
-        let mut stmt = ctx.conn.prepare(
-            "SELECT id, ts, cpu_busy, cpu_user, cpu_system, cpu_iowait, cpu_steal, mem_total,
-                    mem_used, swap_total, swap_used, load1, load5, load15, temp
-             FROM samples WHERE host_id = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts",
-        )?;
-        let mut q = stmt.query((host, since, until))?;
-        while let Some(r) = q.next()? {
-            let ts: i64 = r.get(1)?;
-            first_sample.get_or_insert(ts);
-            let b = bucketer.start(ts);
-            buckets.insert(r.get(0)?, b);
-            let hundredths = |i: usize| -> rusqlite::Result<Option<f64>> {
-                Ok(r.get::<_, Option<i64>>(i)?.map(|v| v as f64 / 100.0))
-            };
-            let pct = |used: usize, total: usize| -> rusqlite::Result<Option<f64>> {
-                let total: i64 = r.get(total)?;
-                (total > 0)
-                    .then(|| {
-                        r.get::<_, i64>(used)
-                            .map(|u| u as f64 * 100.0 / total as f64)
-                    })
-                    .transpose()
-            };
-            let values = [
-                hundredths(2)?,
-                hundredths(3)?,
-                hundredths(4)?,
-                hundredths(5)?,
-                hundredths(6)?,
-                pct(8, 7)?,
-                pct(10, 9)?,
-                hundredths(11)?,
-                hundredths(12)?,
-                hundredths(13)?,
-                r.get::<_, Option<i64>>(14)?.map(|t| t as f64 / 10.0),
-            ];
-            for (i, v) in values.into_iter().enumerate() {
-                stats.add(b, i, v);
+        let mut add = |ts: i64, m: Metric, subject: &str, value: Option<f64>| {
+            if let Some(v) = value.filter(|_| selected(m, subject)) {
+                let b = bucketer.start(ts);
+                values
+                    .entry((b, (m, subject.to_string())))
+                    .or_default()
+                    .push(v as f32);
             }
-        }
-        let mut stmt = ctx.conn.prepare(
-            "SELECT d.sample_id, m.path, d.used, d.avail FROM samples s
-             JOIN sample_disks d ON d.sample_id = s.id JOIN mounts m ON m.id = d.mount_id
-             WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 ORDER BY m.path",
-        )?;
-        let mut q = stmt.query((host, since, until))?;
-        while let Some(r) = q.next()? {
-            let (used, avail): (i64, i64) = (r.get(2)?, r.get(3)?);
-            let metric = stats.metric(&format!("disk:{}", r.get_ref(1)?.as_str()?), "%");
-            // Use% as df shows it: of the space available to users.
-            let value = (used + avail > 0).then(|| used as f64 * 100.0 / (used + avail) as f64);
-            stats.add(buckets[&r.get::<_, i64>(0)?], metric, value);
-        }
-        let mut stmt = ctx.conn.prepare(
-            "SELECT n.sample_id, i.name, n.rx_delta, n.tx_delta, s.interval_cs FROM samples s
-             JOIN sample_net n ON n.sample_id = s.id JOIN interfaces i ON i.id = n.iface_id
-             WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 ORDER BY i.name",
-        )?;
-        let mut q = stmt.query((host, since, until))?;
-        while let Some(r) = q.next()? {
-            let b = buckets[&r.get::<_, i64>(0)?];
-            let name = r.get_ref(1)?.as_str()?.to_string();
-            let interval: Option<i64> = r.get(4)?;
-            for (col, dir) in [(2, "net_rx"), (3, "net_tx")] {
-                let metric = stats.metric(&format!("{dir}:{name}"), "B/s");
-                let rate = r
-                    .get::<_, Option<i64>>(col)?
-                    .zip(interval.filter(|i| *i > 0))
-                    .map(|(d, i)| d as f64 * 100.0 / i as f64);
-                stats.add(b, metric, rate);
+        };
+        let metrics = of(Source::Samples);
+        samples::each_sample(ctx.conn, host, span, |s| {
+            first_sample.get_or_insert(s.ts);
+            for &m in &metrics {
+                add(s.ts, m, "", metric::of_sample(m, &s));
             }
+        })?;
+        let metrics = of(Source::Disks);
+        if !metrics.is_empty() {
+            samples::each_disk(ctx.conn, host, span, None, |d| {
+                for &m in &metrics {
+                    add(d.ts, m, &d.mount, metric::of_disk(m, &d));
+                }
+            })?;
+        }
+        let metrics = of(Source::Interfaces);
+        if !metrics.is_empty() {
+            samples::each_net(ctx.conn, host, span, None, |n| {
+                for &m in &metrics {
+                    add(n.ts, m, &n.interface, metric::of_net(m, &n));
+                }
+            })?;
+        }
+        let metrics = of(Source::Users);
+        if !metrics.is_empty() {
+            samples::each_user(ctx.conn, host, span, None, |u| {
+                for &m in &metrics {
+                    add(u.ts, m, &u.user, metric::of_user(m, &u));
+                }
+            })?;
         }
     }
     let mut rows = Vec::new();
-    let mut lines: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
-    let mut values = std::mem::take(&mut stats.values);
-    for ((bucket, metric), vals) in values.iter_mut() {
-        let (name, unit) = &stats.metrics[*metric];
-        if !selected(name, &args.metric) {
-            continue;
-        }
-        let (min, avg, max, p95) = summary(vals);
+    let mut lines: BTreeMap<Key, Vec<(f64, f64)>> = BTreeMap::new();
+    for ((bucket, key), mut vals) in values {
+        let (min, avg, max, p95) = summary(&mut vals);
         // One bucket for the whole period is shown at its first sample.
         let start = if size == i64::MAX {
             first_sample.unwrap_or(since)
         } else {
-            *bucket
+            bucket
         };
-        lines.entry(*metric).or_default().push((start as f64, avg));
-        let decimals = if *unit == "B/s" { 0 } else { 2 };
+        let unit = key.0.unit();
+        let decimals = unit.decimals();
         rows.push(vec![
             Cell::Time(ctx.zone.time(start)),
-            Cell::Text(name.clone()),
-            Cell::Text((*unit).to_string()),
+            Cell::Text(metric::series(key.0, &key.1)),
+            Cell::Text(unit.column().to_string()),
             Cell::Int(vals.len() as i64),
             Cell::Num(min, decimals),
             Cell::Num(avg, decimals),
             Cell::Num(max, decimals),
             Cell::Num(p95, decimals),
         ]);
+        lines.entry(key).or_default().push((start as f64, avg));
     }
     // The chart shows the averages of one unit: percentages, unless --metric starts with
     // another; the title names what it leaves out.
-    let unit = match args.metric.first() {
-        Some(_) => lines.keys().next().map_or("%", |&m| stats.metrics[m].1),
-        None => "%",
+    let unit = match lines.keys().next() {
+        Some(first) if !wanted.is_empty() => first.0.unit(),
+        _ => Unit::Percent,
     };
     let mut title = format!("System, {}", period.describe());
-    let other: Vec<&str> = lines
+    let other: Vec<String> = lines
         .keys()
-        .map(|&m| &stats.metrics[m])
-        .filter(|(_, u)| *u != unit)
-        .map(|(name, _)| name.as_str())
+        .filter(|k| k.0.unit() != unit)
+        .map(|k| metric::series(k.0, &k.1))
         .collect();
-    if !other.is_empty() && !args.metric.is_empty() {
-        title.push_str(&format!(" ({} not drawn: not in {unit})", other.join(", ")));
+    if !other.is_empty() && !wanted.is_empty() {
+        title.push_str(&format!(
+            " ({} not drawn: not in {})",
+            other.join(", "),
+            unit.column()
+        ));
     }
     let series = lines
         .into_iter()
-        .filter(|(m, _)| stats.metrics[*m].1 == unit)
-        .filter(|(m, _)| !args.metric.is_empty() || !stats.metrics[*m].0.starts_with("cpu_"))
+        .filter(|(k, _)| k.0.unit() == unit && (!wanted.is_empty() || !k.0.is_breakdown()))
         .take(MAX_SERIES)
-        .map(|(m, points)| Series {
-            name: stats.metrics[m].0.clone(),
+        .map(|(k, points)| Series {
+            name: metric::series(k.0, &k.1),
             points,
             dashed: false,
         })
         .collect();
-    let y_label = match unit {
-        "%" => "percent (average per bucket)",
-        "B/s" => "bytes per second (average per bucket)",
-        "C" => "degrees Celsius (average per bucket)",
-        _ => "load average (average per bucket)",
-    };
     Ok(Output {
         rows: system_rows(rows).into(),
         chart: Some(Chart {
             title,
-            y_label: y_label.into(),
+            y_label: unit.axis().into(),
             x: XAxis::Time(ctx.zone),
             kind: Kind::Line,
             series,
-            y_max: (unit == "%").then_some(100.0),
+            y_max: (unit == Unit::Percent).then_some(100.0),
         }),
     })
 }
@@ -431,39 +327,39 @@ fn system_rows(rows: Vec<Vec<Cell>>) -> Rows {
 /// Bytes received and sent per interface per calendar day, from the first to the last day.
 pub fn traffic_days(
     ctx: &Ctx,
-    env: &Env,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
 ) -> Result<BTreeMap<(NaiveDate, String), (i64, i64)>> {
     let mut days = BTreeMap::new();
-    let Some(host) = host(ctx, env)? else {
+    let Some(host) = host(ctx)? else {
         return Ok(days);
     };
     let since = first.map_or(i64::MIN, |d| ctx.zone.midnight(d));
     let until = last.map_or(i64::MAX, |d| ctx.zone.midnight(d + Duration::days(1)));
-    let mut stmt = ctx.conn.prepare(
-        "SELECT s.ts, i.name, n.rx_delta, n.tx_delta FROM samples s
-         JOIN sample_net n ON n.sample_id = s.id JOIN interfaces i ON i.id = n.iface_id
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND n.rx_delta IS NOT NULL",
-    )?;
+    let span = Span {
+        from: since,
+        to: until,
+    };
     let mut bucketer = Bucketer::new(ctx.zone, 86_400);
-    let mut q = stmt.query((host, since, until))?;
-    while let Some(r) = q.next()? {
-        let day = ctx.zone.date(bucketer.start(r.get(0)?));
-        let entry: &mut (i64, i64) = days.entry((day, r.get(1)?)).or_default();
-        entry.0 += r.get::<_, Option<i64>>(2)?.unwrap_or(0);
-        entry.1 += r.get::<_, Option<i64>>(3)?.unwrap_or(0);
-    }
+    samples::each_net(ctx.conn, host, span, None, |n| {
+        if n.rx_delta.is_none() {
+            return;
+        }
+        let day = ctx.zone.date(bucketer.start(n.ts));
+        let entry: &mut (i64, i64) = days.entry((day, n.interface)).or_default();
+        entry.0 += n.rx_delta.unwrap_or(0);
+        entry.1 += n.tx_delta.unwrap_or(0);
+    })?;
     Ok(days)
 }
 
 /// Traffic per interface per day, vnStat's daily view.
-pub fn traffic(ctx: &Ctx, env: &Env) -> Result<Output> {
+pub fn traffic(ctx: &Ctx) -> Result<Output> {
     let first = ctx
         .period
         .first_day()
         .unwrap_or(ctx.period.last_day().unwrap_or(ctx.today) - Duration::days(29));
-    let days = traffic_days(ctx, env, Some(first), ctx.period.last_day())?;
+    let days = traffic_days(ctx, Some(first), ctx.period.last_day())?;
     let mut series: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     let rows = days
         .into_iter()
@@ -584,28 +480,19 @@ fn bar_chart(title: String, names: Vec<String>, values: Vec<f64>, by: By) -> Cha
 }
 
 /// CPU time and memory per user; users excluded in the configuration are left out.
-pub fn users(ctx: &Ctx, env: &Env, args: &UsersArgs) -> Result<Output> {
+pub fn users(ctx: &Ctx, args: &UsersArgs) -> Result<Output> {
     let period = recent(ctx, 86_400);
-    let (since, until) = bounds(&period);
     let excluded = &ctx.config.file.sample.exclude_users;
     let mut per_user: BTreeMap<String, Usage> = BTreeMap::new();
-    if let Some(host) = host(ctx, env)? {
-        let mut stmt = ctx.conn.prepare(
-            "SELECT u.name, su.cpu, s.interval_cs, su.rss, su.procs FROM samples s
-             JOIN sample_users su ON su.sample_id = s.id JOIN users u ON u.id = su.user_id
-             WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3",
-        )?;
-        let mut q = stmt.query((host, since, until))?;
-        while let Some(r) = q.next()? {
-            let name: String = r.get(0)?;
-            if excluded.contains(&name) {
-                continue;
+    if let Some(host) = host(ctx)? {
+        samples::each_user(ctx.conn, host, span(&period), None, |u| {
+            if !excluded.contains(&u.user) {
+                per_user
+                    .entry(u.user)
+                    .or_default()
+                    .add(u.cpu, u.interval_cs, u.rss, u.procs);
             }
-            per_user
-                .entry(name)
-                .or_default()
-                .add(r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-        }
+        })?;
     }
     let mut users: Vec<(String, Usage)> = per_user.into_iter().collect();
     users.sort_by(|a, b| {
@@ -641,31 +528,21 @@ pub fn users(ctx: &Ctx, env: &Env, args: &UsersArgs) -> Result<Output> {
 }
 
 /// The top processes (by command and user) while they were among a sample's top processes.
-pub fn processes(ctx: &Ctx, env: &Env, args: &ProcessesArgs) -> Result<Output> {
+pub fn processes(ctx: &Ctx, args: &ProcessesArgs) -> Result<Output> {
     let period = recent(ctx, 86_400);
-    let (since, until) = bounds(&period);
     let excluded = &ctx.config.file.sample.exclude_users;
     let mut per_process: HashMap<(String, String), Usage> = HashMap::new();
-    if let Some(host) = host(ctx, env)? {
-        let mut stmt = ctx.conn.prepare(
-            "SELECT c.name, u.name, p.cpu, s.interval_cs, p.rss, p.threads FROM samples s
-             JOIN sample_procs p ON p.sample_id = s.id JOIN commands c ON c.id = p.command_id
-             JOIN users u ON u.id = p.user_id
-             WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3",
-        )?;
-        let mut q = stmt.query((host, since, until))?;
-        while let Some(r) = q.next()? {
-            let user: String = r.get(1)?;
-            if excluded.contains(&user) {
-                continue;
+    if let Some(host) = host(ctx)? {
+        samples::each_process(ctx.conn, host, span(&period), |p| {
+            if !excluded.contains(&p.user) {
+                per_process.entry((p.command, p.user)).or_default().add(
+                    p.cpu,
+                    p.interval_cs,
+                    p.rss,
+                    p.threads,
+                );
             }
-            per_process.entry((r.get(0)?, user)).or_default().add(
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            );
-        }
+        })?;
     }
     let mut procs: Vec<((String, String), Usage)> = per_process.into_iter().collect();
     procs.sort_by(|a, b| {

@@ -8,8 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
 use super::period::{CycleChoice, Period, cycle_dates};
 use super::{Ctx, Output};
-use crate::env::Env;
-use crate::ledger::{self, GB, date_key, key_date};
+use crate::ledger::{self, Cycle, GB, date_key, forecast, key_date};
 use crate::render::{Cell, Rows, Stream};
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -127,18 +126,6 @@ pub fn daily(ctx: &Ctx) -> Result<Output> {
             y_max: None,
         }),
     })
-}
-
-/// One billing cycle's sums.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cycle {
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub bytes: i64,
-    /// Days with a record.
-    pub days: u32,
-    /// The last day with a record.
-    pub last: NaiveDate,
 }
 
 /// What is counted per cycle: a location, or an interface.
@@ -260,7 +247,7 @@ fn scan_days(ctx: &Ctx) -> (Option<NaiveDate>, Option<NaiveDate>) {
 }
 
 /// Totals per location (or interface) per billing cycle.
-pub fn cycles(ctx: &Ctx, args: &CyclesArgs, env: &Env) -> Result<Output> {
+pub fn cycles(ctx: &Ctx, args: &CyclesArgs) -> Result<Output> {
     let (first, last) = scan_days(ctx);
     let accounts = match args.source {
         Source::Ledger => {
@@ -279,7 +266,7 @@ pub fn cycles(ctx: &Ctx, args: &CyclesArgs, env: &Env) -> Result<Output> {
             accounts
         }
         Source::Interfaces => {
-            let traffic = super::system::traffic_days(ctx, env, first, last)?;
+            let traffic = super::system::traffic_days(ctx, first, last)?;
             interface_accounts(ctx, &traffic)?
         }
     };
@@ -465,37 +452,6 @@ fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Forecast {
-    /// The cycle's total at the average daily rate so far.
-    pub total: i64,
-    /// Whole days from today until the quota is reached at that rate (0: reached already).
-    pub days_until_quota: Option<i64>,
-}
-
-/// The current cycle's forecast: the average of the days up to the last one recorded, over the
-/// cycle's true length.
-pub fn forecast(c: &Cycle, length: i64, today: NaiveDate, quota: Option<i64>) -> Forecast {
-    let elapsed = (c.last - c.start).num_days() + 1;
-    let rate = c.bytes as f64 / elapsed as f64;
-    // Rounded to whole MB: a forecast is not exact to the byte.
-    let total = ((rate * length as f64) / 1e6).round() as i64 * 1_000_000;
-    let days_until_quota = quota.and_then(|q| {
-        if c.bytes >= q {
-            Some(0)
-        } else if rate > 0.0 {
-            let after_last = ((q - c.bytes) as f64 / rate).floor() as i64;
-            Some((after_last - (today - c.last).num_days()).max(0))
-        } else {
-            None
-        }
-    });
-    Forecast {
-        total,
-        days_until_quota,
-    }
-}
-
 /// Daily totals per location over the last days, with a trailing moving average.
 pub fn trends(ctx: &Ctx, args: &TrendsArgs) -> Result<Output> {
     let end = ctx.period.last_day().unwrap_or(ctx.today);
@@ -615,26 +571,6 @@ mod tests {
             manual: BTreeMap::new(),
             cycles: Vec::new(),
         }
-    }
-
-    #[test]
-    fn forecast_uses_the_true_cycle_length() {
-        // 2024-02-13..2024-03-12 is 29 days (leap year); 10 GB a day for 10 days.
-        let c = Cycle {
-            start: d("2024-02-13"),
-            end: d("2024-03-12"),
-            bytes: 100 * GB,
-            days: 10,
-            last: d("2024-02-22"),
-        };
-        let f = forecast(&c, 29, d("2024-02-23"), Some(150 * GB));
-        assert_eq!(f.total, 290 * GB);
-        // 50 GB left at 10 GB a day: 5 days after the 22nd, 4 after today.
-        assert_eq!(f.days_until_quota, Some(4));
-        assert_eq!(
-            forecast(&c, 29, d("2024-02-23"), Some(90 * GB)).days_until_quota,
-            Some(0)
-        );
     }
 
     proptest! {

@@ -6,9 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::collect::{CpuTimes, Snapshot, cpu, net};
+use crate::db::samples::{CpuRecord, MemoryRecord, NetRecord, ProcRecord, Record, UserRecord};
 
 /// Cumulative counters of one reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,81 +147,6 @@ pub fn relate(baseline: Option<&Baseline>, snap: &Snapshot) -> Relation {
         Some(b) if b.uptime_cs < snap.uptime_cs => Relation::Continues,
         Some(_) => Relation::Overtaken,
     }
-}
-
-/// Everything one sample records, as stored and as printed.
-#[derive(Debug, Clone, Serialize)]
-pub struct Record {
-    pub host: String,
-    /// UTC seconds.
-    pub time: i64,
-    /// Seconds since the baseline; absent when the sample has no rates.
-    pub interval_s: Option<f64>,
-    pub ncpu: u32,
-    pub cpu: Option<CpuRecord>,
-    pub memory: MemoryRecord,
-    pub load: [f64; 3],
-    pub uptime_s: u64,
-    pub procs: u32,
-    pub temp_c: Option<f64>,
-    pub disks: Vec<crate::collect::Disk>,
-    pub net: Vec<NetRecord>,
-    pub users: Vec<UserRecord>,
-    pub top: Vec<ProcRecord>,
-}
-
-/// Percentages of the machine's CPU time.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
-pub struct CpuRecord {
-    pub busy: f64,
-    pub user: f64,
-    pub nice: f64,
-    pub system: f64,
-    pub iowait: f64,
-    pub steal: f64,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct MemoryRecord {
-    pub total_kib: u64,
-    pub used_kib: u64,
-    pub available_kib: u64,
-    pub swap_total_kib: u64,
-    pub swap_used_kib: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct NetRecord {
-    pub name: String,
-    pub rx_bytes: u64,
-    pub tx_bytes: u64,
-    pub rx_delta: Option<u64>,
-    pub tx_delta: Option<u64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct UserRecord {
-    pub uid: u32,
-    pub name: String,
-    /// Percent of one CPU, summed over the user's processes.
-    pub cpu: Option<f64>,
-    pub rss_kib: u64,
-    pub procs: u32,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ProcRecord {
-    pub pid: u32,
-    pub name: String,
-    pub uid: u32,
-    pub user: String,
-    /// Percent of one CPU.
-    pub cpu: Option<f64>,
-    pub rss_kib: u64,
-    pub threads: u32,
-    pub state: char,
-    /// UTC seconds.
-    pub started: i64,
 }
 
 /// What a record is derived with besides the reading itself.

@@ -5,8 +5,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::baseline::Record;
 use crate::cli::Format;
+use crate::db::samples::{CpuRecord, Record};
 
 pub struct Printer {
     format: Format,
@@ -41,7 +41,7 @@ impl Printer {
             self.header_done = true;
         }
         let opt = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
-        let cpu = |f: fn(&super::baseline::CpuRecord) -> f64| opt(r.cpu.as_ref().map(f));
+        let cpu = |f: fn(&CpuRecord) -> f64| opt(r.cpu.as_ref().map(f));
         let m = &r.memory;
         w.write_record([
             iso_time(r.time),

@@ -1,4 +1,4 @@
-//! The values a rule watches, read from the stored record: per sample (replayed in order) or,
+//! The points a rule watches, read from the stored record: per sample (replayed in order) or,
 //! for the age of the newest sample and the quotas, once at the time of the run.
 
 use anyhow::{Result, anyhow};
@@ -6,15 +6,16 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::config::Rule;
-use super::rule::Metric;
-use crate::ledger;
-use crate::report::usage::{Cycle, forecast};
+use crate::db::samples::{self, Named, Span};
+use crate::ledger::{self, Cycle, forecast};
+use crate::metric::{self, Metric, Source};
 
 /// One value of one series: (time, subject, value). The subject is the label's value (a mount,
 /// interface, user or location), empty for machine-wide metrics.
 pub type Point = (i64, String, f64);
 
-/// The sample values of `rule` with `after < ts <= until`, in time order.
+/// The sample values of `rule` with `after < ts <= until`, in time order (by subject within a
+/// sample).
 pub fn sample_points(
     conn: &Connection,
     rule: &Rule,
@@ -22,80 +23,31 @@ pub fn sample_points(
     after: i64,
     until: i64,
 ) -> Result<Vec<Point>> {
-    // (value expression, join, subject column, condition)
-    let (value, join, subject, valid) = match rule.metric {
-        Metric::CpuPercent => ("s.cpu_busy / 100.0", "", "''", "s.cpu_busy IS NOT NULL"),
-        Metric::CpuIowait => ("s.cpu_iowait / 100.0", "", "''", "s.cpu_iowait IS NOT NULL"),
-        Metric::CpuSteal => ("s.cpu_steal / 100.0", "", "''", "s.cpu_steal IS NOT NULL"),
-        Metric::MemoryPercent => (
-            "s.mem_used * 100.0 / s.mem_total",
-            "",
-            "''",
-            "s.mem_total > 0",
-        ),
-        Metric::SwapPercent => (
-            "s.swap_used * 100.0 / s.swap_total",
-            "",
-            "''",
-            "s.swap_total > 0",
-        ),
-        Metric::Load1 => ("s.load1 / 100.0", "", "''", "1"),
-        Metric::Load5 => ("s.load5 / 100.0", "", "''", "1"),
-        Metric::Load15 => ("s.load15 / 100.0", "", "''", "1"),
-        Metric::Temperature => ("s.temp / 10.0", "", "''", "s.temp IS NOT NULL"),
-        Metric::DiskUsedPercent | Metric::DiskFreePercent => (
-            if rule.metric == Metric::DiskUsedPercent {
-                "d.used * 100.0 / (d.used + d.avail)"
-            } else {
-                "d.avail * 100.0 / (d.used + d.avail)"
-            },
-            "JOIN sample_disks d ON d.sample_id = s.id JOIN mounts x ON x.id = d.mount_id",
-            "x.path",
-            "d.used + d.avail > 0",
-        ),
-        Metric::NetRxRate | Metric::NetTxRate => (
-            if rule.metric == Metric::NetRxRate {
-                "n.rx_delta * 100.0 / s.interval_cs"
-            } else {
-                "n.tx_delta * 100.0 / s.interval_cs"
-            },
-            "JOIN sample_net n ON n.sample_id = s.id JOIN interfaces x ON x.id = n.iface_id",
-            "x.name",
-            "n.rx_delta IS NOT NULL AND s.interval_cs > 0",
-        ),
-        Metric::UserCpuPercent | Metric::UserMemoryPercent => (
-            if rule.metric == Metric::UserCpuPercent {
-                "u.cpu / 100.0"
-            } else {
-                "u.rss * 100.0 / s.mem_total"
-            },
-            "JOIN sample_users u ON u.sample_id = s.id JOIN users x ON x.id = u.user_id",
-            "x.name",
-            if rule.metric == Metric::UserCpuPercent {
-                "u.cpu IS NOT NULL"
-            } else {
-                "s.mem_total > 0"
-            },
-        ),
-        Metric::SampleAge | Metric::QuotaUsedPercent | Metric::QuotaForecastPercent => {
-            return Ok(Vec::new());
+    let span = Span::after(after, until);
+    let label = rule.filter.as_deref();
+    let m = rule.metric;
+    let mut points = Vec::new();
+    let mut push = |ts: i64, subject: &str, value: Option<f64>| {
+        if let Some(v) = value {
+            points.push((ts, subject.to_string(), v));
         }
     };
-    let filter = if rule.filter.is_some() {
-        format!("AND {subject} = ?4")
-    } else {
-        "AND ?4 IS NULL".to_string()
-    };
-    let sql = format!(
-        "SELECT s.ts, {subject}, {value} FROM samples s {join}
-         WHERE s.host_id = ?1 AND s.ts > ?2 AND s.ts <= ?3 AND {valid} {filter}
-         ORDER BY s.ts, 2"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map((host, after, until, rule.filter.as_deref()), |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    match m.source() {
+        Source::Samples => samples::each_sample(conn, host, span, |s| {
+            push(s.ts, "", metric::of_sample(m, &s));
+        })?,
+        Source::Disks => samples::each_disk(conn, host, span, label, |d| {
+            push(d.ts, &d.mount, metric::of_disk(m, &d));
+        })?,
+        Source::Interfaces => samples::each_net(conn, host, span, label, |n| {
+            push(n.ts, &n.interface, metric::of_net(m, &n));
+        })?,
+        Source::Users => samples::each_user(conn, host, span, label, |u| {
+            push(u.ts, &u.user, metric::of_user(m, &u));
+        })?,
+        Source::Clock => {}
+    }
+    Ok(points)
 }
 
 /// Checks that a rule's label names something recorded, so a typing error is reported rather
@@ -104,10 +56,10 @@ pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Resul
     let (Some(name), Some(label)) = (&rule.filter, rule.metric.label()) else {
         return Ok(());
     };
-    let (table, column) = match label {
-        "mount" => ("mounts", "path"),
-        "interface" => ("interfaces", "name"),
-        "user" => ("users", "name"),
+    let named = match rule.metric.source() {
+        Source::Disks => Named::Mounts,
+        Source::Interfaces => Named::Interfaces,
+        Source::Users => Named::Users,
         _ => {
             let location = ledger::lookup_location(conn, name)?
                 .ok_or_else(|| ledger::unknown_location(conn, name).unwrap_or_else(|e| e))?;
@@ -125,12 +77,7 @@ pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Resul
     let Some(host) = host else {
         return Ok(());
     };
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {column} FROM {table} WHERE host_id = ?1 ORDER BY 1"
-    ))?;
-    let known: Vec<String> = stmt
-        .query_map([host], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let known = samples::names(conn, host, named)?;
     if known.is_empty() || known.contains(name) {
         return Ok(());
     }
@@ -214,7 +161,7 @@ pub fn clock_points(
 mod tests {
     use super::*;
     use crate::alert::config;
-    use crate::alert::rule::{METRICS, Source};
+    use crate::metric::{METRICS, Source};
 
     #[test]
     fn every_sample_metric_reads_its_rows() {
@@ -236,11 +183,11 @@ mod tests {
         .unwrap();
         let text: String = METRICS
             .iter()
-            .filter(|m| m.0.source() == Source::Samples)
+            .filter(|m| m.source != Source::Clock)
             .map(|m| {
                 format!(
                     "[[alert.rule]]\nname = \"{}\"\nwhen = \"{} > -1\"\n",
-                    m.1, m.1
+                    m.name, m.name
                 )
             })
             .collect();
@@ -262,6 +209,8 @@ mod tests {
             values,
             [
                 expect("cpu_percent", "", 45.5),
+                expect("cpu_user_percent", "", 40.0),
+                expect("cpu_system_percent", "", 5.5),
                 expect("cpu_iowait_percent", "", 1.2),
                 expect("cpu_steal_percent", "", 0.3),
                 expect("memory_percent", "", 40.0),
@@ -281,7 +230,7 @@ mod tests {
             ]
         );
         // A label picks its series; another value picks none.
-        let mut r = alerts.rules[9].clone();
+        let mut r = alerts.rules[11].clone();
         r.filter = Some("/home".into());
         assert!(sample_points(&conn, &r, 1, 0, 600).unwrap().is_empty());
         assert!(

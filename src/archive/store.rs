@@ -2,9 +2,9 @@
 //! so that a crash never leaves a half-written one under its real name.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -130,7 +130,7 @@ pub fn read_meta(backup: &Path) -> std::result::Result<Meta, String> {
 pub fn write_meta(backup: &Path, meta: &Meta) -> Result<()> {
     let mut text = serde_json::to_string_pretty(meta)?;
     text.push('\n');
-    write_atomically(&meta_path(backup), |f| {
+    crate::files::write_atomically(&meta_path(backup), |f| {
         f.write_all(text.as_bytes()).map_err(Into::into)
     })
 }
@@ -190,53 +190,6 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
             Err(e).with_context(|| format!("cannot use backup directory '{}'", dir.display()))
         }
     }
-}
-
-/// A private temporary file in `dir`, removed unless persisted.
-pub fn temp_in(dir: &Path, prefix: &str) -> Result<tempfile::NamedTempFile> {
-    let tmp = tempfile::Builder::new()
-        .prefix(prefix)
-        .permissions(fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in '{}'", dir.display()))?;
-    Ok(tmp)
-}
-
-/// Writes `path` through a temporary file in its directory: fsynced, renamed over it, the
-/// directory fsynced, mode 0600. On any error the old file (if any) is left as it was.
-pub fn write_atomically<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T>) -> Result<T> {
-    let dir = parent(path);
-    let fail =
-        |e: io::Error| anyhow::Error::new(e).context(format!("cannot write '{}'", path.display()));
-    let mut tmp =
-        temp_in(dir, ".usage-").with_context(|| format!("cannot write '{}'", path.display()))?;
-    let value =
-        write(tmp.as_file_mut()).with_context(|| format!("cannot write '{}'", path.display()))?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    sync_dir(dir).map_err(fail)?;
-    Ok(value)
-}
-
-/// Copies `from` to `to` atomically (see [`write_atomically`]).
-pub fn copy_atomically(from: &Path, to: &Path) -> Result<()> {
-    let mut src = File::open(from).with_context(|| format!("cannot read '{}'", from.display()))?;
-    write_atomically(to, |f| {
-        io::copy(&mut src, f)?;
-        Ok(())
-    })
-}
-
-pub fn parent(path: &Path) -> &Path {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    }
-}
-
-/// Makes a rename in `dir` durable.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
 }
 
 /// Removes a backup and its metadata.

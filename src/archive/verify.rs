@@ -91,7 +91,7 @@ pub fn verify(path: &Path, scratch: &Path, keep: bool, progress: &dyn Fn(u64)) -
     let shown = path.display();
     let mut file = File::open(path).with_context(|| format!("cannot read backup '{shown}'"))?;
     let size = file.metadata()?.len();
-    let tmp = store::temp_in(scratch, ".usage-verify-")?;
+    let tmp = crate::files::temp_in(scratch, ".usage-verify-")?;
     let mut out = BufWriter::with_capacity(1 << 20, tmp);
     let inflated = gz::decompress(&mut file, &mut out, progress);
     let digest = match inflated {

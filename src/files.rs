@@ -1,0 +1,76 @@
+//! Files the suite writes: private (0600), whole or not at all. A file is written through a
+//! temporary file in its directory, fsynced, renamed over the old one and the directory fsynced,
+//! so a reader sees the old file or the new one and a crash leaves no part behind.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// A private temporary file in `dir`, removed unless persisted.
+pub fn temp_in(dir: &Path, prefix: &str) -> Result<tempfile::NamedTempFile> {
+    let tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .permissions(fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in '{}'", dir.display()))?;
+    Ok(tmp)
+}
+
+/// Writes `path` through a temporary file in its directory: fsynced, renamed over it, the
+/// directory fsynced, mode 0600. On any error the old file (if any) is left as it was.
+pub fn write_atomically<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T>) -> Result<T> {
+    let dir = parent(path);
+    let fail =
+        |e: io::Error| anyhow::Error::new(e).context(format!("cannot write '{}'", path.display()));
+    let mut tmp =
+        temp_in(dir, ".usage-").with_context(|| format!("cannot write '{}'", path.display()))?;
+    let value =
+        write(tmp.as_file_mut()).with_context(|| format!("cannot write '{}'", path.display()))?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    sync_dir(dir).map_err(fail)?;
+    Ok(value)
+}
+
+/// Copies `from` to `to` atomically (see [`write_atomically`]).
+pub fn copy_atomically(from: &Path, to: &Path) -> Result<()> {
+    let mut src = File::open(from).with_context(|| format!("cannot read '{}'", from.display()))?;
+    write_atomically(to, |f| {
+        io::copy(&mut src, f)?;
+        Ok(())
+    })
+}
+
+pub fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Makes a rename in `dir` durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Writes through `write` (buffered) to `path` atomically; refuses a directory.
+pub fn write_buffered<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    if path.is_dir() {
+        return Err(anyhow::anyhow!(
+            "cannot write '{}': it is a directory",
+            path.display()
+        ));
+    }
+    write_atomically(path, |file| {
+        let mut w = io::BufWriter::with_capacity(64 * 1024, file);
+        let value = write(&mut w)?;
+        w.flush()?;
+        Ok(value)
+    })
+}

@@ -1,0 +1,723 @@
+//! The one metric vocabulary: every figure the suite records or derives has one name, at most one
+//! label (the mount, interface, user or location it is about), a unit, a description, and one
+//! way of being read from the stored rows. usage-report's `--metric`, usage-alert's rules, the
+//! HTML report and the man pages all speak it; a new figure (probes, sessions, the Prometheus
+//! export) is added here once.
+//!
+//! A series is written as PromQL writes it: `disk_used_percent{mount="/"}`.
+
+use anyhow::{Result, anyhow, bail};
+
+use crate::db::samples::{DiskRow, NetRow, SampleRow, UserRow};
+use crate::time::{parse_duration, show_duration};
+
+/// The unit a metric is measured in; thresholds may carry its suffixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Percent,
+    Load,
+    Celsius,
+    BytesPerSecond,
+    Seconds,
+}
+
+impl Unit {
+    /// What follows a value in a sentence: `93.1%`, `52.0 °C`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Unit::Percent => "%",
+            Unit::Load | Unit::Seconds => "",
+            Unit::Celsius => " °C",
+            Unit::BytesPerSecond => " B/s",
+        }
+    }
+
+    /// The unit column of a table: `%`, `load`, `C`, `B/s`, `s`.
+    pub fn column(self) -> &'static str {
+        match self {
+            Unit::Percent => "%",
+            Unit::Load => "load",
+            Unit::Celsius => "C",
+            Unit::BytesPerSecond => "B/s",
+            Unit::Seconds => "s",
+        }
+    }
+
+    /// A chart's y axis for averages in this unit.
+    pub fn axis(self) -> &'static str {
+        match self {
+            Unit::Percent => "percent (average per bucket)",
+            Unit::Load => "load average (average per bucket)",
+            Unit::Celsius => "degrees Celsius (average per bucket)",
+            Unit::BytesPerSecond => "bytes per second (average per bucket)",
+            Unit::Seconds => "seconds (average per bucket)",
+        }
+    }
+
+    /// Decimals a table shows.
+    pub fn decimals(self) -> u8 {
+        match self {
+            Unit::BytesPerSecond | Unit::Seconds => 0,
+            _ => 2,
+        }
+    }
+}
+
+/// Which stored rows a metric's values come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// One value per stored sample (`samples`).
+    Samples,
+    /// One value per file system per sample (`sample_disks`).
+    Disks,
+    /// One value per interface per sample (`sample_net`).
+    Interfaces,
+    /// One value per user per sample (`sample_users`).
+    Users,
+    /// One value per run, computed at the time of the run (the newest sample's age, the ledger).
+    Clock,
+}
+
+/// Every metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Metric {
+    CpuPercent,
+    CpuUserPercent,
+    CpuSystemPercent,
+    CpuIowait,
+    CpuSteal,
+    MemoryPercent,
+    SwapPercent,
+    Load1,
+    Load5,
+    Load15,
+    Temperature,
+    DiskUsedPercent,
+    DiskFreePercent,
+    NetRxRate,
+    NetTxRate,
+    UserCpuPercent,
+    UserMemoryPercent,
+    SampleAge,
+    QuotaUsedPercent,
+    QuotaForecastPercent,
+}
+
+/// A metric's entry in the vocabulary.
+pub struct Def {
+    pub metric: Metric,
+    pub name: &'static str,
+    /// The label that tells its series apart, if it has several.
+    pub label: Option<&'static str>,
+    pub unit: Unit,
+    pub source: Source,
+    /// Shown by `usage-report system` without `--metric`.
+    pub system: bool,
+    /// What it measures, for --help and the man pages.
+    pub about: &'static str,
+}
+
+const fn def(
+    metric: Metric,
+    name: &'static str,
+    label: Option<&'static str>,
+    unit: Unit,
+    source: Source,
+    system: bool,
+    about: &'static str,
+) -> Def {
+    Def {
+        metric,
+        name,
+        label,
+        unit,
+        source,
+        system,
+        about,
+    }
+}
+
+use Metric as M;
+use Source as S;
+use Unit as U;
+
+/// The vocabulary, in the order reports list it.
+pub const METRICS: &[Def] = &[
+    def(
+        M::CpuPercent,
+        "cpu_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        true,
+        "CPU busy (user, nice, system) over the sample's interval, %",
+    ),
+    def(
+        M::CpuUserPercent,
+        "cpu_user_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        true,
+        "CPU in user mode, guest time included (sar -u %user), %",
+    ),
+    def(
+        M::CpuSystemPercent,
+        "cpu_system_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        true,
+        "CPU in the kernel, irq and softirq included (sar -u %system), %",
+    ),
+    def(
+        M::CpuIowait,
+        "cpu_iowait_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        true,
+        "CPU iowait, %",
+    ),
+    def(
+        M::CpuSteal,
+        "cpu_steal_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        true,
+        "CPU steal, %",
+    ),
+    def(
+        M::MemoryPercent,
+        "memory_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        true,
+        "memory used (total - available), %",
+    ),
+    def(
+        M::SwapPercent,
+        "swap_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        true,
+        "swap used, % (machines without swap have no values)",
+    ),
+    def(
+        M::Load1,
+        "load1",
+        None,
+        U::Load,
+        S::Samples,
+        true,
+        "1-minute load average",
+    ),
+    def(
+        M::Load5,
+        "load5",
+        None,
+        U::Load,
+        S::Samples,
+        true,
+        "5-minute load average",
+    ),
+    def(
+        M::Load15,
+        "load15",
+        None,
+        U::Load,
+        S::Samples,
+        true,
+        "15-minute load average",
+    ),
+    def(
+        M::Temperature,
+        "temperature",
+        None,
+        U::Celsius,
+        S::Samples,
+        true,
+        "hottest sensor, °C (machines without sensors have no values)",
+    ),
+    def(
+        M::DiskUsedPercent,
+        "disk_used_percent",
+        Some("mount"),
+        U::Percent,
+        S::Disks,
+        true,
+        "file system used, % as df shows it (of the space available to users)",
+    ),
+    def(
+        M::DiskFreePercent,
+        "disk_free_percent",
+        Some("mount"),
+        U::Percent,
+        S::Disks,
+        false,
+        "file system free to users, %",
+    ),
+    def(
+        M::NetRxRate,
+        "net_rx_rate",
+        Some("interface"),
+        U::BytesPerSecond,
+        S::Interfaces,
+        true,
+        "bytes received per second over the sample's interval (thresholds take k, M, G, T; Ki, Mi, Gi)",
+    ),
+    def(
+        M::NetTxRate,
+        "net_tx_rate",
+        Some("interface"),
+        U::BytesPerSecond,
+        S::Interfaces,
+        true,
+        "bytes sent per second over the sample's interval",
+    ),
+    def(
+        M::UserCpuPercent,
+        "user_cpu_percent",
+        Some("user"),
+        U::Percent,
+        S::Users,
+        false,
+        "CPU of a user's processes, % of one CPU",
+    ),
+    def(
+        M::UserMemoryPercent,
+        "user_memory_percent",
+        Some("user"),
+        U::Percent,
+        S::Users,
+        false,
+        "resident memory of a user's processes, % of RAM",
+    ),
+    def(
+        M::SampleAge,
+        "sample_age",
+        None,
+        U::Seconds,
+        S::Clock,
+        false,
+        "seconds since the newest sample, at the time of the run (thresholds take s, m, h, d)",
+    ),
+    def(
+        M::QuotaUsedPercent,
+        "quota_used_percent",
+        Some("location"),
+        U::Percent,
+        S::Clock,
+        false,
+        "the current billing cycle's use, % of the location's quota",
+    ),
+    def(
+        M::QuotaForecastPercent,
+        "quota_forecast_percent",
+        Some("location"),
+        U::Percent,
+        S::Clock,
+        false,
+        "the cycle's use by its last day at the average daily rate so far, % of the quota",
+    ),
+];
+
+/// Names usage-report accepted before the vocabulary, each standing for one or more metrics.
+pub const ALIASES: &[(&str, &[Metric])] = &[
+    (
+        "cpu",
+        &[
+            M::CpuPercent,
+            M::CpuUserPercent,
+            M::CpuSystemPercent,
+            M::CpuIowait,
+            M::CpuSteal,
+        ],
+    ),
+    ("cpu_user", &[M::CpuUserPercent]),
+    ("cpu_system", &[M::CpuSystemPercent]),
+    ("cpu_iowait", &[M::CpuIowait]),
+    ("cpu_steal", &[M::CpuSteal]),
+    ("memory", &[M::MemoryPercent]),
+    ("swap", &[M::SwapPercent]),
+    ("disk", &[M::DiskUsedPercent]),
+    ("net", &[M::NetRxRate, M::NetTxRate]),
+    ("net_rx", &[M::NetRxRate]),
+    ("net_tx", &[M::NetTxRate]),
+];
+
+impl Metric {
+    pub fn def(self) -> &'static Def {
+        // Every variant has its entry (a test holds the table to it).
+        &METRICS[METRICS.iter().position(|d| d.metric == self).unwrap_or(0)]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    pub fn unit(self) -> Unit {
+        self.def().unit
+    }
+
+    /// The label that picks one of several series, if the metric has several.
+    pub fn label(self) -> Option<&'static str> {
+        self.def().label
+    }
+
+    pub fn source(self) -> Source {
+        self.def().source
+    }
+
+    /// The metric of this name.
+    pub fn find(name: &str) -> Option<Metric> {
+        METRICS.iter().find(|d| d.name == name).map(|d| d.metric)
+    }
+
+    /// A breakdown of `cpu_percent`: not drawn unless asked for.
+    pub fn is_breakdown(self) -> bool {
+        matches!(
+            self,
+            M::CpuUserPercent | M::CpuSystemPercent | M::CpuIowait | M::CpuSteal
+        )
+    }
+}
+
+/// Every metric's name, comma-separated, for messages.
+pub fn names() -> String {
+    METRICS
+        .iter()
+        .map(|d| d.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The series of `metric` about `subject`, as PromQL writes it: `disk_used_percent{mount="/"}`.
+pub fn series(metric: Metric, subject: &str) -> String {
+    match metric.label() {
+        Some(label) if !subject.is_empty() => format!("{}{{{label}=\"{subject}\"}}", metric.name()),
+        _ => metric.name().to_string(),
+    }
+}
+
+/// A value in a metric's unit for people.
+pub fn show_value(value: f64, unit: Unit) -> String {
+    match unit {
+        Unit::BytesPerSecond => {
+            format!("{}/s", crate::render::human_bytes(value.max(0.0) as u64))
+        }
+        Unit::Seconds => show_duration(value as i64),
+        Unit::Load => format!("{value:.2}"),
+        Unit::Percent | Unit::Celsius => format!("{value:.1}{}", unit.symbol()),
+    }
+}
+
+/// A metric and, optionally, the one series it is narrowed to by its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector {
+    pub metric: Metric,
+    pub value: Option<String>,
+}
+
+impl Selector {
+    /// True when the series of `metric` about `subject` is selected.
+    pub fn selects(&self, metric: Metric, subject: &str) -> bool {
+        self.metric == metric && self.value.as_deref().is_none_or(|v| v == subject)
+    }
+}
+
+/// Parses `NAME` or `NAME{label="value"}` at the start of `text`; returns it and the rest.
+pub fn parse_selector(text: &str) -> Result<(Selector, &str)> {
+    let rest = text.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    let mut rest = rest[end..].trim_start();
+    let metric = Metric::find(name)
+        .ok_or_else(|| anyhow!("unknown metric '{name}' (expected one of: {})", names()))?;
+    let mut value = None;
+    if let Some(inner) = rest.strip_prefix('{') {
+        let close = inner
+            .find('}')
+            .ok_or_else(|| anyhow!("'{{' without a closing '}}' after {name}"))?;
+        let selector = inner[..close].trim();
+        rest = inner[close + 1..].trim_start();
+        let Some(label) = metric.label() else {
+            bail!("{name} takes no label (it has one series per host)");
+        };
+        let (key, v) = selector
+            .split_once('=')
+            .ok_or_else(|| anyhow!("expected {name}{{{label}=\"...\"}}, found {{{selector}}}"))?;
+        if key.trim() != label {
+            bail!(
+                "{name} is selected by {label}, not by '{}' (expected {name}{{{label}=\"...\"}})",
+                key.trim()
+            );
+        }
+        let v = v.trim();
+        let unquoted = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .ok_or_else(|| {
+                anyhow!("the {label} in {name}{{...}} must be quoted: {label}=\"{v}\"")
+            })?;
+        if unquoted.is_empty() {
+            bail!("{name}{{{label}=\"\"}} names no {label}");
+        }
+        value = Some(unquoted.to_string());
+    }
+    Ok((Selector { metric, value }, rest))
+}
+
+/// What `usage-report --metric` accepts: a selector, an alias (`cpu`, `memory`, `net`, ...), or
+/// an alias with its label's value (`disk:/home`, `net_rx:eth0`).
+pub fn parse_report_selector(text: &str) -> Result<Vec<Selector>> {
+    let (alias, value) = match text.split_once(':') {
+        Some((a, v)) if !v.is_empty() => (a, Some(v.to_string())),
+        _ => (text, None),
+    };
+    if let Some((_, metrics)) = ALIASES.iter().find(|(a, _)| *a == alias) {
+        if value.is_some() && metrics.iter().any(|m| m.label().is_none()) {
+            bail!("{alias} takes no label");
+        }
+        return Ok(metrics
+            .iter()
+            .map(|&metric| Selector {
+                metric,
+                value: value.clone(),
+            })
+            .collect());
+    }
+    match parse_selector(text)? {
+        (s, "") => Ok(vec![s]),
+        (_, rest) => bail!("unexpected '{rest}' after the metric"),
+    }
+}
+
+/// Hundredths (the stored unit of percentages and load) as a number.
+fn hundredths(v: Option<i64>) -> Option<f64> {
+    v.map(|v| v as f64 / 100.0)
+}
+
+/// `part` in percent of `whole`; none of nothing.
+fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
+/// Bytes over an interval in centiseconds, per second; none without a baseline.
+fn rate(bytes: Option<i64>, interval_cs: Option<i64>) -> Option<f64> {
+    let interval = interval_cs.filter(|i| *i > 0)?;
+    Some(bytes? as f64 * 100.0 / interval as f64)
+}
+
+/// The value of a machine-wide metric in one sample.
+pub fn of_sample(metric: Metric, s: &SampleRow) -> Option<f64> {
+    match metric {
+        M::CpuPercent => hundredths(s.cpu_busy),
+        M::CpuUserPercent => hundredths(s.cpu_user),
+        M::CpuSystemPercent => hundredths(s.cpu_system),
+        M::CpuIowait => hundredths(s.cpu_iowait),
+        M::CpuSteal => hundredths(s.cpu_steal),
+        M::MemoryPercent => percent(s.mem_used, s.mem_total),
+        M::SwapPercent => percent(s.swap_used, s.swap_total),
+        M::Load1 => hundredths(Some(s.load[0])),
+        M::Load5 => hundredths(Some(s.load[1])),
+        M::Load15 => hundredths(Some(s.load[2])),
+        M::Temperature => s.temp.map(|t| t as f64 / 10.0),
+        _ => None,
+    }
+}
+
+/// The value of a per-file-system metric in one row.
+pub fn of_disk(metric: Metric, d: &DiskRow) -> Option<f64> {
+    match metric {
+        M::DiskUsedPercent => percent(d.used, d.used + d.avail),
+        M::DiskFreePercent => percent(d.avail, d.used + d.avail),
+        _ => None,
+    }
+}
+
+/// The value of a per-interface metric in one row.
+pub fn of_net(metric: Metric, n: &NetRow) -> Option<f64> {
+    match metric {
+        M::NetRxRate => rate(n.rx_delta, n.interval_cs),
+        M::NetTxRate => rate(n.tx_delta, n.interval_cs),
+        _ => None,
+    }
+}
+
+/// The value of a per-user metric in one row.
+pub fn of_user(metric: Metric, u: &UserRow) -> Option<f64> {
+    match metric {
+        M::UserCpuPercent => hundredths(u.cpu),
+        M::UserMemoryPercent => percent(u.rss, u.mem_total),
+        _ => None,
+    }
+}
+
+/// The metrics read from `source`, in vocabulary order.
+pub fn read_from(source: Source) -> impl Iterator<Item = Metric> {
+    METRICS
+        .iter()
+        .filter(move |d| d.source == source)
+        .map(|d| d.metric)
+}
+
+/// The man page's METRICS section: one paragraph per metric ("term\tText").
+pub fn man_paragraphs() -> Vec<String> {
+    METRICS
+        .iter()
+        .map(|d| {
+            let term = match d.label {
+                Some(label) => format!("{}{{{label}=\"...\"}}", d.name),
+                None => d.name.to_string(),
+            };
+            format!("{term}\t{}.", capitalise(d.about))
+        })
+        .collect()
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Parses a threshold in a metric's unit: a number with the unit's suffixes.
+pub fn parse_value(text: &str, unit: Unit) -> Result<f64> {
+    let number_end = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(number_end);
+    let expected = match unit {
+        Unit::Percent => "a percentage such as 90 or 90%",
+        Unit::Load => "a load average such as 4 or 2.5",
+        Unit::Celsius => "degrees Celsius such as 75 or 75C",
+        Unit::BytesPerSecond => {
+            "bytes per second such as 500000, 500k, 12.5M or 1Gi (optionally followed by B/s)"
+        }
+        Unit::Seconds => "a duration such as 300, 90s, 5m or 1h",
+    };
+    let bad = || anyhow!("threshold '{text}' is not a number ({expected})");
+    if text.is_empty() {
+        return Err(bad());
+    }
+    if unit == Unit::Seconds {
+        return parse_duration(text).map(|s| s as f64).map_err(|_| bad());
+    }
+    let value: f64 = number.parse().map_err(|_| bad())?;
+    if !value.is_finite() {
+        return Err(bad());
+    }
+    let scale = match (unit, suffix) {
+        (_, "") => 1.0,
+        (Unit::Percent, "%") => 1.0,
+        (Unit::Celsius, "C" | "°C") => 1.0,
+        (Unit::BytesPerSecond, s) => {
+            let s = s.trim_end_matches("/s").trim_end_matches('B');
+            let (prefix, binary) = match s.strip_suffix('i') {
+                Some(p) => (p, true),
+                None => (s, false),
+            };
+            let power = match prefix {
+                "" => 0,
+                "k" | "K" => 1,
+                "M" => 2,
+                "G" => 3,
+                "T" => 4,
+                _ => return Err(bad()),
+            };
+            if binary && power == 0 {
+                return Err(bad());
+            }
+            (if binary { 1024f64 } else { 1000f64 }).powi(power)
+        }
+        _ => return Err(bad()),
+    };
+    Ok(value * scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_has_one_entry_and_aliases_name_real_metrics() {
+        for (i, d) in METRICS.iter().enumerate() {
+            assert_eq!(d.metric.def().name, d.name);
+            assert_eq!(
+                METRICS.iter().filter(|e| e.name == d.name).count(),
+                1,
+                "{}",
+                d.name
+            );
+            // Listed in enum order, so sorting by Metric sorts as reports list.
+            if i > 0 {
+                assert!(METRICS[i - 1].metric < d.metric, "{}", d.name);
+            }
+            assert!(!ALIASES.iter().any(|(a, _)| *a == d.name), "{}", d.name);
+        }
+    }
+
+    #[test]
+    fn report_selectors_accept_names_series_and_the_old_aliases() {
+        let one = |t: &str| parse_report_selector(t).unwrap();
+        assert_eq!(one("cpu").len(), 5);
+        assert_eq!(
+            one("disk:/home"),
+            [Selector {
+                metric: M::DiskUsedPercent,
+                value: Some("/home".into())
+            }]
+        );
+        assert_eq!(one(r#"net_tx_rate{interface="eth0"}"#), one("net_tx:eth0"));
+        assert_eq!(one("net").len(), 2);
+        assert!(parse_report_selector("memory:x").is_err());
+        let err = parse_report_selector("gpu").unwrap_err().to_string();
+        assert!(
+            err.starts_with("unknown metric 'gpu' (expected one of: cpu_percent,"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn values_are_read_in_their_units() {
+        let s = SampleRow {
+            id: 1,
+            ts: 0,
+            interval_cs: Some(6000),
+            cpu_busy: Some(4550),
+            cpu_user: None,
+            cpu_system: None,
+            cpu_iowait: None,
+            cpu_steal: None,
+            mem_total: 1000,
+            mem_used: 400,
+            swap_total: 0,
+            swap_used: 0,
+            load: [125, 150, 175],
+            uptime: 1,
+            procs: 1,
+            temp: Some(523),
+        };
+        assert_eq!(of_sample(M::CpuPercent, &s), Some(45.5));
+        assert_eq!(of_sample(M::CpuUserPercent, &s), None);
+        assert_eq!(of_sample(M::MemoryPercent, &s), Some(40.0));
+        assert_eq!(of_sample(M::SwapPercent, &s), None);
+        assert_eq!(of_sample(M::Temperature, &s), Some(52.3));
+        assert_eq!(show_value(93.14, Unit::Percent), "93.1%");
+        assert_eq!(show_value(2.5e6, Unit::BytesPerSecond), "2.5 MB/s");
+        assert_eq!(show_value(330.0, Unit::Seconds), "5m30s");
+        assert_eq!(
+            series(M::DiskUsedPercent, "/"),
+            "disk_used_percent{mount=\"/\"}"
+        );
+        assert_eq!(series(M::CpuPercent, ""), "cpu_percent");
+    }
+}

@@ -15,7 +15,6 @@ pub mod points;
 pub mod rule;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::io::Write;
 
 use anyhow::{Result, anyhow};
@@ -23,7 +22,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value;
 
-use crate::cli::{CommonArgs, Format, UsageError};
+use crate::cli::{self, CommonArgs, Format, Outcome, UsageError};
 use crate::config::Config;
 use crate::db;
 use crate::env::Env;
@@ -167,29 +166,6 @@ pub fn command() -> clap::Command {
     Args::command()
 }
 
-/// The outcome that decides the exit status after everything has been said on stderr.
-#[derive(Debug)]
-pub struct Verdict(pub u8);
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, _: &mut fmt::Formatter) -> fmt::Result {
-        Ok(())
-    }
-}
-
-impl std::error::Error for Verdict {}
-
-/// 0 nothing firing, 1 firing, 2 invocation or configuration, 3 the work failed.
-pub fn exit_status(err: &anyhow::Error) -> u8 {
-    if let Some(v) = err.downcast_ref::<Verdict>() {
-        v.0
-    } else if err.chain().any(|e| e.is::<UsageError>()) {
-        2
-    } else {
-        3
-    }
-}
-
 /// The man page's hand-written sections, with the metric vocabulary after RULES.
 pub fn man_sections() -> crate::cli::ManSections {
     let mut sections = crate::cli::man_sections(MAN_SECTIONS);
@@ -298,30 +274,42 @@ fn context(config: &Config, env: &Env) -> Result<Ctx> {
     })
 }
 
+impl cli::Tool for Args {
+    /// 1 means "firing", so a failed run is 3.
+    const CONVENTION: cli::Convention = cli::Convention::Alert;
+}
+
 /// Runs usage-alert.
-pub fn run(args: Args, env: &mut Env) -> Result<()> {
+pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let config = crate::config::load(&args.common, env)?;
     let ctx = context(&config, env)?;
     // The configuration's problems first, then those found while evaluating.
     for p in &ctx.alerts.problems {
-        eprintln!("usage-alert: {p}");
+        env.say(p);
     }
     let mut conn = db::open(&config.db)?;
-    let mut code = match args.command {
-        None => evaluate_and_notify(&mut conn, &ctx, args.dry_run, env)?,
+    let mut verdict = Verdict::default();
+    match args.command {
+        None => verdict = evaluate_and_notify(&mut conn, &ctx, args.dry_run, env)?,
         Some(Command::Status(a)) => status(&conn, &a, env)?,
         Some(Command::History(a)) => history(&conn, &ctx, &a, env)?,
         Some(Command::Rules(a)) => rules(&ctx, &a, env)?,
         Some(Command::Test(a)) => test(&ctx, &a, env)?,
         Some(Command::Maintenance(m)) => run_maintenance(&conn, &ctx, m, env)?,
-    };
-    if !ctx.alerts.problems.is_empty() {
-        code = code.max(2);
     }
-    match code {
-        0 => Ok(()),
-        c => Err(Verdict(c).into()),
-    }
+    Ok(Outcome::Alerts {
+        firing: verdict.firing,
+        misconfigured: verdict.misconfigured || !ctx.alerts.problems.is_empty(),
+        undelivered: verdict.undelivered,
+    })
+}
+
+/// What an evaluation came to.
+#[derive(Debug, Default)]
+struct Verdict {
+    firing: bool,
+    misconfigured: bool,
+    undelivered: bool,
 }
 
 /// One event of one alert, with what recipients are told.
@@ -346,30 +334,29 @@ fn evaluate_and_notify(
     ctx: &Ctx,
     dry_run: bool,
     env: &mut Env,
-) -> Result<u8> {
+) -> Result<Verdict> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let evaluation = evaluate(&tx, ctx)?;
     for p in &evaluation.problems {
-        eprintln!("usage-alert: {p}");
+        env.say(p);
     }
-    let mut code = if evaluation.firing > 0 { 1 } else { 0 };
-    if !evaluation.problems.is_empty() {
-        code = 2;
-    }
+    let mut verdict = Verdict {
+        firing: evaluation.firing > 0,
+        misconfigured: !evaluation.problems.is_empty(),
+        undelivered: false,
+    };
     if dry_run {
         tx.rollback()?;
         print_dry_run(&evaluation, env)?;
-        return Ok(code);
+        return Ok(verdict);
     }
     tx.commit()?;
     let failures = deliver_outbox(conn, ctx, env)?;
     for f in &failures {
-        eprintln!("usage-alert: {f}");
+        env.say(f);
     }
-    if !failures.is_empty() {
-        code = 3;
-    }
-    Ok(code)
+    verdict.undelivered = !failures.is_empty();
+    Ok(verdict)
 }
 
 fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
@@ -610,11 +597,11 @@ fn print_dry_run(evaluation: &Evaluation, env: &mut Env) -> Result<()> {
             .collect(),
     };
     rows.write(Format::or_default(None, env), &mut env.stdout)?;
-    eprintln!(
-        "usage-alert: {} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
+    env.say(format!(
+        "{} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
         evaluation.happened.len(),
         evaluation.firing
-    );
+    ));
     Ok(())
 }
 
@@ -756,7 +743,7 @@ fn deliver_outbox(conn: &mut Connection, ctx: &Ctx, env: &mut Env) -> Result<Vec
     Ok(failures)
 }
 
-fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<u8> {
+fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()> {
     let zone = Zone::Local;
     let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Time(zone.time(t)));
     let mut stmt = conn.prepare(
@@ -785,10 +772,10 @@ fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<u8> {
         rows,
     }
     .write(Format::or_default(args.format, env), &mut env.stdout)?;
-    Ok(0)
+    Ok(())
 }
 
-fn history(conn: &Connection, ctx: &Ctx, args: &HistoryArgs, env: &mut Env) -> Result<u8> {
+fn history(conn: &Connection, ctx: &Ctx, args: &HistoryArgs, env: &mut Env) -> Result<()> {
     let since = match &args.since {
         None => ctx.now - 7 * 86_400,
         Some(text) => match text.strip_prefix('-') {
@@ -833,10 +820,10 @@ fn history(conn: &Connection, ctx: &Ctx, args: &HistoryArgs, env: &mut Env) -> R
         rows,
     }
     .write(Format::or_default(args.format.format, env), &mut env.stdout)?;
-    Ok(0)
+    Ok(())
 }
 
-fn rules(ctx: &Ctx, args: &FormatArgs, env: &mut Env) -> Result<u8> {
+fn rules(ctx: &Ctx, args: &FormatArgs, env: &mut Env) -> Result<()> {
     let rows = ctx
         .alerts
         .rules
@@ -880,10 +867,10 @@ fn rules(ctx: &Ctx, args: &FormatArgs, env: &mut Env) -> Result<u8> {
         rows,
     }
     .write(Format::or_default(args.format, env), &mut env.stdout)?;
-    Ok(0)
+    Ok(())
 }
 
-fn test(ctx: &Ctx, args: &TestArgs, env: &mut Env) -> Result<u8> {
+fn test(ctx: &Ctx, args: &TestArgs, env: &mut Env) -> Result<()> {
     let channel = ctx.alerts.channel(&args.channel).ok_or_else(|| {
         let names: Vec<&str> = ctx
             .alerts
@@ -900,7 +887,7 @@ fn test(ctx: &Ctx, args: &TestArgs, env: &mut Env) -> Result<u8> {
     let payload = notify::test_payload(&channel.name, ctx.host.name().unwrap_or_default(), ctx.now);
     if matches!(channel.kind, ChannelKind::Console) {
         writeln!(env.stdout, "{}", notify::console_line(&payload))?;
-        return Ok(0);
+        return Ok(());
     }
     notify::deliver(channel, &payload, &notify::DeliveryEnv::new(env))
         .map_err(|e| e.context(format!("channel '{}'", channel.name)))?;
@@ -910,7 +897,7 @@ fn test(ctx: &Ctx, args: &TestArgs, env: &mut Env) -> Result<u8> {
         channel.name,
         channel.describe()
     )?;
-    Ok(0)
+    Ok(())
 }
 
 fn run_maintenance(
@@ -918,7 +905,7 @@ fn run_maintenance(
     ctx: &Ctx,
     command: MaintenanceCommand,
     env: &mut Env,
-) -> Result<u8> {
+) -> Result<()> {
     let usage = |e: anyhow::Error| UsageError(crate::cli::one_line(&e));
     match command {
         MaintenanceCommand::Add(a) => {
@@ -974,7 +961,7 @@ fn run_maintenance(
                     format!(" ({})", a.reason)
                 }
             )?;
-            Ok(0)
+            Ok(())
         }
         MaintenanceCommand::List(a) => {
             let mut problems = Vec::new();
@@ -984,7 +971,7 @@ fn run_maintenance(
                     .filter(|w| a.all || w.end > ctx.now)
                     .collect();
             for p in problems {
-                eprintln!("usage-alert: {p}");
+                env.say(p);
             }
             let zone = Zone::Local;
             let rows = windows
@@ -1016,7 +1003,7 @@ fn run_maintenance(
                 rows,
             }
             .write(Format::or_default(a.format.format, env), &mut env.stdout)?;
-            Ok(0)
+            Ok(())
         }
         MaintenanceCommand::Delete(a) => {
             for id in &a.ids {
@@ -1027,7 +1014,7 @@ fn run_maintenance(
                     .into());
                 }
             }
-            Ok(0)
+            Ok(())
         }
     }
 }

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
 use crate::archive::{gz, store, verify};
-use crate::cli::{CommonArgs, Format, UsageError};
+use crate::cli::{self, CommonArgs, Format, Outcome, UsageError};
 use crate::config::{self, Config};
 use crate::db;
 use crate::env::Env;
@@ -146,6 +146,8 @@ fn parse_name(s: &str) -> Result<String, String> {
     store::check_name(s).map(|()| s.to_string())
 }
 
+impl cli::Tool for Args {}
+
 /// The clap definition, for the binary, man page and completions.
 pub fn command() -> clap::Command {
     Args::command()
@@ -218,7 +220,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
 ];
 
 /// Runs usage-backup.
-pub fn run(args: Args, env: &mut Env) -> Result<()> {
+pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let config = config::load(&args.common, env)?;
     let dir = config.backup_dir(args.dir.as_deref());
     let mirror = args.mirror.clone().or_else(|| {
@@ -256,11 +258,12 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
             if let Some(m) = mirror {
                 copy_to_mirror(&made.path, &m)?;
             }
-            Ok(())
+            Ok(Outcome::Done)
         }
         Command::List(a) => {
             let format = Format::or_default(a.format, env);
-            list_rows(&store::list(&dir)?).write(format, &mut env.stdout)
+            list_rows(&store::list(&dir)?).write(format, &mut env.stdout)?;
+            Ok(Outcome::Done)
         }
         Command::Verify(a) => run_verify(&a, &dir, env),
         Command::Restore(a) => run_restore(&a, &config, &dir, mirror.as_deref(), env),
@@ -278,7 +281,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
             if let Some(m) = mirror.filter(|m| m.exists()) {
                 run_prune(&m, &policy, now, a.dry_run, env)?;
             }
-            Ok(())
+            Ok(Outcome::Done)
         }
     }
 }
@@ -528,15 +531,8 @@ fn list_rows(entries: &[store::Entry]) -> Rows {
     }
 }
 
-/// An error whose exit status is a verification stage's.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct VerifyFailed {
-    pub stage: Stage,
-    pub message: String,
-}
-
-fn run_verify(a: &VerifyArgs, dir: &Path, env: &mut Env) -> Result<()> {
+/// Verifies the backups asked for; each failure is reported, the first decides the outcome.
+fn run_verify(a: &VerifyArgs, dir: &Path, env: &mut Env) -> Result<Outcome> {
     let targets: Vec<PathBuf> = if a.files.is_empty() {
         let all = store::list(dir)?;
         if all.is_empty() {
@@ -552,7 +548,7 @@ fn run_verify(a: &VerifyArgs, dir: &Path, env: &mut Env) -> Result<()> {
         a.files.iter().map(|f| resolve(f, dir)).collect()
     };
     let print = a.print || env.stdout_is_terminal;
-    let mut first_failure: Option<VerifyFailed> = None;
+    let mut first_failure: Option<Stage> = None;
     for path in &targets {
         let scratch = scratch_dir(path, dir);
         let bar = progress(
@@ -574,18 +570,11 @@ fn run_verify(a: &VerifyArgs, dir: &Path, env: &mut Env) -> Result<()> {
             writeln!(env.stdout, "{}: {}", path.display(), report.summary())?;
         }
         if let Some(stage) = report.first() {
-            let message = format!("{}: {}", path.display(), report.summary());
-            if first_failure.is_none() {
-                first_failure = Some(VerifyFailed { stage, message });
-            } else {
-                eprintln!("usage-backup: {message}");
-            }
+            env.say(format!("{}: {}", path.display(), report.summary()));
+            first_failure.get_or_insert(stage);
         }
     }
-    match first_failure {
-        Some(f) => Err(f.into()),
-        None => Ok(()),
-    }
+    Ok(first_failure.map_or(Outcome::Done, Outcome::Unverified))
 }
 
 /// A bare file name is looked up in the backup directory; anything else is a path.
@@ -610,7 +599,7 @@ fn scratch_dir(backup: &Path, dir: &Path) -> PathBuf {
 }
 
 /// Notes the outcome in the backup's metadata, when it has readable metadata.
-fn record_verification(path: &Path, report: &verify::Report, env: &Env) {
+fn record_verification(path: &Path, report: &verify::Report, env: &mut Env) {
     if let Some(mut meta) = report.meta.clone() {
         meta.verified = Some(store::Verified {
             at: utc(env.now()),
@@ -618,7 +607,7 @@ fn record_verification(path: &Path, report: &verify::Report, env: &Env) {
             result: report.summary(),
         });
         if let Err(e) = store::write_meta(path, &meta) {
-            eprintln!("usage-backup: warning: {}", crate::cli::one_line(&e));
+            env.warn(crate::cli::one_line(&e));
         }
     }
 }
@@ -629,7 +618,7 @@ fn run_restore(
     dir: &Path,
     mirror: Option<&Path>,
     env: &mut Env,
-) -> Result<()> {
+) -> Result<Outcome> {
     let path = resolve(&a.file, dir);
     let path = if !path.exists() && a.file.components().count() == 1 {
         mirror
@@ -684,15 +673,11 @@ fn run_restore(
     let restored = match (report.first(), report.restored) {
         (None, Some(r)) => r,
         (stage, _) => {
-            return Err(VerifyFailed {
-                stage: stage.unwrap_or(Stage::Database),
-                message: format!(
-                    "not restoring '{}': it failed verification: {} (the database was not touched)",
-                    path.display(),
-                    summary
-                ),
-            }
-            .into());
+            env.say(format!(
+                "not restoring '{}': it failed verification: {summary} (the database was not touched)",
+                path.display()
+            ));
+            return Ok(Outcome::Unverified(stage.unwrap_or(Stage::Database)));
         }
     };
     let level = config.file.backup.level;
@@ -718,7 +703,7 @@ fn run_restore(
                 .unwrap_or_default()
         )?;
     }
-    Ok(())
+    Ok(Outcome::Done)
 }
 
 /// Writes the database at `from` over the one at `to` in one transaction of the backup API, so
@@ -794,12 +779,4 @@ fn run_prune(
         }
     }
     Ok(())
-}
-
-/// Exit status for usage-backup: a verification stage's, else the shared ones.
-pub fn exit_status(err: &anyhow::Error) -> u8 {
-    match err.chain().find_map(|e| e.downcast_ref::<VerifyFailed>()) {
-        Some(f) => f.stage as u8,
-        None => crate::cli::exit_status(err),
-    }
 }

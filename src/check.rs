@@ -12,7 +12,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde_json::json;
 
 use crate::archive::{store, verify};
-use crate::cli::{CommonArgs, UsageError};
+use crate::cli::{self, CommonArgs, Outcome, UsageError};
 use crate::config::{self, Config};
 use crate::db;
 use crate::db::samples::{self, Span};
@@ -99,33 +99,8 @@ const CHECKS: &[&str] = &[
     "growth",
 ];
 
-/// A check's outcome, ordered by how bad it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    Ok,
-    Warning,
-    Unknown,
-    Critical,
-}
-
-impl Status {
-    fn code(self) -> u8 {
-        match self {
-            Status::Ok => 0,
-            Status::Warning => 1,
-            Status::Critical => 2,
-            Status::Unknown => 3,
-        }
-    }
-    fn label(self) -> &'static str {
-        match self {
-            Status::Ok => "OK",
-            Status::Warning => "WARNING",
-            Status::Critical => "CRITICAL",
-            Status::Unknown => "UNKNOWN",
-        }
-    }
-}
+/// A check's outcome, ordered by how bad it is: the monitoring-plugin states.
+use crate::cli::Plugin as Status;
 
 /// One perfdata value: label=value[unit];warn;crit
 struct Perf {
@@ -249,8 +224,13 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Runs usage-check; every error is UNKNOWN (status 3).
-pub fn run(args: Args, env: &mut Env) -> Result<()> {
+impl cli::Tool for Args {
+    /// Every error is UNKNOWN, a wrong command line too.
+    const CONVENTION: cli::Convention = cli::Convention::Plugin;
+}
+
+/// Runs usage-check: the worst state of the checks is the outcome.
+pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     for name in &args.skip {
         if !CHECKS.contains(&name.as_str()) {
             return Err(UsageError(format!(
@@ -270,22 +250,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
         Output::Plugin => print_plugin(&checks, worst, args.verbose, &mut env.stdout)?,
         Output::Json => print_json(&checks, worst, &mut env.stdout)?,
     }
-    if worst == Status::Ok {
-        Ok(())
-    } else {
-        env.stdout.flush()?;
-        Err(Verdict(worst).into())
-    }
-}
-
-/// Not an error to print: the status the checks came to.
-#[derive(Debug, thiserror::Error)]
-#[error("")]
-pub struct Verdict(Status);
-
-/// Exit status for usage-check: the verdict's, else UNKNOWN.
-pub fn exit_status(err: &anyhow::Error) -> u8 {
-    err.downcast_ref::<Verdict>().map_or(3, |v| v.0.code())
+    Ok(Outcome::Plugin(worst))
 }
 
 fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Check> {
@@ -881,7 +846,8 @@ fn print_json(checks: &[Check], worst: Status, out: &mut dyn Write) -> Result<()
             json!({"name": c.name, "status": c.status.label(), "message": c.message, "perfdata": perf})
         })
         .collect();
-    let doc = json!({"status": worst.label(), "exit": worst.code(), "checks": list});
+    let doc =
+        json!({"status": worst.label(), "exit": Outcome::Plugin(worst).status(), "checks": list});
     writeln!(out, "{doc}")?;
     Ok(())
 }

@@ -1,14 +1,16 @@
 //! The shared run wrapper: parse, run, turn the outcome into an exit status and one line on stderr.
 //!
-//! Exit statuses shared by every tool (usage-check adds the monitoring-plugin ones):
-//! 0 success, 1 the work failed (database, file system, kernel), 2 the invocation was wrong
-//! (flags, configuration file). A closed stdout pipe is success.
+//! Exit statuses: 0 success, 1 the work failed (database, file system, kernel), 2 the invocation
+//! was wrong (flags, configuration file); usage-alert, usage-check and usage-backup verify add
+//! outcomes of their own ([`Outcome`]). A closed stdout pipe is success. This is the only module
+//! that maps anything to an exit status.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::{Args, FromArgMatches};
 
+use crate::archive::verify::Stage;
 use crate::env::Env;
 
 /// An error in how the tool was invoked or configured: exit status 2.
@@ -76,33 +78,138 @@ pub fn man_sections(fixed: &[(&'static str, &[&str])]) -> ManSections {
         .collect()
 }
 
-/// Runs one tool: `command` is its clap definition, `run` its body.
-pub fn main<A: FromArgMatches>(
-    command: clap::Command,
-    run: fn(A, &mut Env) -> anyhow::Result<()>,
-) -> ExitCode {
-    main_with(command, run, exit_status, None)
+/// What a run came to when it is not an error. Each has its exit status, and this is the only
+/// place that knows the numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The work was done: 0.
+    Done,
+    /// usage-alert's verdict: 3 when a notification could not be delivered (it is retried),
+    /// else 2 when the `[alert]` configuration has problems, else 1 while alerts are firing.
+    Alerts {
+        firing: bool,
+        misconfigured: bool,
+        undelivered: bool,
+    },
+    /// usage-check's monitoring-plugin state.
+    Plugin(Plugin),
+    /// usage-backup: the first verification stage a backup failed, 3 (metadata) to 8 (rows).
+    Unverified(Stage),
 }
 
-/// [`main`] for a tool with its own exit statuses: `status` maps an error to one, and
-/// `invocation` (if given) replaces clap's 2 for a wrong command line.
-pub fn main_with<A: FromArgMatches>(
+impl Outcome {
+    pub fn status(self) -> u8 {
+        match self {
+            Outcome::Done => 0,
+            Outcome::Alerts {
+                firing,
+                misconfigured,
+                undelivered,
+            } => {
+                if undelivered {
+                    3
+                } else if misconfigured {
+                    2
+                } else {
+                    u8::from(firing)
+                }
+            }
+            Outcome::Plugin(state) => match state {
+                Plugin::Ok => 0,
+                Plugin::Warning => 1,
+                Plugin::Critical => 2,
+                Plugin::Unknown => 3,
+            },
+            Outcome::Unverified(stage) => match stage {
+                Stage::Metadata => 3,
+                Stage::Checksum => 4,
+                Stage::Gzip => 5,
+                Stage::Database => 6,
+                Stage::Integrity => 7,
+                Stage::Rows => 8,
+            },
+        }
+    }
+}
+
+/// A monitoring plugin's state, ordered by how bad it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Plugin {
+    Ok,
+    Warning,
+    Unknown,
+    Critical,
+}
+
+impl Plugin {
+    pub fn label(self) -> &'static str {
+        match self {
+            Plugin::Ok => "OK",
+            Plugin::Warning => "WARNING",
+            Plugin::Critical => "CRITICAL",
+            Plugin::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// How a tool's errors map to exit statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Convention {
+    /// 1 the work failed, 2 the invocation or configuration is wrong.
+    Unix,
+    /// usage-alert, whose 1 means "firing": 3 the work failed, 2 the invocation is wrong.
+    Alert,
+    /// A monitoring plugin: every error is UNKNOWN (3), a wrong command line too.
+    Plugin,
+}
+
+impl Convention {
+    fn failed(self) -> u8 {
+        match self {
+            Convention::Unix => 1,
+            Convention::Alert | Convention::Plugin => 3,
+        }
+    }
+
+    fn invocation(self) -> u8 {
+        match self {
+            Convention::Unix | Convention::Alert => 2,
+            Convention::Plugin => 3,
+        }
+    }
+
+    /// The exit status an error maps to.
+    pub fn status(self, err: &anyhow::Error) -> u8 {
+        if err.chain().any(|e| e.is::<UsageError>()) {
+            self.invocation()
+        } else {
+            self.failed()
+        }
+    }
+}
+
+/// A tool's parsed command line, and the convention its exit statuses follow.
+pub trait Tool: FromArgMatches {
+    const CONVENTION: Convention = Convention::Unix;
+}
+
+/// Runs one tool: `command` is its clap definition, `run` its body. Prints an error once, on
+/// one line, prefixed with the tool's name; maps outcomes and errors to exit statuses.
+pub fn main<A: Tool>(
     command: clap::Command,
-    run: fn(A, &mut Env) -> anyhow::Result<()>,
-    status: fn(&anyhow::Error) -> u8,
-    invocation: Option<u8>,
+    run: fn(A, &mut Env) -> anyhow::Result<Outcome>,
 ) -> ExitCode {
     let name = command.get_name().to_string();
+    let convention = A::CONVENTION;
     let matches = match command.try_get_matches() {
         Ok(m) => m,
         // clap prints help, version and its own errors (exit 0 or 2); a closed pipe is fine.
         Err(e) => {
             let _ = e.print();
-            let code = e.exit_code().clamp(0, 255) as u8;
-            return ExitCode::from(if code == 0 {
+            return ExitCode::from(if e.exit_code() == 0 {
                 0
             } else {
-                invocation.unwrap_or(code)
+                convention.invocation()
             });
         }
     };
@@ -110,33 +217,26 @@ pub fn main_with<A: FromArgMatches>(
         Ok(a) => a,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(invocation.unwrap_or(2));
+            return ExitCode::from(convention.invocation());
         }
     };
-    let mut env = Env::real();
-    let result = run(args, &mut env).and_then(|()| env.stdout.flush().map_err(Into::into));
+    let mut env = Env::real(&name);
+    let result = run(args, &mut env);
+    // What was written stands; a reader that went away (`| head`) changes no verdict.
+    let flushed = env.stdout.flush();
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(outcome) => match flushed {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                let _ = writeln!(io::stderr(), "{name}: writing standard output: {e}");
+                ExitCode::from(convention.failed())
+            }
+            _ => ExitCode::from(outcome.status()),
+        },
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            if is_broken_pipe(&err) {
-                return ExitCode::SUCCESS;
-            }
-            // An error without words (usage-check's verdict) has already said everything.
-            let line = one_line(&err);
-            if !line.is_empty() {
-                let _ = writeln!(io::stderr(), "{name}: {line}");
-            }
-            ExitCode::from(status(&err))
+            let _ = writeln!(io::stderr(), "{name}: {}", one_line(&err));
+            ExitCode::from(convention.status(&err))
         }
-    }
-}
-
-/// The exit status an error maps to.
-pub fn exit_status(err: &anyhow::Error) -> u8 {
-    if err.chain().any(|e| e.is::<UsageError>()) {
-        2
-    } else {
-        1
     }
 }
 
@@ -187,8 +287,31 @@ mod tests {
         let err = Err::<(), _>(UsageError("bad flag".into()))
             .context("while starting")
             .unwrap_err();
-        assert_eq!(exit_status(&err), 2);
-        assert_eq!(exit_status(&anyhow::anyhow!("disk full")), 1);
+        assert_eq!(Convention::Unix.status(&err), 2);
+        assert_eq!(Convention::Plugin.status(&err), 3);
+        let failed = anyhow::anyhow!("disk full");
+        assert_eq!(Convention::Unix.status(&failed), 1);
+        assert_eq!(Convention::Alert.status(&failed), 3);
+    }
+
+    #[test]
+    fn outcomes_carry_their_statuses() {
+        let alerts = |firing, misconfigured, undelivered| {
+            Outcome::Alerts {
+                firing,
+                misconfigured,
+                undelivered,
+            }
+            .status()
+        };
+        assert_eq!(alerts(false, false, false), 0);
+        assert_eq!(alerts(true, false, false), 1);
+        assert_eq!(alerts(true, true, false), 2);
+        assert_eq!(alerts(true, true, true), 3);
+        assert_eq!(Outcome::Plugin(Plugin::Unknown).status(), 3);
+        assert!(Plugin::Unknown < Plugin::Critical);
+        assert_eq!(Outcome::Unverified(Stage::Metadata).status(), 3);
+        assert_eq!(Outcome::Unverified(Stage::Rows).status(), 8);
     }
 
     #[test]

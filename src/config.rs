@@ -353,7 +353,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn env(vars: &[(&str, &str)], is_root: bool) -> Env {
-        let mut env = Env::real();
+        let mut env = Env::real("usage-test");
         env.vars = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

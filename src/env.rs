@@ -16,6 +16,10 @@ pub struct Env {
     /// Where `/proc`, `/sys` and `/etc` are found: `/` except in tests.
     pub sysroot: PathBuf,
     pub stdout: Box<dyn Write>,
+    /// Diagnostics: warnings and problems that do not stop the run (see [`Env::warn`], [`Env::say`]).
+    pub stderr: Box<dyn Write>,
+    /// The tool's name, which prefixes every diagnostic (`usage-import: warning: ...`).
+    pub tool: String,
     /// True when stdout is a terminal: tools print what they did only then (or when asked).
     pub stdout_is_terminal: bool,
     /// True when stderr is a terminal: progress bars and summaries are drawn only then.
@@ -25,7 +29,7 @@ pub struct Env {
 }
 
 impl Env {
-    pub fn real() -> Env {
+    pub fn real(tool: &str) -> Env {
         let vars: BTreeMap<String, String> = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect();
@@ -51,6 +55,8 @@ impl Env {
             vars,
             sysroot,
             stdout: Box::new(io::stdout().lock()),
+            stderr: Box::new(io::stderr()),
+            tool: tool.to_string(),
             stdout_is_terminal: io::stdout().is_terminal(),
             stderr_is_terminal: io::stderr().is_terminal(),
             // SAFETY: geteuid has no preconditions and cannot fail.
@@ -71,6 +77,22 @@ impl Env {
             .single()
             .map(|t| t.date_naive())
             .unwrap_or_default()
+    }
+
+    /// A warning: the run goes on. `usage-xxx: warning: ...` on stderr.
+    pub fn warn(&mut self, message: impl std::fmt::Display) {
+        let _ = writeln!(self.stderr, "{}: warning: {message}", self.tool);
+    }
+
+    /// A problem that does not stop the run but decides its outcome (a bad rule, a failed
+    /// delivery, a backup that failed verification): `usage-xxx: ...` on stderr.
+    pub fn say(&mut self, message: impl std::fmt::Display) {
+        let _ = writeln!(self.stderr, "{}: {message}", self.tool);
+    }
+
+    /// A line for a person watching (a summary on a terminal), without the prefix.
+    pub fn note(&mut self, message: impl std::fmt::Display) {
+        let _ = writeln!(self.stderr, "{message}");
     }
 
     pub fn var(&self, name: &str) -> Option<&str> {

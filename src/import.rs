@@ -17,7 +17,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use load::{Layout, Report};
 
-use crate::cli::{CommonArgs, Format, UsageError, one_line};
+use crate::cli::{self, CommonArgs, Format, Outcome, UsageError, one_line};
 use crate::config::{self, Config};
 use crate::db;
 use crate::env::Env;
@@ -171,6 +171,8 @@ pub struct DeleteArgs {
     pub monthly: bool,
 }
 
+impl cli::Tool for Args {}
+
 /// The clap definition, for the binary, man page and completions.
 pub fn command() -> clap::Command {
     Args::command()
@@ -263,7 +265,7 @@ fn parse_gb(s: &str) -> Result<f64, String> {
 }
 
 /// Runs usage-import.
-pub fn run(args: Args, env: &mut Env) -> Result<()> {
+pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     if args.command.is_some()
         && let Some(flag) = file_flag(&args.files)
     {
@@ -274,11 +276,12 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
     }
     let config = config::load(&args.common, env)?;
     match args.command {
-        Some(Command::Set(set)) => run_set(&set, &config, env),
-        Some(Command::Delete(delete)) => run_delete(&delete, &config, env),
-        Some(Command::Locations(loc)) => locations::run(loc, &config, env),
-        None => run_files(&args.files, &config, env),
+        Some(Command::Set(set)) => run_set(&set, &config, env)?,
+        Some(Command::Delete(delete)) => run_delete(&delete, &config, env)?,
+        Some(Command::Locations(loc)) => locations::run(loc, &config, env)?,
+        None => run_files(&args.files, &config, env)?,
     }
+    Ok(Outcome::Done)
 }
 
 /// The first file-import flag given, if any: they mean nothing to the subcommands.
@@ -323,7 +326,7 @@ fn gb_to_bytes(gb: f64) -> i64 {
 
 /// The summary of one file, as written by --format csv and json.
 #[derive(Debug)]
-struct Outcome {
+struct FileOutcome {
     /// imported, checked (--dry-run) or failed
     status: &'static str,
     report: Report,
@@ -384,7 +387,7 @@ fn run_files(args: &FileArgs, config: &Config, env: &mut Env) -> Result<()> {
         };
         let result = import_file(&mut conn, path, &opts, args, env);
         let outcome = match result {
-            Ok(report) => Outcome {
+            Ok(report) => FileOutcome {
                 status: if args.dry_run { "checked" } else { "imported" },
                 report,
                 error: None,
@@ -392,9 +395,9 @@ fn run_files(args: &FileArgs, config: &Config, env: &mut Env) -> Result<()> {
             Err(e) => {
                 let message = one_line(&e);
                 if args.files.len() > 1 {
-                    eprintln!("usage-import: {message}");
+                    env.say(&message);
                 }
-                Outcome {
+                FileOutcome {
                     status: "failed",
                     report: Report {
                         file: shown,
@@ -405,14 +408,14 @@ fn run_files(args: &FileArgs, config: &Config, env: &mut Env) -> Result<()> {
             }
         };
         if summary && output.is_none_or(|o| o == Format::Table) && outcome.error.is_none() {
-            eprintln!("{}", summary_line(&outcome.report, args.dry_run));
+            env.note(summary_line(&outcome.report, args.dry_run));
         }
         outcomes.push(outcome);
     }
     if let Some(format @ (Format::Csv | Format::Json)) = output {
         write_outcomes(&outcomes, format, env)?;
     }
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.error.is_some()).collect();
+    let failed: Vec<&FileOutcome> = outcomes.iter().filter(|o| o.error.is_some()).collect();
     if failed.is_empty() {
         return Ok(());
     }
@@ -452,7 +455,7 @@ fn import_file(
     path: &std::path::Path,
     opts: &load::Options,
     args: &FileArgs,
-    env: &Env,
+    env: &mut Env,
 ) -> Result<Report> {
     let mut input = source::Input::open(path, args.delimiter)?;
     let bar = progress_bar(&input, args, env);
@@ -464,11 +467,9 @@ fn import_file(
         // The first warnings in full; the summary counts them all.
         const SHOWN: usize = 20;
         if shown < SHOWN {
-            bar.suspend(|| eprintln!("usage-import: warning: {message}"));
+            bar.suspend(|| env.warn(message));
         } else if shown == SHOWN {
-            bar.suspend(|| {
-                eprintln!("usage-import: warning: more warnings follow; only their number is shown")
-            });
+            bar.suspend(|| env.warn("more warnings follow; only their number is shown"));
         }
         shown += 1;
     };
@@ -531,7 +532,7 @@ fn summary_line(r: &Report, dry_run: bool) -> String {
     line
 }
 
-fn write_outcomes(outcomes: &[Outcome], format: Format, env: &mut Env) -> Result<()> {
+fn write_outcomes(outcomes: &[FileOutcome], format: Format, env: &mut Env) -> Result<()> {
     use crate::render::{Cell, Rows};
     let rows = Rows {
         columns: vec![

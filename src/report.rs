@@ -19,7 +19,7 @@ use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rusqlite::Connection;
 
-use crate::cli::{self, CommonArgs, UsageError};
+use crate::cli::{self, CommonArgs, Outcome, UsageError};
 use crate::config::{self, Config};
 use crate::db;
 use crate::env::Env;
@@ -205,6 +205,8 @@ impl Ctx<'_> {
     }
 }
 
+impl cli::Tool for Args {}
+
 /// The clap definition, for the binary, man page and completions.
 pub fn command() -> clap::Command {
     Args::command()
@@ -226,7 +228,7 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 }
 
 /// Runs usage-report.
-pub fn run(args: Args, env: &mut Env) -> Result<()> {
+pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let view = args.view.clone().unwrap_or(View::Overview);
     let format = args
         .output
@@ -282,15 +284,17 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
     };
     if format == Format::Html {
         let page = html::report(&ctx, args.output.size)?;
-        return emit(format, &args.output, env, |w| {
+        emit(format, &args.output, env, |w| {
             Ok(w.write_all(page.as_bytes())?)
-        });
+        })?;
+        return Ok(Outcome::Done);
     }
     if matches!(view, View::Overview) {
         let text = overview::render(&ctx, format == Format::Json)?;
-        return emit(format, &args.output, env, |w| {
+        emit(format, &args.output, env, |w| {
             Ok(w.write_all(text.as_bytes())?)
-        });
+        })?;
+        return Ok(Outcome::Done);
     }
     let out = match &view {
         View::Overview => unreachable!("handled above"),
@@ -306,19 +310,17 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
     if format == Format::Png {
         let chart = out.chart.ok_or_else(|| no_format(&view, format))?;
         let png = chart.png(args.output.size)?;
-        return emit(format, &args.output, env, |w| Ok(w.write_all(&png)?));
+        emit(format, &args.output, env, |w| Ok(w.write_all(&png)?))?;
+        return Ok(Outcome::Done);
     }
     let rows = emit(format, &args.output, env, |w| {
         out.rows.write(rows_format(format), w)
     })?;
     if rows == 0 && env.stderr_is_terminal {
-        eprintln!(
-            "usage-report: {} has no data in {}",
-            view.name(),
-            ctx.period.describe()
-        );
+        let period = ctx.period.describe();
+        env.say(format!("{} has no data in {period}", view.name()));
     }
-    Ok(())
+    Ok(Outcome::Done)
 }
 
 /// The format a file name asks for: report.html, chart.png, days.csv, days.json.
@@ -492,7 +494,7 @@ mod tests {
 
     #[test]
     fn a_png_is_never_written_to_a_terminal() {
-        let mut env = Env::real();
+        let mut env = Env::real("usage-test");
         env.stdout_is_terminal = true;
         env.stdout = Box::new(Vec::new());
         let out = OutputArgs {
@@ -506,7 +508,7 @@ mod tests {
             err.to_string()
                 .starts_with("refusing to write a PNG image to a terminal")
         );
-        assert_eq!(cli::exit_status(&err), 2);
+        assert_eq!(cli::Convention::Unix.status(&err), 2);
         emit(Format::Csv, &out, &mut env, |w| Ok(w.write_all(b"text")?)).unwrap();
     }
 

@@ -15,7 +15,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use baseline::{Baseline, Relation};
 pub use print::bytes;
 
-use crate::cli::{CommonArgs, Format};
+use crate::cli::{self, CommonArgs, Format, Outcome};
 use crate::collect::{self, Snapshot};
 use crate::config::{self, Config};
 use crate::db::samples::Record;
@@ -79,6 +79,8 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub host: Option<String>,
 }
+
+impl cli::Tool for Args {}
 
 /// The clap definition, for the binary, man page and completions.
 pub fn command() -> clap::Command {
@@ -158,7 +160,7 @@ struct Plan {
     retention_days: u32,
 }
 
-pub fn run(args: Args, env: &mut Env) -> Result<()> {
+pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let cfg = config::load(&args.common, env)?;
     let plan = plan(&args, &cfg, env)?;
     let mut conn = db::open(&cfg.db)?;
@@ -190,7 +192,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<()> {
         }
         taken += 1;
     }
-    Ok(())
+    Ok(Outcome::Done)
 }
 
 fn plan(args: &Args, cfg: &Config, env: &Env) -> Result<Plan> {

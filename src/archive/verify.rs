@@ -14,15 +14,15 @@ use super::gz::{self, ReadError};
 use super::store::{self, Meta};
 use crate::db;
 
-/// The stages of a verification, in order; the number is the exit status when it fails first.
+/// The stages of a verification, in order (each has its exit status: `cli::Outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
-    Metadata = 3,
-    Checksum = 4,
-    Gzip = 5,
-    Database = 6,
-    Integrity = 7,
-    Rows = 8,
+    Metadata,
+    Checksum,
+    Gzip,
+    Database,
+    Integrity,
+    Rows,
 }
 
 impl Stage {

@@ -1,10 +1,5 @@
 //! usage-alert: rules over the stored record that notify once, remind, escalate and resolve.
 
 fn main() -> std::process::ExitCode {
-    usage::cli::main_with(
-        usage::alert::command(),
-        usage::alert::run,
-        usage::alert::exit_status,
-        None,
-    )
+    usage::cli::main(usage::alert::command(), usage::alert::run)
 }

@@ -1,7 +1,16 @@
 complete -c usage-check -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-check -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
 complete -c usage-check -l backup-dir -d 'Backup directory [default: backup.dir, else \'backups\' beside the database]' -r -F
-complete -c usage-check -l skip -d 'Leave out a check (repeatable): integrity, foreign_keys, schema, sample_age, sample_gaps, ledger_age, backup_age, free_space, growth' -r
+complete -c usage-check -l skip -d 'Leave out a check (repeatable)' -r -f -a "schema\t''
+integrity\t''
+foreign_keys\t''
+sample_age\t''
+sample_gaps\t''
+ledger_age\t''
+backup_age\t''
+backup_verify\t''
+free_space\t''
+growth\t''"
 complete -c usage-check -s f -l format -d 'Output format' -r -f -a "plugin\t'The monitoring-plugins format: a status line with perfdata, then one line per check'
 json\t'One JSON object with every check'"
 complete -c usage-check -l quick -d 'Run PRAGMA quick_check instead of the full integrity_check'

@@ -11,7 +11,6 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use clap::{CommandFactory, Parser, Subcommand};
-use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
 use crate::archive::{gz, store, verify};
@@ -332,8 +331,7 @@ pub fn create(
     let size = fs::metadata(db_path)?.len();
     let bar = progress(env, size, "copying");
 
-    // 1. A consistent copy through the backup API, in one step: the read transaction it holds
-    //    keeps the snapshot while writers go on appending to the WAL.
+    // 1. A consistent copy through the backup API (see db::copy::snapshot).
     let copy = files::temp_in(dir, ".usage-copy-")?;
     let copy_err = |e: rusqlite::Error| {
         anyhow!(
@@ -341,17 +339,11 @@ pub fn create(
             dir.display()
         )
     };
-    {
-        let mut dst = Connection::open(copy.path()).map_err(copy_err)?;
-        dst.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
-            .map_err(copy_err)?;
-        let backup = rusqlite::backup::Backup::new(&src, &mut dst).map_err(copy_err)?;
-        backup.step(-1).map_err(copy_err)?;
-    }
+    db::copy::snapshot(&src, copy.path()).map_err(copy_err)?;
     drop(src);
 
     // 2. What the copy holds.
-    let (schema_version, tables) = match describe(copy.path()) {
+    let (schema_version, tables) = match db::copy::describe(copy.path()) {
         Ok(d) => d,
         Err(_) if lenient => (0, Default::default()),
         Err(e) => {
@@ -426,13 +418,6 @@ pub fn create(
         meta,
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-/// Schema version and rows per table of a database file.
-fn describe(path: &Path) -> rusqlite::Result<(i32, std::collections::BTreeMap<String, i64>)> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-    let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    Ok((version, verify::count_rows(&conn)?))
 }
 
 struct HashingWriter<W> {
@@ -692,7 +677,7 @@ fn run_restore(
     } else {
         None
     };
-    replace(restored.path(), db_path)?;
+    db::copy::replace(restored.path(), db_path)?;
     if env.stdout_is_terminal {
         writeln!(
             env.stdout,
@@ -704,27 +689,6 @@ fn run_restore(
         )?;
     }
     Ok(Outcome::Done)
-}
-
-/// Writes the database at `from` over the one at `to` in one transaction of the backup API, so
-/// other connections see the old database or the new one, and a killed restore leaves the old.
-fn replace(from: &Path, to: &Path) -> Result<()> {
-    let shown = to.display();
-    let fail = |e: rusqlite::Error| {
-        anyhow!("cannot restore into '{shown}': {e} (the database was not changed)")
-    };
-    let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(fail)?;
-    db::create_private(to)?;
-    let mut dst =
-        Connection::open_with_flags(to, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(fail)?;
-    dst.busy_timeout(db::BUSY_TIMEOUT).map_err(fail)?;
-    {
-        let backup = rusqlite::backup::Backup::new(&src, &mut dst).map_err(fail)?;
-        backup.step(-1).map_err(fail)?;
-    }
-    // Fold the restored pages back into the file; a busy reader only delays this.
-    let _ = dst.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
-    Ok(())
 }
 
 fn run_prune(

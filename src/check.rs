@@ -8,16 +8,18 @@ use std::time::Instant;
 
 use anyhow::Result;
 use clap::{CommandFactory, Parser, ValueEnum};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, ErrorCode};
 use serde_json::json;
 
 use crate::archive::{store, verify};
-use crate::cli::{self, CommonArgs, Outcome, UsageError};
-use crate::config::{self, Config};
+use crate::cli::{self, CommonArgs, Outcome};
+use crate::config::{self, CheckName, Config};
 use crate::db;
+use crate::db::inspect::{self, Kind};
 use crate::db::samples::{self, Span};
 use crate::env::Env;
 use crate::host;
+use crate::ledger;
 use crate::time;
 
 /// Check the usage database, its freshness and its backups
@@ -51,10 +53,9 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
 
-    /// Leave out a check (repeatable): integrity, foreign_keys, schema, sample_age,
-    /// sample_gaps, ledger_age, backup_age, free_space, growth
-    #[arg(long, value_name = "CHECK")]
-    pub skip: Vec<String>,
+    /// Leave out a check (repeatable)
+    #[arg(long, value_name = "CHECK", value_enum)]
+    pub skip: Vec<CheckName>,
 
     /// List every check, not only those that are not OK
     #[arg(long, short, conflicts_with = "quiet")]
@@ -85,19 +86,6 @@ pub enum Output {
     /// One JSON object with every check
     Json,
 }
-
-const CHECKS: &[&str] = &[
-    "integrity",
-    "foreign_keys",
-    "schema",
-    "sample_age",
-    "sample_gaps",
-    "ledger_age",
-    "backup_age",
-    "backup_verify",
-    "free_space",
-    "growth",
-];
 
 /// A check's outcome, ordered by how bad it is: the monitoring-plugin states.
 use crate::cli::Plugin as Status;
@@ -231,18 +219,9 @@ impl cli::Tool for Args {
 
 /// Runs usage-check: the worst state of the checks is the outcome.
 pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
-    for name in &args.skip {
-        if !CHECKS.contains(&name.as_str()) {
-            return Err(UsageError(format!(
-                "--skip {name}: there is no such check (expected one of {})",
-                CHECKS.join(", ")
-            ))
-            .into());
-        }
-    }
     let config = config::load(&args.common, env)?;
-    let mut skip: Vec<&str> = args.skip.iter().map(String::as_str).collect();
-    skip.extend(config.file.check.skip.iter().map(String::as_str));
+    let mut skip = args.skip.clone();
+    skip.extend(&config.file.check.skip);
     let checks = run_checks(&args, &config, &skip, env);
     let worst = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
     match args.format {
@@ -253,284 +232,289 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     Ok(Outcome::Plugin(worst))
 }
 
-fn run_checks(args: &Args, config: &Config, skip: &[&str], env: &Env) -> Vec<Check> {
+/// What the checks read, gathered once.
+struct Cx<'a> {
+    args: &'a Args,
+    config: &'a Config,
+    conn: &'a Connection,
+    now: f64,
+    today: chrono::NaiveDate,
+    /// This host's newest sample: (host id, name, time); `None` when nothing is sampled.
+    newest: Result<Option<(i64, String, i64)>>,
+    dir: PathBuf,
+    backups: Result<Vec<store::Entry>>,
+    /// The database's size in bytes.
+    size: Option<u64>,
+    /// (available to unprivileged users, total) bytes on the database's file system.
+    fs: std::io::Result<(u64, u64)>,
+}
+
+impl Cx<'_> {
+    /// The sample age past which the newest sample is a warning, and a critical.
+    fn sample_limits(&self) -> (f64, f64) {
+        let c = &self.config.file.check;
+        let interval = f64::from(c.sample_interval);
+        (interval * c.sample_warning, interval * c.sample_critical)
+    }
+}
+
+fn run_checks(args: &Args, config: &Config, skip: &[CheckName], env: &Env) -> Vec<Check> {
     let path = &config.db;
     let conn = match open(path) {
         Ok(c) => c,
         Err(check) => return vec![check],
     };
     let mut checks = Vec::new();
-    let wanted = |name: &str| !skip.contains(&name);
     let schema = schema(&conn, path);
     let usable = schema.status != Status::Critical && schema.status != Status::Unknown;
-    if wanted("schema") || !usable {
+    if !skip.contains(&CheckName::Schema) || !usable {
         checks.push(schema);
     }
     if !usable {
         return checks;
     }
-    let now = env.now();
-    let c = &config.file.check;
-    if wanted("integrity") {
-        let pragma = if args.quick {
-            "quick_check"
-        } else {
-            "integrity_check"
-        };
-        checks.push(match verify::integrity(&conn, pragma) {
-            Ok(p) if p.is_empty() => Check::new("integrity", Status::Ok, format!("{pragma} ok")),
-            Ok(p) => Check::new(
-                "integrity",
-                Status::Critical,
-                format!("{pragma}: {} (restore from a good backup)", p.join("; ")),
-            ),
-            Err(e) => failed("integrity", &e.into()),
-        });
-    }
-    if wanted("foreign_keys") {
-        checks.push(match verify::foreign_keys(&conn) {
-            Ok(p) if p.is_empty() => Check::new("foreign_keys", Status::Ok, "foreign_key_check ok"),
-            Ok(p) => Check::new(
-                "foreign_keys",
-                Status::Critical,
-                format!("foreign_key_check: {}", p.join("; ")),
-            ),
-            Err(e) => failed("foreign_keys", &e.into()),
-        });
-    }
-    let interval = f64::from(c.sample_interval);
-    let (warn, crit) = (interval * c.sample_warning, interval * c.sample_critical);
-    if wanted("sample_age") || wanted("sample_gaps") {
-        let this = host::Wanted::new(None, config.file.host.as_deref(), &env.sysroot);
-        let newest = host::choose(&conn, &this, host::Fallback::Newest)
-            .map(|h| h.and_then(|h| Some((h.id, h.name, h.newest?))));
-        match newest {
-            Ok(None) => {
-                if wanted("sample_age") {
-                    checks.push(Check::new(
-                        "sample_age",
-                        Status::Warning,
-                        "no sample has been stored (is usage-sample in cron?)",
-                    ));
-                }
-            }
-            Ok(Some((host_id, name, ts))) => {
-                let age = (now - ts as f64).max(0.0);
-                if wanted("sample_age") {
-                    checks.push(
-                        Check::new(
-                            "sample_age",
-                            grade(age, warn, crit),
-                            format!("newest sample of {name} is {} old", time::age(age)),
-                        )
-                        .perf(
-                            "sample_age",
-                            age.round(),
-                            "s",
-                            Some(warn),
-                            Some(crit),
-                        ),
-                    );
-                }
-                if wanted("sample_gaps") {
-                    checks.push(match gaps(&conn, host_id, now, warn) {
-                        Ok((0, _, _)) => {
-                            Check::new("sample_gaps", Status::Ok, "no gaps over the last day")
-                                .perf("gaps", 0.0, "", None, None)
-                        }
-                        Ok((n, longest, at)) => Check::new(
-                            "sample_gaps",
-                            Status::Warning,
-                            format!(
-                                "{n} gaps in sampling over the last day, the longest {} from {}",
-                                time::age(longest),
-                                time::local_minute(at)
-                            ),
-                        )
-                        .perf("gaps", n as f64, "", Some(1.0), None),
-                        Err(e) => failed("sample_gaps", &e),
-                    });
-                }
-            }
-            Err(e) => checks.push(failed("sample_age", &e)),
-        }
-    }
-    if wanted("ledger_age") {
-        checks.push(ledger_age(&conn, config, env));
-    }
+    let this = host::Wanted::new(None, config.file.host.as_deref(), &env.sysroot);
     let dir = config.backup_dir(args.backup_dir.as_deref());
-    let backups = store::list(&dir);
-    if wanted("backup_age") {
-        checks.push(match &backups {
-            Ok(list) => backup_age(list, &dir, now, config),
-            Err(e) => Check::new("backup_age", Status::Unknown, crate::cli::one_line(e)),
-        });
-    }
-    if args.verify_backups && wanted("backup_verify") {
-        checks.push(match backups.as_ref().ok().and_then(|l| l.first()) {
-            None => Check::new(
-                "backup_verify",
-                Status::Critical,
-                format!("no backup in '{}' to verify", dir.display()),
-            ),
-            Some(newest) => match verify::verify(&newest.path, &dir, false, &|_| {}) {
-                Ok(r) if r.ok() => Check::new(
-                    "backup_verify",
-                    Status::Ok,
-                    format!("{} verified", newest.file),
-                ),
-                Ok(r) => Check::new(
-                    "backup_verify",
-                    Status::Critical,
-                    format!("{}: {}", newest.file, r.summary()),
-                ),
-                Err(e) => Check::new("backup_verify", Status::Unknown, crate::cli::one_line(&e)),
-            },
-        });
-    }
-    let size = db_size(&conn);
-    let fs = free_space(path);
-    if wanted("free_space") {
-        checks.push(match &fs {
-            Ok((avail, total)) => {
-                let pct = 100.0 * *avail as f64 / (*total).max(1) as f64;
-                let status = if pct < c.free_critical_percent {
-                    Status::Critical
-                } else if pct < c.free_warning_percent {
-                    Status::Warning
-                } else {
-                    Status::Ok
-                };
-                Check::new(
-                    "free_space",
-                    status,
-                    format!(
-                        "{:.1}% free ({}) on the database's file system",
-                        pct,
-                        crate::render::human_bytes(*avail)
-                    ),
-                )
-                .perf(
-                    "free",
-                    (pct * 10.0).round() / 10.0,
-                    "%",
-                    Some(c.free_warning_percent),
-                    Some(c.free_critical_percent),
-                )
-            }
-            Err(e) => Check::new(
-                "free_space",
-                Status::Unknown,
-                format!("cannot stat the database's file system: {e}"),
-            ),
-        });
-    }
-    if wanted("growth") {
-        checks.push(growth(
-            size,
-            fs.as_ref().ok().map(|f| f.0),
-            backups.as_deref().unwrap_or(&[]),
-            now,
-            c.fill_warning_days,
-        ));
+    let cx = Cx {
+        args,
+        config,
+        conn: &conn,
+        now: env.now(),
+        today: env.today(),
+        newest: host::choose(&conn, &this, host::Fallback::Newest)
+            .map(|h| h.and_then(|h| Some((h.id, h.name, h.newest?)))),
+        backups: store::list(&dir),
+        dir,
+        size: inspect::size(&conn).ok(),
+        fs: free_space(path),
+    };
+    for name in CheckName::ALL {
+        if name != CheckName::Schema && !skip.contains(&name) {
+            checks.extend(judge(name, &cx));
+        }
     }
     let integrity_ok = checks
         .iter()
         .all(|c| c.name != "integrity" || c.status == Status::Ok);
     if args.optimize {
-        let t = Instant::now();
-        checks.push(match conn.execute_batch("ANALYZE; PRAGMA optimize;") {
-            Ok(()) => Check::new(
-                "optimize",
-                Status::Ok,
-                format!(
-                    "ANALYZE and optimize done in {:.1}s",
-                    t.elapsed().as_secs_f64()
-                ),
-            ),
-            Err(e) => Check::new("optimize", Status::Warning, format!("ANALYZE failed: {e}")),
-        });
+        checks.push(optimize(&conn));
     }
     if args.vacuum {
-        checks.push(vacuum(
-            &conn,
-            size,
-            fs.as_ref().ok().map(|f| f.0),
-            integrity_ok,
-        ));
+        checks.push(vacuum(&cx, integrity_ok));
     }
     checks
 }
 
-/// Opens the database without creating or migrating it; failing that, the check that says why.
-fn open(path: &Path) -> Result<Connection, Check> {
-    let shown = path.display();
-    if !path.exists() {
-        return Err(Check::new(
-            "open",
-            Status::Unknown,
-            format!("database '{shown}' does not exist"),
-        ));
-    }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .and_then(|c| {
-        c.busy_timeout(db::BUSY_TIMEOUT)?;
-        Ok(c)
+/// One check; `None` when it has nothing to say (no samples to find gaps in, no
+/// --verify-backups).
+fn judge(name: CheckName, cx: &Cx) -> Option<Check> {
+    Some(match name {
+        CheckName::Schema => return None,
+        CheckName::Integrity => integrity(cx),
+        CheckName::ForeignKeys => foreign_keys(cx),
+        CheckName::SampleAge => sample_age(cx),
+        CheckName::SampleGaps => sample_gaps(cx)?,
+        CheckName::LedgerAge => ledger_age(cx),
+        CheckName::BackupAge => match &cx.backups {
+            Ok(list) => backup_age(list, cx),
+            Err(e) => Check::new("backup_age", Status::Unknown, crate::cli::one_line(e)),
+        },
+        CheckName::BackupVerify if cx.args.verify_backups => backup_verify(cx),
+        CheckName::BackupVerify => return None,
+        CheckName::FreeSpace => free_space_check(cx),
+        CheckName::Growth => growth(cx),
     })
-    .map_err(|e| {
-        Check::new(
-            "open",
-            Status::Unknown,
-            format!("cannot open database '{shown}': {e}"),
-        )
-    })?;
-    Ok(conn)
 }
 
-fn schema(conn: &Connection, path: &Path) -> Check {
-    let shown = path.display();
-    let read = conn.query_row(
-        "SELECT application_id, user_version, (SELECT count(*) FROM sqlite_schema) FROM pragma_application_id, pragma_user_version",
-        [],
-        |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i32>(1)?, r.get::<_, i64>(2)?)),
-    );
-    match read {
-        Err(e)
-            if matches!(
-                e.sqlite_error_code(),
-                Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
-            ) =>
-        {
+fn integrity(cx: &Cx) -> Check {
+    let pragma = if cx.args.quick {
+        "quick_check"
+    } else {
+        "integrity_check"
+    };
+    match inspect::integrity(cx.conn, cx.args.quick) {
+        Ok(p) if p.is_empty() => Check::new("integrity", Status::Ok, format!("{pragma} ok")),
+        Ok(p) => Check::new(
+            "integrity",
+            Status::Critical,
+            format!("{pragma}: {} (restore from a good backup)", p.join("; ")),
+        ),
+        Err(e) => failed("integrity", &e.into()),
+    }
+}
+
+fn foreign_keys(cx: &Cx) -> Check {
+    match inspect::foreign_keys(cx.conn) {
+        Ok(p) if p.is_empty() => Check::new("foreign_keys", Status::Ok, "foreign_key_check ok"),
+        Ok(p) => Check::new(
+            "foreign_keys",
+            Status::Critical,
+            format!("foreign_key_check: {}", p.join("; ")),
+        ),
+        Err(e) => failed("foreign_keys", &e.into()),
+    }
+}
+
+fn sample_age(cx: &Cx) -> Check {
+    let (warn, crit) = cx.sample_limits();
+    match &cx.newest {
+        Err(e) => failed("sample_age", e),
+        Ok(None) => Check::new(
+            "sample_age",
+            Status::Warning,
+            "no sample has been stored (is usage-sample in cron?)",
+        ),
+        Ok(Some((_, name, ts))) => {
+            let age = (cx.now - *ts as f64).max(0.0);
             Check::new(
-                "schema",
-                Status::Critical,
-                format!("'{shown}' is not a readable SQLite database ({e}): restore from a backup"),
+                "sample_age",
+                grade(age, warn, crit),
+                format!("newest sample of {name} is {} old", time::age(age)),
+            )
+            .perf("sample_age", age.round(), "s", Some(warn), Some(crit))
+        }
+    }
+}
+
+fn sample_gaps(cx: &Cx) -> Option<Check> {
+    let (warn, _) = cx.sample_limits();
+    let host = match &cx.newest {
+        Err(e) => return Some(failed("sample_gaps", e)),
+        Ok(None) => return None,
+        Ok(Some((host, ..))) => *host,
+    };
+    Some(match gaps(cx.conn, host, cx.now, warn) {
+        Ok((0, _, _)) => Check::new("sample_gaps", Status::Ok, "no gaps over the last day")
+            .perf("gaps", 0.0, "", None, None),
+        Ok((n, longest, at)) => Check::new(
+            "sample_gaps",
+            Status::Warning,
+            format!(
+                "{n} gaps in sampling over the last day, the longest {} from {}",
+                time::age(longest),
+                time::local_minute(at)
+            ),
+        )
+        .perf("gaps", n as f64, "", Some(1.0), None),
+        Err(e) => failed("sample_gaps", &e),
+    })
+}
+
+fn backup_verify(cx: &Cx) -> Check {
+    let newest = cx.backups.as_ref().ok().and_then(|l| l.first());
+    let Some(newest) = newest else {
+        return Check::new(
+            "backup_verify",
+            Status::Critical,
+            format!("no backup in '{}' to verify", cx.dir.display()),
+        );
+    };
+    match verify::verify(&newest.path, &cx.dir, false, &|_| {}) {
+        Ok(r) if r.ok() => Check::new(
+            "backup_verify",
+            Status::Ok,
+            format!("{} verified", newest.file),
+        ),
+        Ok(r) => Check::new(
+            "backup_verify",
+            Status::Critical,
+            format!("{}: {}", newest.file, r.summary()),
+        ),
+        Err(e) => Check::new("backup_verify", Status::Unknown, crate::cli::one_line(&e)),
+    }
+}
+
+fn free_space_check(cx: &Cx) -> Check {
+    let c = &cx.config.file.check;
+    match &cx.fs {
+        Ok((avail, total)) => {
+            let pct = 100.0 * *avail as f64 / (*total).max(1) as f64;
+            let status = if pct < c.free_critical_percent {
+                Status::Critical
+            } else if pct < c.free_warning_percent {
+                Status::Warning
+            } else {
+                Status::Ok
+            };
+            Check::new(
+                "free_space",
+                status,
+                format!(
+                    "{:.1}% free ({}) on the database's file system",
+                    pct,
+                    crate::render::human_bytes(*avail)
+                ),
+            )
+            .perf(
+                "free",
+                (pct * 10.0).round() / 10.0,
+                "%",
+                Some(c.free_warning_percent),
+                Some(c.free_critical_percent),
             )
         }
+        Err(e) => Check::new(
+            "free_space",
+            Status::Unknown,
+            format!("cannot stat the database's file system: {e}"),
+        ),
+    }
+}
+
+fn optimize(conn: &Connection) -> Check {
+    let t = Instant::now();
+    match db::optimize(conn) {
+        Ok(()) => Check::new(
+            "optimize",
+            Status::Ok,
+            format!(
+                "ANALYZE and optimize done in {:.1}s",
+                t.elapsed().as_secs_f64()
+            ),
+        ),
+        Err(e) => Check::new("optimize", Status::Warning, format!("ANALYZE failed: {e}")),
+    }
+}
+
+/// Opens the database without creating or migrating it; failing that, the check that says why.
+fn open(path: &Path) -> Result<Connection, Check> {
+    inspect::open(path).map_err(|e| Check::new("open", Status::Unknown, crate::cli::one_line(&e)))
+}
+
+/// Is this our database, of a schema this release reads?
+fn schema(conn: &Connection, path: &Path) -> Check {
+    let shown = path.display();
+    match inspect::inspect(conn) {
         Err(e) => Check::new(
             "schema",
             Status::Unknown,
             format!("cannot read '{shown}': {e}"),
         ),
-        Ok((app, _, tables)) if app != db::APPLICATION_ID && (app != 0 || tables > 0) => {
-            Check::new(
-                "schema",
-                Status::Critical,
-                format!("'{shown}' is not a usage database (application_id {app:#x})"),
-            )
+        Ok(Kind::Ours { version }) => {
+            Check::new("schema", Status::Ok, format!("schema version {version}"))
         }
-        Ok((_, v, _)) if v > db::SCHEMA_VERSION => Check::new(
+        Ok(Kind::Empty) => Check::new("schema", Status::Ok, "schema version 0 (empty)"),
+        Ok(kind @ Kind::Newer { .. }) => Check::new(
             "schema",
             Status::Unknown,
             format!(
-                "schema version {v} is newer than the {} this release understands (upgrade usage)",
-                db::SCHEMA_VERSION
+                "'{shown}': {} (upgrade usage)",
+                kind.refusal().unwrap_or_default()
             ),
         ),
-        Ok((_, v, _)) => Check::new("schema", Status::Ok, format!("schema version {v}")),
+        Ok(kind @ Kind::NotADatabase { .. }) => Check::new(
+            "schema",
+            Status::Critical,
+            format!(
+                "'{shown}': {}: restore from a backup",
+                kind.refusal().unwrap_or_default()
+            ),
+        ),
+        Ok(kind @ Kind::Foreign { .. }) => Check::new(
+            "schema",
+            Status::Critical,
+            format!("'{shown}': {}", kind.refusal().unwrap_or_default()),
+        ),
     }
 }
 
@@ -567,28 +551,18 @@ fn gaps(conn: &Connection, host: i64, now: f64, limit: f64) -> Result<(u64, f64,
     Ok((count, longest.0, longest.1))
 }
 
-fn ledger_age(conn: &Connection, config: &Config, env: &Env) -> Check {
-    let c = &config.file.check;
-    let read = conn.query_row(
-        "SELECT (SELECT count(*) FROM locations WHERE active = 1), (SELECT max(date) FROM daily_usage)",
-        [],
-        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)),
-    );
-    match read {
-        Err(e) => failed("ledger_age", &e.into()),
+fn ledger_age(cx: &Cx) -> Check {
+    let c = &cx.config.file.check;
+    match ledger::freshness(cx.conn) {
+        Err(e) => failed("ledger_age", &e),
         Ok((0, _)) => Check::new("ledger_age", Status::Ok, "no active locations"),
         Ok((_, None)) => Check::new(
             "ledger_age",
             Status::Warning,
             "locations exist but no daily usage was imported",
         ),
-        Ok((_, Some(date))) => {
-            let day = chrono::NaiveDate::from_ymd_opt(
-                (date / 10_000) as i32,
-                (date / 100 % 100) as u32,
-                (date % 100) as u32,
-            );
-            let days = day.map_or(0, |d| (env.today() - d).num_days().max(0));
+        Ok((_, Some(day))) => {
+            let days = (cx.today - day).num_days().max(0);
             let (w, k) = (
                 f64::from(c.ledger_warning_days),
                 f64::from(c.ledger_critical_days),
@@ -596,18 +570,15 @@ fn ledger_age(conn: &Connection, config: &Config, env: &Env) -> Check {
             Check::new(
                 "ledger_age",
                 grade(days as f64, w, k),
-                format!(
-                    "newest ledger entry is {} ({days} days ago)",
-                    day.map(|d| d.to_string()).unwrap_or_default()
-                ),
+                format!("newest ledger entry is {day} ({days} days ago)"),
             )
             .perf("ledger_age", days as f64, "d", Some(w), Some(k))
         }
     }
 }
 
-fn backup_age(list: &[store::Entry], dir: &Path, now: f64, config: &Config) -> Check {
-    let c = &config.file.check;
+fn backup_age(list: &[store::Entry], cx: &Cx) -> Check {
+    let (c, dir, now) = (&cx.config.file.check, &cx.dir, cx.now);
     let (w, k) = (
         f64::from(c.backup_warning_hours),
         f64::from(c.backup_critical_hours),
@@ -658,16 +629,6 @@ fn backup_age(list: &[store::Entry], dir: &Path, now: f64, config: &Config) -> C
 }
 
 /// The database's size in bytes (pages in use and free, as a backup copies it).
-fn db_size(conn: &Connection) -> Option<u64> {
-    conn.query_row(
-        "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
-        [],
-        |r| r.get::<_, i64>(0),
-    )
-    .ok()
-    .map(|n| n as u64)
-}
-
 /// (available to unprivileged users, total) bytes on the file system holding `path`.
 fn free_space(path: &Path) -> std::io::Result<(u64, u64)> {
     use std::os::unix::ffi::OsStrExt;
@@ -682,14 +643,11 @@ fn free_space(path: &Path) -> std::io::Result<(u64, u64)> {
     Ok((st.f_bavail as u64 * frsize, st.f_blocks as u64 * frsize))
 }
 
-fn growth(
-    size: Option<u64>,
-    avail: Option<u64>,
-    backups: &[store::Entry],
-    now: f64,
-    fill_warning_days: u32,
-) -> Check {
-    let Some(size) = size else {
+fn growth(cx: &Cx) -> Check {
+    let (avail, now) = (cx.fs.as_ref().ok().map(|f| f.0), cx.now);
+    let backups = cx.backups.as_deref().unwrap_or(&[]);
+    let fill_warning_days = cx.config.file.check.fill_warning_days;
+    let Some(size) = cx.size else {
         return Check::new("growth", Status::Unknown, "cannot read the database's size");
     };
     let base = backups
@@ -735,7 +693,8 @@ fn growth(
     check
 }
 
-fn vacuum(conn: &Connection, size: Option<u64>, avail: Option<u64>, integrity_ok: bool) -> Check {
+fn vacuum(cx: &Cx, integrity_ok: bool) -> Check {
+    let (size, avail) = (cx.size, cx.fs.as_ref().ok().map(|f| f.0));
     if !integrity_ok {
         return Check::new(
             "vacuum",
@@ -764,9 +723,9 @@ fn vacuum(conn: &Connection, size: Option<u64>, avail: Option<u64>, integrity_ok
         );
     }
     let t = Instant::now();
-    match conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);") {
+    match db::vacuum(cx.conn) {
         Ok(()) => {
-            let after = db_size(conn).unwrap_or(size);
+            let after = inspect::size(cx.conn).unwrap_or(size);
             Check::new(
                 "vacuum",
                 Status::Ok,

@@ -96,7 +96,7 @@ pub struct CheckSection {
     /// Days until the file system fills at the database's growth rate before a warning.
     pub fill_warning_days: u32,
     /// Checks left out, by name.
-    pub skip: Vec<String>,
+    pub skip: Vec<CheckName>,
 }
 
 impl Default for CheckSection {
@@ -113,6 +113,53 @@ impl Default for CheckSection {
             free_critical_percent: 5.0,
             fill_warning_days: 30,
             skip: Vec::new(),
+        }
+    }
+}
+
+/// usage-check's checks, by the names `--skip` and `[check] skip` take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum CheckName {
+    Schema,
+    Integrity,
+    ForeignKeys,
+    SampleAge,
+    SampleGaps,
+    LedgerAge,
+    BackupAge,
+    BackupVerify,
+    FreeSpace,
+    Growth,
+}
+
+impl CheckName {
+    pub const ALL: [CheckName; 10] = [
+        CheckName::Schema,
+        CheckName::Integrity,
+        CheckName::ForeignKeys,
+        CheckName::SampleAge,
+        CheckName::SampleGaps,
+        CheckName::LedgerAge,
+        CheckName::BackupAge,
+        CheckName::BackupVerify,
+        CheckName::FreeSpace,
+        CheckName::Growth,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckName::Schema => "schema",
+            CheckName::Integrity => "integrity",
+            CheckName::ForeignKeys => "foreign_keys",
+            CheckName::SampleAge => "sample_age",
+            CheckName::SampleGaps => "sample_gaps",
+            CheckName::LedgerAge => "ledger_age",
+            CheckName::BackupAge => "backup_age",
+            CheckName::BackupVerify => "backup_verify",
+            CheckName::FreeSpace => "free_space",
+            CheckName::Growth => "growth",
         }
     }
 }
@@ -431,6 +478,31 @@ mod tests {
         validate(&file, None).unwrap();
         assert_eq!(file.backup.keep_monthly, 12);
         assert_eq!(file.check.sample_critical, 15.0);
+    }
+
+    #[test]
+    fn a_check_name_in_the_file_is_validated_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[check]\nskip = [\"growth\", \"integrty\"]\n").unwrap();
+        let common = CommonArgs {
+            db: Some("x.db".into()),
+            config: Some(path.clone()),
+        };
+        let msg = load(&common, &env(&[], false)).unwrap_err().to_string();
+        assert!(
+            msg.starts_with(&format!(
+                "{}:2:19: unknown variant `integrty`",
+                path.display()
+            )),
+            "{msg}"
+        );
+        assert!(msg.contains("`foreign_keys`"), "{msg}");
+        for name in CheckName::ALL {
+            let text = format!("[check]\nskip = [\"{}\"]\n", name.as_str());
+            let file: File = toml::from_str(&text).unwrap();
+            assert_eq!(file.check.skip, [name]);
+        }
     }
 
     #[test]

@@ -13,7 +13,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
+pub mod copy;
+pub mod inspect;
 pub mod samples;
+
+use inspect::{Kind, State};
 
 /// 'usag' in ASCII: marks a SQLite file as a usage database.
 pub const APPLICATION_ID: i32 = 0x7573_6167;
@@ -43,7 +47,7 @@ pub enum DbError {
         found: i32,
         supported: i32,
     },
-    #[error("'{path}' is not a usage database ({why})")]
+    #[error("'{path}': {why}")]
     Foreign { path: String, why: String },
 }
 
@@ -87,8 +91,8 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
     )
     .map_err(|e| explain(e, &shown))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    let state = versions(&conn).map_err(|e| explain(e, &shown))?;
-    check(&shown, state)?;
+    let state = State::read(&conn).map_err(|e| explain(e, &shown))?;
+    refuse(&shown, state)?;
     Ok(conn)
 }
 
@@ -149,6 +153,17 @@ pub fn fold_wal(conn: &Connection, path: &Path) -> Result<()> {
     folded.with_context(|| format!("checkpointing the WAL of '{}'", path.display()))
 }
 
+/// Refreshes the query planner's statistics (the weekly upkeep).
+pub fn optimize(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("ANALYZE; PRAGMA optimize;")
+}
+
+/// Compacts the database and folds the WAL back in (the monthly upkeep; it needs about twice
+/// the database's size free).
+pub fn vacuum(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+}
+
 fn is_busy(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause
@@ -183,8 +198,8 @@ pub(crate) fn create_private(path: &Path) -> Result<()> {
 }
 
 fn migrate(conn: &Connection, shown: &str) -> Result<()> {
-    let state = versions(conn).map_err(|e| explain(e, shown))?;
-    check(shown, state)?;
+    let state = State::read(conn).map_err(|e| explain(e, shown))?;
+    refuse(shown, state)?;
     if state.version == SCHEMA_VERSION {
         return Ok(());
     }
@@ -192,8 +207,8 @@ fn migrate(conn: &Connection, shown: &str) -> Result<()> {
     // once must not both apply migration 1.
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
         .map_err(|e| explain(e, shown))?;
-    let state = versions(&tx)?;
-    check(shown, state)?;
+    let state = State::read(&tx)?;
+    refuse(shown, state)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(state.version as usize) {
         tx.execute_batch(sql)
             .with_context(|| format!("migrating '{shown}' to schema version {}", i + 1))?;
@@ -204,58 +219,22 @@ fn migrate(conn: &Connection, shown: &str) -> Result<()> {
     Ok(())
 }
 
-/// What the file says about itself, read in one statement so it is one consistent snapshot.
-#[derive(Debug, Clone, Copy)]
-struct State {
-    version: i32,
-    app_id: i32,
-    tables: i64,
-}
-
-fn versions(conn: &Connection) -> rusqlite::Result<State> {
-    conn.query_row(
-        "SELECT user_version, application_id, (SELECT count(*) FROM sqlite_schema)
-         FROM pragma_user_version, pragma_application_id",
-        [],
-        |r| {
-            Ok(State {
-                version: r.get(0)?,
-                app_id: r.get(1)?,
-                tables: r.get(2)?,
-            })
-        },
-    )
-}
-
-fn check(shown: &str, state: State) -> Result<()> {
-    let State {
-        version,
-        app_id,
-        tables,
-    } = state;
-    if app_id != 0 && app_id != APPLICATION_ID {
-        return Err(DbError::Foreign {
+/// Refuses a file this release must not write: another application's or a newer release's.
+fn refuse(shown: &str, state: State) -> Result<()> {
+    match state.kind() {
+        kind @ Kind::Foreign { .. } => Err(DbError::Foreign {
             path: shown.into(),
-            why: format!("its application_id is {app_id:#x}"),
+            why: kind.refusal().unwrap_or_default(),
         }
-        .into());
-    }
-    if app_id == 0 && tables > 0 {
-        return Err(DbError::Foreign {
-            path: shown.into(),
-            why: format!("it already holds {tables} tables of another application"),
-        }
-        .into());
-    }
-    if version > SCHEMA_VERSION {
-        return Err(DbError::TooNew {
+        .into()),
+        Kind::Newer { version } => Err(DbError::TooNew {
             path: shown.into(),
             found: version,
             supported: SCHEMA_VERSION,
         }
-        .into());
+        .into()),
+        Kind::Ours { .. } | Kind::Empty | Kind::NotADatabase { .. } => Ok(()),
     }
-    Ok(())
 }
 
 /// Turns SQLite's terse codes into a sentence naming the file and the likely cause.

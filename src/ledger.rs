@@ -129,6 +129,16 @@ pub fn unknown_location(conn: &Connection, key: &str) -> Result<anyhow::Error> {
     Ok(anyhow!("unknown location '{key}' (known: {list})"))
 }
 
+/// How many locations are active, and the newest day the ledger has a record of.
+pub fn freshness(conn: &Connection) -> Result<(i64, Option<NaiveDate>)> {
+    let (active, newest): (i64, Option<i64>) = conn.query_row(
+        "SELECT (SELECT count(*) FROM locations WHERE active = 1), (SELECT max(date) FROM daily_usage)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((active, newest.and_then(key_date)))
+}
+
 /// The day a cycle with billing day `day` starts in the given month: `day`, or the month's last
 /// day when the month is shorter.
 pub fn cycle_start_in(year: i32, month: u32, day: u8) -> Option<NaiveDate> {

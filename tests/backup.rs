@@ -512,6 +512,22 @@ fn check_speaks_the_monitoring_plugin_protocol() {
         .arg(Path::new("x"))
         .fails(3);
     sb.cmd("usage-check").args(["--skip", "nonsense"]).fails(3);
+    // The same names are checked in the configuration file, with the line and column.
+    std::fs::write(
+        sb.path("skip.toml"),
+        "[check]\nskip = [\"growth\", \"integrty\"]\n",
+    )
+    .unwrap();
+    let run = sb
+        .cmd("usage-check")
+        .arg("--config")
+        .arg(sb.path("skip.toml"))
+        .fails(3);
+    assert!(
+        run.stderr()
+            .contains("skip.toml:2:19: unknown variant `integrty`, expected one of"),
+        "{run}"
+    );
 
     fixture(&sb, 1500);
     let now = NOW.to_string();

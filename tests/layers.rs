@@ -1,6 +1,7 @@
 //! The layering rule of ARCHITECTURE.md, held against the code: a tool module (`sample`,
 //! `import`, `report`, `backup`, `check`, `alert` and their folders) never imports another tool,
-//! and the shared layers below the tools import none.
+//! and the shared layers below the tools import none; only the database layer opens a
+//! connection.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -103,4 +104,19 @@ fn the_rule_catches_what_it_must() {
     assert!(breaches(Some("report"), "use crate::report::x; use crate::db;").is_empty());
     assert_eq!(owner(&src().join("report/usage.rs")), Some("report"));
     assert_eq!(owner(&src().join("db/samples.rs")), None);
+}
+#[test]
+fn only_the_database_layer_opens_connections() {
+    let db = src().join("db");
+    let mut wrong = Vec::new();
+    for path in library_files() {
+        if path.starts_with(&db) || path == src().join("db.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        if text.contains("Connection::open") {
+            wrong.push(path.display().to_string());
+        }
+    }
+    assert!(wrong.is_empty(), "open connections through db: {wrong:?}");
 }

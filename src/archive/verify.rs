@@ -8,11 +8,10 @@ use std::io::BufWriter;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, OpenFlags};
 
 use super::gz::{self, ReadError};
 use super::store::{self, Meta};
-use crate::db;
+use crate::db::inspect::{self, Kind};
 
 /// The stages of a verification, in order (each has its exit status: `cli::Outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -153,30 +152,22 @@ pub fn verify(path: &Path, scratch: &Path, keep: bool, progress: &dyn Fn(u64)) -
 /// The database checks, run on two connections at once: `integrity_check` on one, the foreign
 /// keys and row counts on the other.
 fn check_database(path: &Path, report: &mut Report) {
-    let open = || -> rusqlite::Result<Connection> {
-        let c = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        c.pragma_update(None, "cache_size", -16_000)?;
-        Ok(c)
-    };
-    let header = open().and_then(|c| {
-        c.query_row(
-            "SELECT application_id, user_version, (SELECT count(*) FROM sqlite_schema)
-             FROM pragma_application_id, pragma_user_version",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, i32>(0)?,
-                    r.get::<_, i32>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            },
-        )
-    });
-    let (app_id, version) = match header {
-        Ok((app, version, _)) => (app, version),
+    let kind = inspect::open(path).and_then(|c| Ok(inspect::inspect(&c)?));
+    let version = match kind {
+        Ok(Kind::Ours { version }) => version,
+        Ok(Kind::Empty) => {
+            report.failures.push((
+                Stage::Database,
+                "it holds an empty SQLite database, not a usage database".into(),
+            ));
+            return;
+        }
+        Ok(kind) => {
+            report
+                .failures
+                .push((Stage::Database, kind.refusal().unwrap_or_default()));
+            return;
+        }
         Err(e) => {
             report.failures.push((
                 Stage::Database,
@@ -185,25 +176,6 @@ fn check_database(path: &Path, report: &mut Report) {
             return;
         }
     };
-    if app_id != db::APPLICATION_ID {
-        report.failures.push((
-            Stage::Database,
-            format!(
-                "it holds a SQLite database of another application (application_id {app_id:#x})"
-            ),
-        ));
-        return;
-    }
-    if version > db::SCHEMA_VERSION {
-        report.failures.push((
-            Stage::Database,
-            format!(
-                "its schema version {version} is newer than the {} this release understands",
-                db::SCHEMA_VERSION
-            ),
-        ));
-        return;
-    }
     if let Some(meta) = &report.meta
         && meta.schema_version != version
     {
@@ -216,11 +188,11 @@ fn check_database(path: &Path, report: &mut Report) {
         ));
     }
     let (integrity, rest) = std::thread::scope(|s| {
-        let a = s.spawn(|| open().and_then(|c| integrity(&c, "integrity_check")));
+        let a = s.spawn(|| inspect::open(path).and_then(|c| Ok(inspect::integrity(&c, false)?)));
         let b = s.spawn(|| {
-            open().and_then(|c| {
-                let fk = foreign_keys(&c)?;
-                Ok((fk, count_rows(&c)?))
+            inspect::open(path).and_then(|c| {
+                let fk = inspect::foreign_keys(&c)?;
+                Ok((fk, inspect::count_rows(&c)?))
             })
         });
         (a.join(), b.join())
@@ -262,59 +234,6 @@ fn check_database(path: &Path, report: &mut Report) {
             .failures
             .push((Stage::Integrity, "counting rows panicked".into())),
     }
-}
-
-/// The problems `PRAGMA integrity_check` or `quick_check` reports (none when it says "ok"), at
-/// most ten.
-pub fn integrity(conn: &Connection, pragma: &str) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare(&format!("PRAGMA {pragma}(10)"))?;
-    let lines: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(lines.into_iter().filter(|l| l != "ok").collect())
-}
-
-/// The rows `PRAGMA foreign_key_check` reports, described, at most ten.
-pub fn foreign_keys(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-    let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
-    let mut total = 0u64;
-    while let Some(r) = rows.next()? {
-        total += 1;
-        if out.len() < 10 {
-            let table: String = r.get(0)?;
-            let rowid: Option<i64> = r.get(1)?;
-            let parent: String = r.get(2)?;
-            out.push(match rowid {
-                Some(id) => format!("{table} row {id} refers to a missing {parent} row"),
-                None => format!("a {table} row refers to a missing {parent} row"),
-            });
-        }
-    }
-    if total > out.len() as u64 {
-        out.push(format!("and {} more", total - out.len() as u64));
-    }
-    Ok(out)
-}
-
-/// Rows per table (SQLite's own tables left out).
-pub fn count_rows(conn: &Connection) -> rusqlite::Result<BTreeMap<String, i64>> {
-    let names: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    names
-        .into_iter()
-        .map(|name| {
-            let n = conn.query_row(
-                &format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\"")),
-                [],
-                |r| r.get(0),
-            )?;
-            Ok((name, n))
-        })
-        .collect()
 }
 
 fn differences(recorded: &BTreeMap<String, i64>, found: &BTreeMap<String, i64>) -> String {

@@ -17,7 +17,7 @@ pub mod rule;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value;
@@ -257,21 +257,14 @@ struct Ctx {
     billing_day: u8,
 }
 
-fn context(config: &Config, env: &Env) -> Result<Ctx> {
-    let text = match &config.source {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| anyhow!("cannot read configuration file '{}': {e}", path.display()))?,
-        ),
-        None => None,
-    };
-    Ok(Ctx {
-        alerts: config::load(config.source.as_deref(), text.as_deref()),
+fn context(config: &Config, env: &Env) -> Ctx {
+    Ctx {
+        alerts: config::load(config.source.as_deref(), config.text.as_deref()),
         host: host::Wanted::new(None, config.file.host.as_deref(), &env.sysroot),
         now: env.now().floor() as i64,
         today: env.today(),
         billing_day: config.file.ledger.billing_day,
-    })
+    }
 }
 
 impl cli::Tool for Args {
@@ -282,7 +275,7 @@ impl cli::Tool for Args {
 /// Runs usage-alert.
 pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let config = crate::config::load(&args.common, env)?;
-    let ctx = context(&config, env)?;
+    let ctx = context(&config, env);
     // The configuration's problems first, then those found while evaluating.
     for p in &ctx.alerts.problems {
         env.say(p);

@@ -218,31 +218,55 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// A run's settings, resolved once: flags > environment > configuration file > defaults.
+struct Plan {
+    db: PathBuf,
+    dir: PathBuf,
+    mirror: Option<PathBuf>,
+    /// gzip level of new backups.
+    level: u8,
+    /// The configured host name new backups are recorded as made on (else the kernel's).
+    host: Option<String>,
+    policy: prune::Policy,
+}
+
+fn plan(args: &Args, config: &Config) -> Plan {
+    let b = &config.file.backup;
+    let (level, prune) = match &args.command {
+        Command::Create(a) => (a.level, None),
+        Command::Prune(a) => (None, Some(a)),
+        _ => (None, None),
+    };
+    let pick =
+        |flag: fn(&PruneArgs) -> Option<u32>, file: u32| prune.and_then(flag).unwrap_or(file);
+    Plan {
+        db: config.db.clone(),
+        dir: config.backup_dir(args.dir.as_deref()),
+        mirror: args
+            .mirror
+            .clone()
+            .or_else(|| b.mirror.as_ref().map(|m| config.relative(m))),
+        level: level.unwrap_or(b.level),
+        host: config.file.host.clone(),
+        policy: prune::Policy {
+            retention_days: pick(|a| a.retention_days, b.retention_days),
+            max_backups: pick(|a| a.max_backups, b.max_backups),
+            keep_daily: pick(|a| a.keep_daily, b.keep_daily),
+            keep_weekly: pick(|a| a.keep_weekly, b.keep_weekly),
+            keep_monthly: pick(|a| a.keep_monthly, b.keep_monthly),
+        },
+    }
+}
+
 /// Runs usage-backup.
 pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let config = config::load(&args.common, env)?;
-    let dir = config.backup_dir(args.dir.as_deref());
-    let mirror = args.mirror.clone().or_else(|| {
-        config
-            .file
-            .backup
-            .mirror
-            .as_ref()
-            .map(|m| config.relative(m))
-    });
+    let plan = plan(&args, &config);
+    let dir = &plan.dir;
     ignore_file_size_signal();
     match args.command {
         Command::Create(a) => {
-            let level = a.level.unwrap_or(config.file.backup.level);
-            let made = create(
-                &config.db,
-                &dir,
-                a.name.as_deref(),
-                level,
-                false,
-                &host::own_name(None, config.file.host.as_deref(), &env.sysroot)?,
-                env,
-            )?;
+            let made = create(&plan, a.name.as_deref(), false, env)?;
             if a.print || env.stdout_is_terminal {
                 writeln!(
                     env.stdout,
@@ -254,31 +278,23 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
                     made.seconds
                 )?;
             }
-            if let Some(m) = mirror {
-                copy_to_mirror(&made.path, &m)?;
+            if let Some(m) = &plan.mirror {
+                copy_to_mirror(&made.path, m)?;
             }
             Ok(Outcome::Done)
         }
         Command::List(a) => {
             let format = Format::or_default(a.format, env);
-            list_rows(&store::list(&dir)?).write(format, &mut env.stdout)?;
+            list_rows(&store::list(dir)?).write(format, &mut env.stdout)?;
             Ok(Outcome::Done)
         }
-        Command::Verify(a) => run_verify(&a, &dir, env),
-        Command::Restore(a) => run_restore(&a, &config, &dir, mirror.as_deref(), env),
+        Command::Verify(a) => run_verify(&a, dir, env),
+        Command::Restore(a) => run_restore(&a, &plan, env),
         Command::Prune(a) => {
-            let b = &config.file.backup;
-            let policy = prune::Policy {
-                retention_days: a.retention_days.unwrap_or(b.retention_days),
-                max_backups: a.max_backups.unwrap_or(b.max_backups),
-                keep_daily: a.keep_daily.unwrap_or(b.keep_daily),
-                keep_weekly: a.keep_weekly.unwrap_or(b.keep_weekly),
-                keep_monthly: a.keep_monthly.unwrap_or(b.keep_monthly),
-            };
             let now = utc(env.now());
-            run_prune(&dir, &policy, now, a.dry_run, env)?;
-            if let Some(m) = mirror.filter(|m| m.exists()) {
-                run_prune(&m, &policy, now, a.dry_run, env)?;
+            run_prune(dir, &plan.policy, now, a.dry_run, env)?;
+            if let Some(m) = plan.mirror.as_ref().filter(|m| m.exists()) {
+                run_prune(m, &plan.policy, now, a.dry_run, env)?;
             }
             Ok(Outcome::Done)
         }
@@ -305,17 +321,11 @@ pub struct Made {
     pub seconds: f64,
 }
 
-/// Backs up the database at `db_path` into `dir`. `lenient` is for the copy taken before a
+/// Backs up the plan's database into its directory. `lenient` is for the copy taken before a
 /// restore: a database too damaged to count its rows is still saved.
-pub fn create(
-    db_path: &Path,
-    dir: &Path,
-    name: Option<&str>,
-    level: u8,
-    lenient: bool,
-    host: &str,
-    env: &Env,
-) -> Result<Made> {
+fn create(plan: &Plan, name: Option<&str>, lenient: bool, env: &Env) -> Result<Made> {
+    let (db_path, dir, level) = (&plan.db, &plan.dir, plan.level);
+    let host = host::own_name(None, plan.host.as_deref(), &env.sysroot)?;
     let started = Instant::now();
     let now = utc(env.now());
     store::ensure_dir(dir)?;
@@ -395,7 +405,7 @@ pub fn create(
             .into_owned(),
         name: name.map(str::to_string),
         created: now,
-        host: host.to_string(),
+        host,
         source: fs::canonicalize(db_path).unwrap_or_else(|_| db_path.to_path_buf()),
         schema_version,
         tables,
@@ -597,13 +607,8 @@ fn record_verification(path: &Path, report: &verify::Report, env: &mut Env) {
     }
 }
 
-fn run_restore(
-    a: &RestoreArgs,
-    config: &Config,
-    dir: &Path,
-    mirror: Option<&Path>,
-    env: &mut Env,
-) -> Result<Outcome> {
+fn run_restore(a: &RestoreArgs, plan: &Plan, env: &mut Env) -> Result<Outcome> {
+    let (dir, mirror) = (plan.dir.as_path(), plan.mirror.as_deref());
     let path = resolve(&a.file, dir);
     let path = if !path.exists() && a.file.components().count() == 1 {
         mirror
@@ -633,7 +638,7 @@ fn run_restore(
         ))
         .into());
     }
-    let db_path = &config.db;
+    let db_path = &plan.db;
     if !a.confirm {
         return Err(UsageError(format!(
             "restore replaces the database '{}' with '{}': run it again with --confirm",
@@ -665,9 +670,8 @@ fn run_restore(
             return Ok(Outcome::Unverified(stage.unwrap_or(Stage::Database)));
         }
     };
-    let level = config.file.backup.level;
     let pre = if db_path.exists() {
-        let made = create(db_path, dir, Some("pre-restore"), level, true, &host::own_name(None, config.file.host.as_deref(), &env.sysroot)?, env).with_context(|| {
+        let made = create(plan, Some("pre-restore"), true, env).with_context(|| {
             format!(
                 "not restoring: the current database '{}' could not be backed up first (move it aside to restore anyway)",
                 db_path.display()

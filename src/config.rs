@@ -220,6 +220,9 @@ impl Default for SampleSection {
 pub struct Config {
     /// The file that was read, if any.
     pub source: Option<PathBuf>,
+    /// Its text, read once: sections validated by their tools (`[alert]`) take positions from
+    /// it.
+    pub text: Option<String>,
     pub file: File,
     pub db: PathBuf,
 }
@@ -239,18 +242,34 @@ pub fn load(common: &CommonArgs, env: &Env) -> Result<Config> {
         }
         None => default_config_paths(env).into_iter().find(|p| p.exists()),
     };
-    let file = match &source {
-        Some(path) => read_file(path)?,
-        None => File::default(),
+    let text = match &source {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read configuration file '{}'", path.display()))?,
+        ),
+        None => None,
     };
-    validate(&file, source.as_deref())?;
+    let file = match (&source, &text) {
+        (Some(path), Some(text)) => parse(path, text)?,
+        _ => File::default(),
+    };
+    let origin = Origin {
+        path: source.as_deref(),
+        text: text.as_deref(),
+    };
+    validate(&file, &origin)?;
     let db = match (&common.db, &file.db, &source) {
         (Some(db), _, _) => db.clone(),
         (None, Some(db), Some(src)) => src.parent().unwrap_or(Path::new(".")).join(db),
         (None, Some(db), None) => db.clone(),
         (None, None, _) => default_db(env)?,
     };
-    Ok(Config { source, file, db })
+    Ok(Config {
+        source,
+        text,
+        file,
+        db,
+    })
 }
 
 impl Config {
@@ -309,14 +328,12 @@ fn xdg_dir(env: &Env, var: &str, fallback: &str) -> Option<PathBuf> {
     }
 }
 
-fn read_file(path: &Path) -> Result<File> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read configuration file '{}'", path.display()))?;
-    toml::from_str(&text).map_err(|e| {
+fn parse(path: &Path, text: &str) -> Result<File> {
+    toml::from_str(text).map_err(|e| {
         let at = e
             .span()
             .map(|span| {
-                let (line, col) = line_col(&text, span.start);
+                let (line, col) = line_col(text, span.start);
                 format!(":{line}:{col}")
             })
             .unwrap_or_default();
@@ -329,35 +346,68 @@ fn read_file(path: &Path) -> Result<File> {
     })
 }
 
-fn validate(file: &File, source: Option<&Path>) -> Result<()> {
-    let origin = source
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "configuration".into());
+/// Where a setting was written, for messages.
+struct Origin<'a> {
+    path: Option<&'a Path>,
+    text: Option<&'a str>,
+}
+
+impl Origin<'_> {
+    /// `file:line:column` of `key` in `[section]` (`""`: the top level), else the file's name.
+    fn at(&self, section: &str, key: &str) -> String {
+        let Some(path) = self.path else {
+            return "configuration".into();
+        };
+        let position = self.text.and_then(|text| {
+            let doc = toml::de::DeTable::parse(text).ok()?;
+            let table = if section.is_empty() {
+                doc.get_ref()
+            } else {
+                match doc.get_ref().get(section)?.get_ref() {
+                    toml::de::DeValue::Table(t) => t,
+                    _ => return None,
+                }
+            };
+            let (_, value) = table.get_key_value(key)?;
+            Some(line_col(text, value.span().start))
+        });
+        match position {
+            Some((line, col)) => format!("{}:{line}:{col}", path.display()),
+            None => path.display().to_string(),
+        }
+    }
+}
+
+fn validate(file: &File, origin: &Origin) -> Result<()> {
     let top = file.sample.top;
     if top > 1000 {
         return Err(UsageError(format!(
-            "{origin}: sample.top = {top} is too large (expected 0 to 1000)"
+            "{}: sample.top = {top} is too large (expected 0 to 1000)",
+            origin.at("sample", "top")
         ))
         .into());
     }
     let day = file.ledger.billing_day;
     if !(1..=31).contains(&day) {
         return Err(UsageError(format!(
-            "{origin}: ledger.billing_day = {day} is not a day of the month (expected 1 to 31)"
+            "{}: ledger.billing_day = {day} is not a day of the month (expected 1 to 31)",
+            origin.at("ledger", "billing_day")
         ))
         .into());
     }
     let max = file.ledger.max_daily_gb;
     if !(max.is_finite() && max > 0.0 && max <= 1e9) {
         return Err(UsageError(format!(
-            "{origin}: ledger.max_daily_gb = {max} is not a usable bound (expected a positive number of GB, e.g. 10000)"
+            "{}: ledger.max_daily_gb = {max} is not a usable bound (expected a positive number of GB, e.g. 10000)",
+            origin.at("ledger", "max_daily_gb")
         ))
         .into());
     }
     let b = &file.backup;
     if !(1..=12).contains(&b.level) {
         return Err(UsageError(format!(
-            "{origin}: backup.level = {} is not a compression level (expected 1 to 12)",
+            "{}: backup.level = {} is not a compression level (expected 1 to 12)",
+            origin.at("backup", "level"),
             b.level
         ))
         .into());
@@ -371,7 +421,8 @@ fn validate(file: &File, source: Option<&Path>) -> Result<()> {
         || !(0.0..=c.free_warning_percent).contains(&c.free_critical_percent)
     {
         return Err(UsageError(format!(
-            "{origin}: the [check] thresholds are inconsistent (expected sample_interval > 0, 0 < sample_warning <= sample_critical, warning days/hours <= critical ones, 0 <= free_critical_percent <= free_warning_percent <= 100)"
+            "{}: the [check] thresholds are inconsistent (expected sample_interval > 0, 0 < sample_warning <= sample_critical, warning days/hours <= critical ones, 0 <= free_critical_percent <= free_warning_percent <= 100)",
+            origin.at("", "check")
         ))
         .into());
     }
@@ -379,7 +430,8 @@ fn validate(file: &File, source: Option<&Path>) -> Result<()> {
         && (host.is_empty() || host.chars().any(char::is_control))
     {
         return Err(UsageError(format!(
-            "{origin}: host = '{host}' is not a usable name (expected a non-empty name without control characters)"
+            "{}: host = '{host}' is not a usable name (expected a non-empty name without control characters)",
+            origin.at("", "host")
         ))
         .into());
     }
@@ -475,9 +527,32 @@ mod tests {
         let start = readme.find("```toml\n").unwrap() + 8;
         let text = &readme[start..start + readme[start..].find("```").unwrap()];
         let file: File = toml::from_str(text).unwrap();
-        validate(&file, None).unwrap();
+        let origin = Origin {
+            path: None,
+            text: None,
+        };
+        validate(&file, &origin).unwrap();
         assert_eq!(file.backup.keep_monthly, 12);
         assert_eq!(file.check.sample_critical, 15.0);
+    }
+
+    #[test]
+    fn a_bad_value_is_named_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[sample]\nprocesses = true\ntop = 5000\n").unwrap();
+        let common = CommonArgs {
+            db: Some("x.db".into()),
+            config: Some(path.clone()),
+        };
+        let msg = load(&common, &env(&[], false)).unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            format!(
+                "{}:3:7: sample.top = 5000 is too large (expected 0 to 1000)",
+                path.display()
+            )
+        );
     }
 
     #[test]

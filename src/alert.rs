@@ -8,29 +8,31 @@
 //! own thread; a failed one stays in the outbox for the next run.
 
 pub mod config;
+mod deliver;
 pub mod machine;
 pub mod maintenance;
 pub mod notify;
 pub mod points;
 pub mod rule;
+mod show;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde_json::Value;
 
 use crate::cli::{self, CommonArgs, Format, Outcome, UsageError};
 use crate::config::Config;
-use crate::db;
+use crate::db::{self, alerts};
 use crate::env::Env;
 use crate::host;
 use crate::metric::{self, Source};
 use crate::render::{Cell, Rows};
 use crate::time::{self, Zone};
-use config::{Alerts, Channel, Kind as ChannelKind, Rule};
+use config::{Alerts, Kind as ChannelKind, Rule};
 use machine::{Event, Phase, State};
 use maintenance::Window;
 use rule::Severity;
@@ -38,10 +40,6 @@ use rule::Severity;
 /// How far back a run replays samples it has not seen (after the rule's own `for`): a sampler
 /// or cron that stopped for longer does not flood anyone with day-old transitions.
 pub const CATCH_UP: i64 = 86_400;
-/// How long a run may take to deliver what it claimed before another run may try again.
-const CLAIM: i64 = 900;
-/// A notification that could not be delivered for this long is dropped (and said so).
-const GIVE_UP: i64 = 86_400;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -284,9 +282,9 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let mut verdict = Verdict::default();
     match args.command {
         None => verdict = evaluate_and_notify(&mut conn, &ctx, args.dry_run, env)?,
-        Some(Command::Status(a)) => status(&conn, &a, env)?,
-        Some(Command::History(a)) => history(&conn, &ctx, &a, env)?,
-        Some(Command::Rules(a)) => rules(&ctx, &a, env)?,
+        Some(Command::Status(a)) => show::status(&conn, &a, env)?,
+        Some(Command::History(a)) => show::history(&conn, ctx.now, &a, env)?,
+        Some(Command::Rules(a)) => show::rules(&ctx.alerts, &a, env)?,
         Some(Command::Test(a)) => test(&ctx, &a, env)?,
         Some(Command::Maintenance(m)) => run_maintenance(&conn, &ctx, m, env)?,
     }
@@ -340,11 +338,11 @@ fn evaluate_and_notify(
     };
     if dry_run {
         tx.rollback()?;
-        print_dry_run(&evaluation, env)?;
+        show::dry_run(&evaluation, env)?;
         return Ok(verdict);
     }
     tx.commit()?;
-    let failures = deliver_outbox(conn, ctx, env)?;
+    let failures = deliver::outbox(conn, &ctx.alerts, ctx.now, env)?;
     for f in &failures {
         env.say(f);
     }
@@ -370,17 +368,20 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             continue;
         }
         let silenced = |t: i64| maintenance::silenced(&windows, &rule.name, t);
-        let mut states = load_states(tx, &rule.name)?;
+        let mut states: BTreeMap<String, State> = alerts::states(tx, &rule.name)?
+            .iter()
+            .map(|r| (r.subject.clone(), State::from_row(r)))
+            .collect();
         let (points, vanish_at) = match rule.metric.source() {
             Source::Samples | Source::Disks | Source::Interfaces | Source::Users => {
                 match (host, newest) {
                     (Some(h), Some(newest)) => {
                         let floor = newest - rule.for_secs - CATCH_UP;
-                        let after = cursor(tx, &rule.name)?
+                        let after = alerts::cursor(tx, &rule.name)?
                             .unwrap_or(newest - rule.for_secs - 1)
                             .max(floor);
                         let points = points::sample_points(tx, rule, h, after, newest)?;
-                        set_cursor(tx, &rule.name, newest)?;
+                        alerts::set_cursor(tx, &rule.name, newest)?;
                         let at = if points.is_empty() {
                             None
                         } else {
@@ -421,7 +422,8 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             machine::tick(rule, &mut state, ctx.now, silenced(ctx.now), &mut events);
             // Most alerts of most runs stay inactive: nothing to write.
             if state != stored {
-                save_state(tx, &rule.name, &subject, state.as_ref())?;
+                let row = state.as_ref().map(|s| s.to_row(&subject));
+                alerts::save_state(tx, &rule.name, &subject, row.as_ref())?;
             }
             if state.as_ref().is_some_and(|s| s.phase == Phase::Firing) {
                 firing += 1;
@@ -434,26 +436,22 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                     Vec::new()
                 };
                 if event.record {
-                    tx.prepare_cached(
-                        "INSERT INTO alert_events (ts, rule, subject, event, severity, value, message, silenced)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    )?
-                    .execute((
-                        event.ts,
-                        &rule.name,
-                        &subject,
-                        event.kind.as_str(),
-                        event.severity.as_str(),
-                        event.value,
-                        payload["message"].as_str().unwrap_or(""),
-                        event.silenced,
-                    ))?;
+                    alerts::record_event(
+                        tx,
+                        &alerts::EventRow {
+                            ts: event.ts,
+                            rule: rule.name.clone(),
+                            subject: subject.clone(),
+                            event: event.kind.as_str().into(),
+                            severity: event.severity.as_str().into(),
+                            value: event.value,
+                            message: payload["message"].as_str().unwrap_or("").into(),
+                            silenced: event.silenced,
+                        },
+                    )?;
                 }
                 for channel in &channels {
-                    tx.prepare_cached(
-                        "INSERT INTO alert_outbox (created, channel, payload) VALUES (?1, ?2, ?3)",
-                    )?
-                    .execute((ctx.now, channel, payload.to_string()))?;
+                    alerts::enqueue(tx, ctx.now, channel, &payload.to_string())?;
                 }
                 happened.push(Happened {
                     rule,
@@ -486,381 +484,6 @@ fn route(alerts: &Alerts, rule: &Rule, severity: Severity) -> Vec<String> {
         })
         .map(|c| c.name.clone())
         .collect()
-}
-
-fn cursor(tx: &Transaction, rule: &str) -> Result<Option<i64>> {
-    Ok(tx
-        .prepare_cached("SELECT ts FROM alert_cursors WHERE rule = ?1")?
-        .query_row([rule], |r| r.get(0))
-        .optional()?)
-}
-
-fn set_cursor(tx: &Transaction, rule: &str, ts: i64) -> Result<()> {
-    tx.prepare_cached("INSERT OR REPLACE INTO alert_cursors (rule, ts) VALUES (?1, ?2)")?
-        .execute((rule, ts))?;
-    Ok(())
-}
-
-fn load_states(tx: &Transaction, rule: &str) -> Result<BTreeMap<String, State>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT subject, state, severity, level, since, fired, escalated, value, ts, announced, notified
-         FROM alert_state WHERE rule = ?1",
-    )?;
-    let rows = stmt.query_map([rule], |r| {
-        let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
-        Ok((
-            text(0)?,
-            State {
-                phase: Phase::parse(&text(1)?).unwrap_or(Phase::Pending),
-                severity: Severity::parse(&text(2)?).unwrap_or(Severity::Warning),
-                level: r.get::<_, i64>(3)? as usize,
-                since: r.get(4)?,
-                fired: r.get(5)?,
-                escalated: r.get(6)?,
-                value: r.get(7)?,
-                ts: r.get(8)?,
-                announced: r
-                    .get::<_, Option<String>>(9)?
-                    .and_then(|s| Severity::parse(&s)),
-                notified: r.get(10)?,
-            },
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn save_state(tx: &Transaction, rule: &str, subject: &str, state: Option<&State>) -> Result<()> {
-    match state {
-        None => {
-            tx.prepare_cached("DELETE FROM alert_state WHERE rule = ?1 AND subject = ?2")?
-                .execute((rule, subject))?;
-        }
-        Some(s) => {
-            tx.prepare_cached(
-                "INSERT OR REPLACE INTO alert_state
-                 (rule, subject, state, severity, level, since, fired, escalated, value, ts, announced, notified)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(rusqlite::params![
-                rule,
-                subject,
-                s.phase.as_str(),
-                s.severity.as_str(),
-                s.level as i64,
-                s.since,
-                s.fired,
-                s.escalated,
-                s.value,
-                s.ts,
-                s.announced.map(Severity::as_str),
-                s.notified,
-            ])?;
-        }
-    }
-    Ok(())
-}
-
-fn print_dry_run(evaluation: &Evaluation, env: &mut Env) -> Result<()> {
-    let rows = Rows {
-        columns: vec![
-            "time", "rule", "subject", "event", "severity", "value", "notify", "message",
-        ],
-        rows: evaluation
-            .happened
-            .iter()
-            .map(|h| {
-                let notify = if h.event.silenced {
-                    "silenced".to_string()
-                } else if h.channels.is_empty() {
-                    "-".to_string()
-                } else {
-                    h.channels.join(" ")
-                };
-                vec![
-                    Cell::Time(Zone::Local.time(h.event.ts)),
-                    Cell::Text(h.rule.name.clone()),
-                    Cell::Text(h.subject.clone()),
-                    Cell::Text(h.event.kind.as_str().into()),
-                    Cell::Text(h.event.severity.as_str().into()),
-                    h.event.value.map_or(Cell::Null, |v| Cell::Num(v, 2)),
-                    Cell::Text(notify),
-                    Cell::Text(h.payload["message"].as_str().unwrap_or("").into()),
-                ]
-            })
-            .collect(),
-    };
-    rows.write(Format::or_default(None, env), &mut env.stdout)?;
-    env.say(format!(
-        "{} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
-        evaluation.happened.len(),
-        evaluation.firing
-    ));
-    Ok(())
-}
-
-/// A notification taken from the outbox for delivery.
-struct Queued {
-    id: i64,
-    payload: Value,
-    created: i64,
-}
-
-/// Claims the outbox, delivers each channel's notifications on its own thread, and keeps the
-/// failed ones for the next run. Returns one line per failure.
-fn deliver_outbox(conn: &mut Connection, ctx: &Ctx, env: &mut Env) -> Result<Vec<String>> {
-    let now = ctx.now;
-    let claimed: Vec<(i64, String, String, i64)> = {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let rows = tx
-            .prepare(
-                "SELECT id, channel, payload, created FROM alert_outbox
-                 WHERE claimed_until <= ?1 ORDER BY id",
-            )?
-            .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        tx.execute(
-            "UPDATE alert_outbox SET claimed_until = ?1 WHERE claimed_until <= ?2",
-            (now + CLAIM, now),
-        )?;
-        tx.commit()?;
-        rows
-    };
-    if claimed.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut by_channel: BTreeMap<String, Vec<Queued>> = BTreeMap::new();
-    for (id, channel, payload, created) in claimed {
-        let payload = serde_json::from_str(&payload).unwrap_or(Value::Null);
-        by_channel.entry(channel).or_default().push(Queued {
-            id,
-            payload,
-            created,
-        });
-    }
-    let mut results: Vec<(i64, i64, Result<(), String>)> = Vec::new();
-    let mut failures = Vec::new();
-    let delivery = notify::DeliveryEnv::new(env);
-    let mut threaded: Vec<(&Channel, Vec<Queued>)> = Vec::new();
-    for (name, items) in by_channel {
-        match ctx.alerts.channel(&name) {
-            None => {
-                failures.push(format!(
-                    "channel '{name}' is no longer configured: {} notification(s) for it dropped",
-                    items.len()
-                ));
-                for q in items {
-                    results.push((q.id, q.created, Ok(())));
-                }
-            }
-            Some(channel) if matches!(channel.kind, ChannelKind::Console) => {
-                for Queued {
-                    id,
-                    payload,
-                    created,
-                } in items
-                {
-                    writeln!(env.stdout, "{}", notify::console_line(&payload))?;
-                    results.push((id, created, Ok(())));
-                }
-            }
-            Some(channel) => threaded.push((channel, items)),
-        }
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = threaded
-            .into_iter()
-            .map(|(channel, items)| {
-                let delivery = &delivery;
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    let mut broken: Option<String> = None;
-                    for Queued {
-                        id,
-                        payload,
-                        created,
-                    } in items
-                    {
-                        // Once a channel fails, the rest of its queue waits for the next run
-                        // rather than each waiting out the same timeout.
-                        let result = match &broken {
-                            Some(e) => Err(e.clone()),
-                            None => notify::deliver(channel, &payload, delivery)
-                                .map_err(|e| crate::cli::one_line(&e)),
-                        };
-                        if let Err(e) = &result {
-                            broken.get_or_insert_with(|| e.clone());
-                        }
-                        out.push((id, created, result));
-                    }
-                    (channel.name.clone(), out)
-                })
-            })
-            .collect();
-        for handle in handles {
-            if let Ok((name, out)) = handle.join() {
-                let failed: Vec<&String> = out.iter().filter_map(|r| r.2.as_ref().err()).collect();
-                if let Some(first) = failed.first() {
-                    failures.push(format!(
-                        "channel '{name}': {first}; {} notification(s) kept for the next run",
-                        failed.len()
-                    ));
-                }
-                results.extend(out);
-            }
-        }
-    });
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for (id, created, result) in results {
-        match result {
-            Ok(()) => {
-                tx.prepare_cached("DELETE FROM alert_outbox WHERE id = ?1")?
-                    .execute([id])?;
-            }
-            Err(_) if now - created >= GIVE_UP => {
-                tx.prepare_cached("DELETE FROM alert_outbox WHERE id = ?1")?
-                    .execute([id])?;
-                failures.push(format!(
-                    "notification #{id} could not be delivered for a day and was dropped"
-                ));
-            }
-            Err(e) => {
-                tx.prepare_cached(
-                    "UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?2, claimed_until = 0
-                     WHERE id = ?1",
-                )?
-                .execute((id, e))?;
-            }
-        }
-    }
-    tx.commit()?;
-    Ok(failures)
-}
-
-fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()> {
-    let zone = Zone::Local;
-    let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Time(zone.time(t)));
-    let mut stmt = conn.prepare(
-        "SELECT rule, subject, state, severity, since, fired, value, notified FROM alert_state
-         ORDER BY state = 'firing' DESC, severity = 'critical' DESC, rule, subject",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(vec![
-                Cell::Text(r.get(0)?),
-                Cell::Text(r.get(1)?),
-                Cell::Text(r.get(2)?),
-                Cell::Text(r.get(3)?),
-                time(r.get(4)?),
-                time(r.get(5)?),
-                r.get::<_, Option<f64>>(6)?
-                    .map_or(Cell::Null, |v| Cell::Num(v, 2)),
-                time(r.get(7)?),
-            ])
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Rows {
-        columns: vec![
-            "rule", "subject", "state", "severity", "since", "fired", "value", "notified",
-        ],
-        rows,
-    }
-    .write(Format::or_default(args.format, env), &mut env.stdout)?;
-    Ok(())
-}
-
-fn history(conn: &Connection, ctx: &Ctx, args: &HistoryArgs, env: &mut Env) -> Result<()> {
-    let since = match &args.since {
-        None => ctx.now - 7 * 86_400,
-        Some(text) => match text.strip_prefix('-') {
-            Some(d) => {
-                ctx.now
-                    - time::parse_duration(d).map_err(|e| UsageError(format!("--since: {e}")))?
-            }
-            None => {
-                time::parse_time(text, ctx.now).map_err(|e| UsageError(format!("--since: {e}")))?
-            }
-        },
-    };
-    let zone = Zone::Local;
-    let mut stmt = conn.prepare(
-        "SELECT ts, rule, subject, event, severity, value, silenced, message FROM alert_events
-         WHERE ts >= ?1 ORDER BY ts, id",
-    )?;
-    let rows = stmt
-        .query_map([since], |r| {
-            Ok(vec![
-                Cell::Time(zone.time(r.get(0)?)),
-                Cell::Text(r.get(1)?),
-                Cell::Text(r.get(2)?),
-                Cell::Text(r.get(3)?),
-                Cell::Text(r.get(4)?),
-                r.get::<_, Option<f64>>(5)?
-                    .map_or(Cell::Null, |v| Cell::Num(v, 2)),
-                Cell::Bool(r.get(6)?),
-                Cell::Text(r.get(7)?),
-            ])
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-        .into_iter()
-        .filter(|row| {
-            args.rule.is_empty() || matches!(&row[1], Cell::Text(n) if args.rule.contains(n))
-        })
-        .collect();
-    Rows {
-        columns: vec![
-            "time", "rule", "subject", "event", "severity", "value", "silenced", "message",
-        ],
-        rows,
-    }
-    .write(Format::or_default(args.format.format, env), &mut env.stdout)?;
-    Ok(())
-}
-
-fn rules(ctx: &Ctx, args: &FormatArgs, env: &mut Env) -> Result<()> {
-    let rows = ctx
-        .alerts
-        .rules
-        .iter()
-        .map(|r| {
-            let unit = r.metric.unit();
-            let steps = r
-                .steps
-                .iter()
-                .map(|(t, s)| format!("{} {s}", metric::show_value(*t, unit)))
-                .collect::<Vec<_>>()
-                .join(", ");
-            vec![
-                Cell::Text(r.name.clone()),
-                Cell::Text(r.when.clone()),
-                Cell::Text(steps),
-                Cell::Text(metric::show_value(r.resolve, unit)),
-                Cell::Text(if r.repeat == 0 {
-                    "never".into()
-                } else {
-                    time::show_duration(r.repeat)
-                }),
-                r.escalate_after
-                    .map_or(Cell::Null, |e| Cell::Text(time::show_duration(e))),
-                Cell::Text(route(&ctx.alerts, r, Severity::Critical).join(" ")),
-                Cell::Text(r.origin.clone()),
-            ]
-        })
-        .collect();
-    Rows {
-        columns: vec![
-            "rule",
-            "when",
-            "thresholds",
-            "resolve",
-            "repeat",
-            "escalate_after",
-            "channels",
-            "defined",
-        ],
-        rows,
-    }
-    .write(Format::or_default(args.format, env), &mut env.stdout)?;
-    Ok(())
 }
 
 fn test(ctx: &Ctx, args: &TestArgs, env: &mut Env) -> Result<()> {
@@ -933,14 +556,11 @@ fn run_maintenance(
                 ))
                 .into());
             }
-            conn.execute(
-                "INSERT INTO maintenance_windows (start, end, rules, reason, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                (start, end, serde_json::to_string(&a.rule)?, &a.reason, ctx.now),
-            )?;
+            let rules = serde_json::to_string(&a.rule)?;
+            let id = db::alerts::add_window(conn, (start, end), &rules, &a.reason, ctx.now)?;
             writeln!(
                 env.stdout,
-                "maintenance window #{}: {} to {}, {}{}",
-                conn.last_insert_rowid(),
+                "maintenance window #{id}: {} to {}, {}{}",
                 time::show_local(start),
                 time::show_local(end),
                 if a.rule.is_empty() {
@@ -1000,7 +620,7 @@ fn run_maintenance(
         }
         MaintenanceCommand::Delete(a) => {
             for id in &a.ids {
-                if conn.execute("DELETE FROM maintenance_windows WHERE id = ?1", [id])? == 0 {
+                if !db::alerts::delete_window(conn, *id)? {
                     return Err(UsageError(format!(
                         "there is no stored maintenance window #{id} (see usage-alert maintenance list --all; windows in the configuration file are removed there)"
                     ))

@@ -12,6 +12,7 @@
 
 use super::config::Rule;
 use super::rule::Severity;
+use crate::db::alerts::StateRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -58,6 +59,40 @@ pub struct State {
     pub announced: Option<Severity>,
     /// When they last heard.
     pub notified: Option<i64>,
+}
+
+impl State {
+    /// The state as stored (see [`db::alerts`](crate::db::alerts)).
+    pub fn from_row(r: &StateRow) -> State {
+        State {
+            phase: Phase::parse(&r.state).unwrap_or(Phase::Pending),
+            severity: Severity::parse(&r.severity).unwrap_or(Severity::Warning),
+            level: r.level.max(0) as usize,
+            since: r.since,
+            fired: r.fired,
+            escalated: r.escalated,
+            value: r.value,
+            ts: r.ts,
+            announced: r.announced.as_deref().and_then(Severity::parse),
+            notified: r.notified,
+        }
+    }
+
+    pub fn to_row(&self, subject: &str) -> StateRow {
+        StateRow {
+            subject: subject.to_string(),
+            state: self.phase.as_str().into(),
+            severity: self.severity.as_str().into(),
+            level: self.level as i64,
+            since: self.since,
+            fired: self.fired,
+            escalated: self.escalated,
+            value: self.value,
+            ts: self.ts,
+            announced: self.announced.map(|s| s.as_str().into()),
+            notified: self.notified,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

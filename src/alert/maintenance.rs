@@ -5,6 +5,7 @@ use anyhow::{Result, anyhow};
 use rusqlite::Connection;
 
 use super::config::WindowSpec;
+use crate::db;
 use crate::time::{parse_time, show_local};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,23 +42,17 @@ pub fn all(
     now: i64,
     problems: &mut Vec<String>,
 ) -> Result<Vec<Window>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, start, end, rules, reason FROM maintenance_windows ORDER BY start, id",
-    )?;
-    let mut windows = stmt
-        .query_map([], |r| {
-            let rules: String = r.get(3)?;
-            let id: i64 = r.get(0)?;
-            Ok(Window {
-                id: Some(id),
-                start: r.get(1)?,
-                end: r.get(2)?,
-                rules: serde_json::from_str(&rules).unwrap_or_default(),
-                reason: r.get(4)?,
-                origin: format!("#{id}"),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut windows: Vec<Window> = db::alerts::windows(conn)?
+        .into_iter()
+        .map(|w| Window {
+            id: Some(w.id),
+            start: w.start,
+            end: w.end,
+            rules: serde_json::from_str(&w.rules).unwrap_or_default(),
+            reason: w.reason,
+            origin: format!("#{}", w.id),
+        })
+        .collect();
     for spec in specs {
         match resolve(spec, now) {
             Ok(w) => windows.push(w),

@@ -10,6 +10,7 @@ use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
 use super::period::Period;
 use super::{Ctx, Output};
 use crate::cli::UsageError;
+use crate::db;
 use crate::db::samples::{self, Span};
 use crate::host;
 use crate::ledger::GB;
@@ -585,34 +586,26 @@ pub fn processes(ctx: &Ctx, args: &ProcessesArgs) -> Result<Output> {
 pub fn alerts(ctx: &Ctx, args: &AlertsArgs) -> Result<Output> {
     let period = recent(ctx, 30 * 86_400);
     let (since, until) = bounds(&period);
-    let mut stmt = ctx.conn.prepare(
-        "SELECT ts, rule, subject, event, severity, value, message FROM alert_events
-         WHERE ts >= ?1 AND ts < ?2 ORDER BY ts, id",
-    )?;
-    let mut q = stmt.query((since, until))?;
     let mut events = Vec::new();
     let mut per_day: BTreeMap<(NaiveDate, String, String), (i64, i64)> = BTreeMap::new();
-    while let Some(r) = q.next()? {
-        let ts: i64 = r.get(0)?;
-        let (rule, event, severity): (String, String, String) = (r.get(1)?, r.get(3)?, r.get(4)?);
+    for e in db::alerts::events(ctx.conn, since, until)? {
         let counts = per_day
-            .entry((ctx.zone.date(ts), rule.clone(), severity.clone()))
+            .entry((ctx.zone.date(e.ts), e.rule.clone(), e.severity.clone()))
             .or_default();
-        match event.as_str() {
+        match e.event.as_str() {
             "firing" => counts.0 += 1,
             "resolved" => counts.1 += 1,
             _ => {}
         }
         if args.events {
             events.push(vec![
-                Cell::Time(ctx.zone.time(ts)),
-                Cell::Text(rule),
-                Cell::Text(r.get(2)?),
-                Cell::Text(event),
-                Cell::Text(severity),
-                r.get::<_, Option<f64>>(5)?
-                    .map_or(Cell::Null, |v| Cell::Num(v, 2)),
-                Cell::Text(r.get(6)?),
+                Cell::Time(ctx.zone.time(e.ts)),
+                Cell::Text(e.rule),
+                Cell::Text(e.subject),
+                Cell::Text(e.event),
+                Cell::Text(e.severity),
+                e.value.map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                Cell::Text(e.message),
             ]);
         }
     }

@@ -1,0 +1,136 @@
+//! Delivery: the outbox the evaluation filled is claimed, each channel's notifications are sent
+//! on its own thread, and what failed waits for the next run (for up to a day).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Result;
+use rusqlite::{Connection, TransactionBehavior};
+use serde_json::Value;
+
+use super::config::{Alerts, Channel, Kind as ChannelKind};
+use super::notify;
+use crate::db;
+use crate::env::Env;
+
+/// How long a run may take to deliver what it claimed before another run may try again.
+const CLAIM: i64 = 900;
+/// A notification that could not be delivered for this long is dropped (and said so).
+const GIVE_UP: i64 = 86_400;
+
+/// A notification taken from the outbox, its payload parsed.
+struct Queued {
+    id: i64,
+    payload: Value,
+    created: i64,
+}
+
+/// Claims the outbox, delivers each channel's notifications on its own thread, and keeps the
+/// failed ones for the next run. Returns one line per failure.
+pub fn outbox(
+    conn: &mut Connection,
+    alerts: &Alerts,
+    now: i64,
+    env: &mut Env,
+) -> Result<Vec<String>> {
+    let claimed = db::alerts::claim(conn, now, now + CLAIM)?;
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut by_channel: BTreeMap<String, Vec<Queued>> = BTreeMap::new();
+    for q in claimed {
+        let payload = serde_json::from_str(&q.payload).unwrap_or(Value::Null);
+        by_channel.entry(q.channel).or_default().push(Queued {
+            id: q.id,
+            payload,
+            created: q.created,
+        });
+    }
+    let mut results: Vec<(i64, i64, Result<(), String>)> = Vec::new();
+    let mut failures = Vec::new();
+    let delivery = notify::DeliveryEnv::new(env);
+    let mut threaded: Vec<(&Channel, Vec<Queued>)> = Vec::new();
+    for (name, items) in by_channel {
+        match alerts.channel(&name) {
+            None => {
+                failures.push(format!(
+                    "channel '{name}' is no longer configured: {} notification(s) for it dropped",
+                    items.len()
+                ));
+                for q in items {
+                    results.push((q.id, q.created, Ok(())));
+                }
+            }
+            Some(channel) if matches!(channel.kind, ChannelKind::Console) => {
+                for Queued {
+                    id,
+                    payload,
+                    created,
+                } in items
+                {
+                    writeln!(env.stdout, "{}", notify::console_line(&payload))?;
+                    results.push((id, created, Ok(())));
+                }
+            }
+            Some(channel) => threaded.push((channel, items)),
+        }
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = threaded
+            .into_iter()
+            .map(|(channel, items)| {
+                let delivery = &delivery;
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    let mut broken: Option<String> = None;
+                    for Queued {
+                        id,
+                        payload,
+                        created,
+                    } in items
+                    {
+                        // Once a channel fails, the rest of its queue waits for the next run
+                        // rather than each waiting out the same timeout.
+                        let result = match &broken {
+                            Some(e) => Err(e.clone()),
+                            None => notify::deliver(channel, &payload, delivery)
+                                .map_err(|e| crate::cli::one_line(&e)),
+                        };
+                        if let Err(e) = &result {
+                            broken.get_or_insert_with(|| e.clone());
+                        }
+                        out.push((id, created, result));
+                    }
+                    (channel.name.clone(), out)
+                })
+            })
+            .collect();
+        for handle in handles {
+            if let Ok((name, out)) = handle.join() {
+                let failed: Vec<&String> = out.iter().filter_map(|r| r.2.as_ref().err()).collect();
+                if let Some(first) = failed.first() {
+                    failures.push(format!(
+                        "channel '{name}': {first}; {} notification(s) kept for the next run",
+                        failed.len()
+                    ));
+                }
+                results.extend(out);
+            }
+        }
+    });
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for (id, created, result) in results {
+        match result {
+            Ok(()) => db::alerts::done(&tx, id)?,
+            Err(_) if now - created >= GIVE_UP => {
+                db::alerts::done(&tx, id)?;
+                failures.push(format!(
+                    "notification #{id} could not be delivered for a day and was dropped"
+                ));
+            }
+            Err(e) => db::alerts::retry(&tx, id, &e)?,
+        }
+    }
+    tx.commit()?;
+    Ok(failures)
+}

@@ -1,0 +1,163 @@
+//! What usage-alert shows people: the dry run, the alerts in force, the history, the rules.
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use super::config::Alerts;
+use super::rule::Severity;
+use super::{Evaluation, FormatArgs, HistoryArgs, route};
+use crate::cli::{Format, UsageError};
+use crate::db;
+use crate::env::Env;
+use crate::metric;
+use crate::render::{Cell, Rows};
+use crate::time::{self, Zone};
+
+pub fn dry_run(evaluation: &Evaluation, env: &mut Env) -> Result<()> {
+    let rows = Rows {
+        columns: vec![
+            "time", "rule", "subject", "event", "severity", "value", "notify", "message",
+        ],
+        rows: evaluation
+            .happened
+            .iter()
+            .map(|h| {
+                let notify = if h.event.silenced {
+                    "silenced".to_string()
+                } else if h.channels.is_empty() {
+                    "-".to_string()
+                } else {
+                    h.channels.join(" ")
+                };
+                vec![
+                    Cell::Time(Zone::Local.time(h.event.ts)),
+                    Cell::Text(h.rule.name.clone()),
+                    Cell::Text(h.subject.clone()),
+                    Cell::Text(h.event.kind.as_str().into()),
+                    Cell::Text(h.event.severity.as_str().into()),
+                    h.event.value.map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                    Cell::Text(notify),
+                    Cell::Text(h.payload["message"].as_str().unwrap_or("").into()),
+                ]
+            })
+            .collect(),
+    };
+    rows.write(Format::or_default(None, env), &mut env.stdout)?;
+    env.say(format!(
+        "{} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
+        evaluation.happened.len(),
+        evaluation.firing
+    ));
+    Ok(())
+}
+
+pub fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()> {
+    let zone = Zone::Local;
+    let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Time(zone.time(t)));
+    let rows = db::alerts::all_states(conn)?
+        .into_iter()
+        .map(|(rule, s)| {
+            vec![
+                Cell::Text(rule),
+                Cell::Text(s.subject),
+                Cell::Text(s.state),
+                Cell::Text(s.severity),
+                time(Some(s.since)),
+                time(s.fired),
+                s.value.map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                time(s.notified),
+            ]
+        })
+        .collect();
+    Rows {
+        columns: vec![
+            "rule", "subject", "state", "severity", "since", "fired", "value", "notified",
+        ],
+        rows,
+    }
+    .write(Format::or_default(args.format, env), &mut env.stdout)?;
+    Ok(())
+}
+
+pub fn history(conn: &Connection, now: i64, args: &HistoryArgs, env: &mut Env) -> Result<()> {
+    let since = match &args.since {
+        None => now - 7 * 86_400,
+        Some(text) => match text.strip_prefix('-') {
+            Some(d) => {
+                now - time::parse_duration(d).map_err(|e| UsageError(format!("--since: {e}")))?
+            }
+            None => time::parse_time(text, now).map_err(|e| UsageError(format!("--since: {e}")))?,
+        },
+    };
+    let zone = Zone::Local;
+    let rows = db::alerts::events(conn, since, i64::MAX)?
+        .into_iter()
+        .filter(|e| args.rule.is_empty() || args.rule.contains(&e.rule))
+        .map(|e| {
+            vec![
+                Cell::Time(zone.time(e.ts)),
+                Cell::Text(e.rule),
+                Cell::Text(e.subject),
+                Cell::Text(e.event),
+                Cell::Text(e.severity),
+                e.value.map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                Cell::Bool(e.silenced),
+                Cell::Text(e.message),
+            ]
+        })
+        .collect();
+    Rows {
+        columns: vec![
+            "time", "rule", "subject", "event", "severity", "value", "silenced", "message",
+        ],
+        rows,
+    }
+    .write(Format::or_default(args.format.format, env), &mut env.stdout)?;
+    Ok(())
+}
+
+pub fn rules(alerts: &Alerts, args: &FormatArgs, env: &mut Env) -> Result<()> {
+    let rows = alerts
+        .rules
+        .iter()
+        .map(|r| {
+            let unit = r.metric.unit();
+            let steps = r
+                .steps
+                .iter()
+                .map(|(t, s)| format!("{} {s}", metric::show_value(*t, unit)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![
+                Cell::Text(r.name.clone()),
+                Cell::Text(r.when.clone()),
+                Cell::Text(steps),
+                Cell::Text(metric::show_value(r.resolve, unit)),
+                Cell::Text(if r.repeat == 0 {
+                    "never".into()
+                } else {
+                    time::show_duration(r.repeat)
+                }),
+                r.escalate_after
+                    .map_or(Cell::Null, |e| Cell::Text(time::show_duration(e))),
+                Cell::Text(route(alerts, r, Severity::Critical).join(" ")),
+                Cell::Text(r.origin.clone()),
+            ]
+        })
+        .collect();
+    Rows {
+        columns: vec![
+            "rule",
+            "when",
+            "thresholds",
+            "resolve",
+            "repeat",
+            "escalate_after",
+            "channels",
+            "defined",
+        ],
+        rows,
+    }
+    .write(Format::or_default(args.format, env), &mut env.stdout)?;
+    Ok(())
+}

@@ -1,0 +1,279 @@
+//! The alert table family (alert_state, alert_cursors, alert_events, alert_outbox,
+//! maintenance_windows): its SQL and row decoding. usage-alert writes them; usage-report's alerts
+//! view reads the events.
+
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+/// One alert that is pending, firing, or resolved with its notice owed, as stored: the state and
+/// severities are the names in the schema's CHECK constraints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateRow {
+    pub subject: String,
+    pub state: String,
+    pub severity: String,
+    pub level: i64,
+    pub since: i64,
+    pub fired: Option<i64>,
+    pub escalated: Option<i64>,
+    pub value: Option<f64>,
+    pub ts: i64,
+    pub announced: Option<String>,
+    pub notified: Option<i64>,
+}
+
+/// The stored alerts of one rule.
+pub fn states(tx: &Transaction, rule: &str) -> Result<Vec<StateRow>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT subject, state, severity, level, since, fired, escalated, value, ts, announced, notified
+         FROM alert_state WHERE rule = ?1",
+    )?;
+    let rows = stmt.query_map([rule], |r| {
+        Ok(StateRow {
+            subject: r.get(0)?,
+            state: r.get(1)?,
+            severity: r.get(2)?,
+            level: r.get(3)?,
+            since: r.get(4)?,
+            fired: r.get(5)?,
+            escalated: r.get(6)?,
+            value: r.get(7)?,
+            ts: r.get(8)?,
+            announced: r.get(9)?,
+            notified: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Stores an alert's state; `None` removes it (the alert is inactive).
+pub fn save_state(
+    tx: &Transaction,
+    rule: &str,
+    subject: &str,
+    state: Option<&StateRow>,
+) -> Result<()> {
+    match state {
+        None => {
+            tx.prepare_cached("DELETE FROM alert_state WHERE rule = ?1 AND subject = ?2")?
+                .execute((rule, subject))?;
+        }
+        Some(s) => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO alert_state
+                 (rule, subject, state, severity, level, since, fired, escalated, value, ts, announced, notified)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                rule,
+                subject,
+                s.state,
+                s.severity,
+                s.level,
+                s.since,
+                s.fired,
+                s.escalated,
+                s.value,
+                s.ts,
+                s.announced,
+                s.notified,
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// Every stored alert with its rule, firing first, then critical, then by rule and subject.
+pub fn all_states(conn: &Connection) -> Result<Vec<(String, StateRow)>> {
+    let mut stmt = conn.prepare(
+        "SELECT rule, subject, state, severity, level, since, fired, escalated, value, ts,
+                announced, notified FROM alert_state
+         ORDER BY state = 'firing' DESC, severity = 'critical' DESC, rule, subject",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            StateRow {
+                subject: r.get(1)?,
+                state: r.get(2)?,
+                severity: r.get(3)?,
+                level: r.get(4)?,
+                since: r.get(5)?,
+                fired: r.get(6)?,
+                escalated: r.get(7)?,
+                value: r.get(8)?,
+                ts: r.get(9)?,
+                announced: r.get(10)?,
+                notified: r.get(11)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest sample time a rule has evaluated.
+pub fn cursor(tx: &Transaction, rule: &str) -> Result<Option<i64>> {
+    Ok(tx
+        .prepare_cached("SELECT ts FROM alert_cursors WHERE rule = ?1")?
+        .query_row([rule], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn set_cursor(tx: &Transaction, rule: &str, ts: i64) -> Result<()> {
+    tx.prepare_cached("INSERT OR REPLACE INTO alert_cursors (rule, ts) VALUES (?1, ?2)")?
+        .execute((rule, ts))?;
+    Ok(())
+}
+
+/// One transition of one alert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub ts: i64,
+    pub rule: String,
+    pub subject: String,
+    pub event: String,
+    pub severity: String,
+    pub value: Option<f64>,
+    pub message: String,
+    pub silenced: bool,
+}
+
+pub fn record_event(tx: &Transaction, e: &EventRow) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO alert_events (ts, rule, subject, event, severity, value, message, silenced)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        e.ts, e.rule, e.subject, e.event, e.severity, e.value, e.message, e.silenced
+    ])?;
+    Ok(())
+}
+
+fn event_row(r: &Row) -> rusqlite::Result<EventRow> {
+    Ok(EventRow {
+        ts: r.get(0)?,
+        rule: r.get(1)?,
+        subject: r.get(2)?,
+        event: r.get(3)?,
+        severity: r.get(4)?,
+        value: r.get(5)?,
+        message: r.get(6)?,
+        silenced: r.get(7)?,
+    })
+}
+
+/// The events with `from <= ts < to`, in the order they happened.
+pub fn events(conn: &Connection, from: i64, to: i64) -> Result<Vec<EventRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ts, rule, subject, event, severity, value, message, silenced FROM alert_events
+         WHERE ts >= ?1 AND ts < ?2 ORDER BY ts, id",
+    )?;
+    let rows = stmt.query_map((from, to), event_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Queues a notification for a channel, in the transaction of the transition it tells of.
+pub fn enqueue(tx: &Transaction, created: i64, channel: &str, payload: &str) -> Result<()> {
+    tx.prepare_cached("INSERT INTO alert_outbox (created, channel, payload) VALUES (?1, ?2, ?3)")?
+        .execute((created, channel, payload))?;
+    Ok(())
+}
+
+/// A notification taken from the outbox for delivery.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub id: i64,
+    pub channel: String,
+    pub payload: String,
+    pub created: i64,
+}
+
+/// Takes every notification not claimed by another run and claims it until `until`, in one
+/// write transaction, so overlapping runs never send one twice.
+pub fn claim(conn: &mut Connection, now: i64, until: i64) -> Result<Vec<Queued>> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let rows = tx
+        .prepare(
+            "SELECT id, channel, payload, created FROM alert_outbox
+             WHERE claimed_until <= ?1 ORDER BY id",
+        )?
+        .query_map([now], |r| {
+            Ok(Queued {
+                id: r.get(0)?,
+                channel: r.get(1)?,
+                payload: r.get(2)?,
+                created: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    tx.execute(
+        "UPDATE alert_outbox SET claimed_until = ?1 WHERE claimed_until <= ?2",
+        (until, now),
+    )?;
+    tx.commit()?;
+    Ok(rows)
+}
+
+/// A notification delivered (or given up on): it leaves the outbox.
+pub fn done(tx: &Transaction, id: i64) -> Result<()> {
+    tx.prepare_cached("DELETE FROM alert_outbox WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// A failed delivery: the notification waits for the next run.
+pub fn retry(tx: &Transaction, id: i64, error: &str) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?2, claimed_until = 0
+         WHERE id = ?1",
+    )?
+    .execute((id, error))?;
+    Ok(())
+}
+
+/// A stored maintenance window; `rules` is the JSON array of rule names (empty: every rule).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowRow {
+    pub id: i64,
+    pub start: i64,
+    pub end: i64,
+    pub rules: String,
+    pub reason: String,
+}
+
+/// The stored maintenance windows by start.
+pub fn windows(conn: &Connection) -> Result<Vec<WindowRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, start, end, rules, reason FROM maintenance_windows ORDER BY start, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(WindowRow {
+            id: r.get(0)?,
+            start: r.get(1)?,
+            end: r.get(2)?,
+            rules: r.get(3)?,
+            reason: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Stores a window; returns its id.
+pub fn add_window(
+    conn: &Connection,
+    (start, end): (i64, i64),
+    rules: &str,
+    reason: &str,
+    created: i64,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO maintenance_windows (start, end, rules, reason, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+        (start, end, rules, reason, created),
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Removes a stored window; false when there is none with this id.
+pub fn delete_window(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM maintenance_windows WHERE id = ?1", [id])? > 0)
+}

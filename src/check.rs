@@ -19,7 +19,6 @@ use crate::db::inspect::{self, Kind};
 use crate::db::samples::{self, Span};
 use crate::env::Env;
 use crate::host;
-use crate::ledger;
 use crate::time;
 
 /// Check the usage database, its freshness and its backups
@@ -553,7 +552,7 @@ fn gaps(conn: &Connection, host: i64, now: f64, limit: f64) -> Result<(u64, f64,
 
 fn ledger_age(cx: &Cx) -> Check {
     let c = &cx.config.file.check;
-    match ledger::freshness(cx.conn) {
+    match db::ledger::freshness(cx.conn) {
         Err(e) => failed("ledger_age", &e),
         Ok((0, _)) => Check::new("ledger_age", Status::Ok, "no active locations"),
         Ok((_, None)) => Check::new(

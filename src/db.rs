@@ -16,6 +16,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 pub mod alerts;
 pub mod copy;
 pub mod inspect;
+pub mod ledger;
 pub mod samples;
 
 use inspect::{Kind, State};

@@ -593,11 +593,11 @@ fn command_line_date(text: &str, env: &Env) -> Result<chrono::NaiveDate> {
 fn run_set(args: &SetArgs, config: &Config, env: &mut Env) -> Result<()> {
     let mut conn = db::open(&config.db)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let location = match ledger::lookup_location(&tx, &args.location)? {
+    let location = match db::ledger::lookup_location(&tx, &args.location)? {
         Some(l) => l.name,
         None if args.create => args.location.clone(),
         None => {
-            let unknown = ledger::unknown_location(&tx, &args.location)?;
+            let unknown = db::ledger::unknown_location(&tx, &args.location)?;
             return Err(unknown.context("pass --create to add it"));
         }
     };
@@ -637,11 +637,11 @@ fn run_set(args: &SetArgs, config: &Config, env: &mut Env) -> Result<()> {
 
 fn run_delete(args: &DeleteArgs, config: &Config, env: &mut Env) -> Result<()> {
     let conn = db::open(&config.db)?;
-    let location = ledger::find_location(&conn, &args.location)?;
-    let (table, column) = if args.monthly {
-        ("monthly_summaries", "period_start")
+    let location = db::ledger::find_location(&conn, &args.location)?;
+    let amounts = if args.monthly {
+        db::ledger::Amounts::Monthly
     } else {
-        ("daily_usage", "date")
+        db::ledger::Amounts::Daily
     };
     // A month names the period that starts in it.
     let (first, last) = match parse::month_of(&args.date) {
@@ -654,10 +654,7 @@ fn run_delete(args: &DeleteArgs, config: &Config, env: &mut Env) -> Result<()> {
             (key, key)
         }
     };
-    let deleted = conn.execute(
-        &format!("DELETE FROM {table} WHERE location_id = ?1 AND {column} BETWEEN ?2 AND ?3"),
-        (location.id, first, last),
-    )?;
+    let deleted = db::ledger::delete(&conn, amounts, location.id, (first, last))?;
     if deleted == 0 {
         bail!(
             "nothing to delete: no {} for '{}' on {}",

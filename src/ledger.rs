@@ -1,12 +1,11 @@
-//! The data-usage ledger shared by usage-import, usage-report and usage-alert: locations, exact
-//! byte amounts shown in GB, and billing cycles.
+//! The data-usage ledger's rules shared by usage-import, usage-report and usage-alert: exact byte
+//! amounts shown in GB, dates as keys, billing cycles and their forecast (the tables are in
+//! [`crate::db::ledger`]).
 //!
 //! Amounts are whole bytes; 1 GB is 10^9 bytes, as providers bill. A billing cycle starts on day
 //! D of a month (the month's last day when it is shorter) and ends the day before the next start.
 
-use anyhow::{Result, anyhow};
 use chrono::{Datelike, Months, NaiveDate};
-use rusqlite::{Connection, OptionalExtension};
 
 /// Bytes in one GB (decimal, as providers bill).
 pub const GB: i64 = 1_000_000_000;
@@ -49,94 +48,6 @@ pub fn date_key(date: NaiveDate) -> i64 {
 pub fn key_date(key: i64) -> Option<NaiveDate> {
     let year = i32::try_from(key / 10_000).ok()?;
     NaiveDate::from_ymd_opt(year, (key / 100 % 100) as u32, (key % 100) as u32)
-}
-
-/// A location as stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Location {
-    pub id: i64,
-    pub name: String,
-    pub display_name: String,
-    pub active: bool,
-    pub billing_day: Option<u8>,
-    pub quota: Option<i64>,
-}
-
-const LOCATION_COLUMNS: &str = "id, name, display_name, active, billing_day, quota";
-
-fn location_row(r: &rusqlite::Row) -> rusqlite::Result<Location> {
-    Ok(Location {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        display_name: r.get(2)?,
-        active: r.get(3)?,
-        billing_day: r.get(4)?,
-        quota: r.get(5)?,
-    })
-}
-
-/// Every location, by name.
-pub fn locations(conn: &Connection) -> Result<Vec<Location>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {LOCATION_COLUMNS} FROM locations ORDER BY name"
-    ))?;
-    let rows = stmt.query_map([], location_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The location a user means by `key`: its name, its display name, or either after slugging.
-/// An unknown key is an error listing what would be accepted.
-pub fn find_location(conn: &Connection, key: &str) -> Result<Location> {
-    match lookup_location(conn, key)? {
-        Some(location) => Ok(location),
-        None => Err(unknown_location(conn, key)?),
-    }
-}
-
-/// The location `key` names, if any (see [`find_location`]).
-pub fn lookup_location(conn: &Connection, key: &str) -> Result<Option<Location>> {
-    Ok(conn
-        .query_row(
-            &format!(
-                "SELECT {LOCATION_COLUMNS} FROM locations
-                 WHERE name = ?1 OR display_name = ?1 OR name = ?2
-                 ORDER BY name = ?1 DESC, display_name = ?1 DESC LIMIT 1"
-            ),
-            (key, slug(key)),
-            location_row,
-        )
-        .optional()?)
-}
-
-/// The error for a key that names no location, listing the names there are.
-pub fn unknown_location(conn: &Connection, key: &str) -> Result<anyhow::Error> {
-    let names: Vec<String> = locations(conn)?.into_iter().map(|l| l.name).collect();
-    if names.is_empty() {
-        return Ok(anyhow!(
-            "unknown location '{key}': there are no locations yet (import a file or run `usage-import locations add NAME`)"
-        ));
-    }
-    const SHOWN: usize = 10;
-    let mut list = names
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > SHOWN {
-        list.push_str(&format!(", ... ({} in all)", names.len()));
-    }
-    Ok(anyhow!("unknown location '{key}' (known: {list})"))
-}
-
-/// How many locations are active, and the newest day the ledger has a record of.
-pub fn freshness(conn: &Connection) -> Result<(i64, Option<NaiveDate>)> {
-    let (active, newest): (i64, Option<i64>) = conn.query_row(
-        "SELECT (SELECT count(*) FROM locations WHERE active = 1), (SELECT max(date) FROM daily_usage)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    Ok((active, newest.and_then(key_date)))
 }
 
 /// The day a cycle with billing day `day` starts in the given month: `day`, or the month's last

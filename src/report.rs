@@ -24,7 +24,6 @@ use crate::config::{self, Config};
 use crate::db;
 use crate::env::Env;
 use crate::host;
-use crate::ledger;
 use crate::render::Stream;
 use crate::time::Zone;
 
@@ -184,7 +183,7 @@ pub struct Ctx<'a> {
     pub zone: Zone,
     pub billing_day: u8,
     /// The locations asked for with --location (empty: all).
-    pub locations: Vec<ledger::Location>,
+    pub locations: Vec<db::ledger::Location>,
     pub host: host::Wanted,
 }
 
@@ -265,7 +264,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
         .range
         .location
         .iter()
-        .map(|key| ledger::find_location(&conn, key))
+        .map(|key| db::ledger::find_location(&conn, key))
         .collect::<Result<Vec<_>>>()?;
     let ctx = Ctx {
         conn: &conn,

@@ -120,3 +120,35 @@ fn only_the_database_layer_opens_connections() {
     }
     assert!(wrong.is_empty(), "open connections through db: {wrong:?}");
 }
+
+#[test]
+fn only_the_database_layer_writes_sql() {
+    let db = src().join("db");
+    let statements = [
+        "\"SELECT ",
+        "\"INSERT ",
+        "\"UPDATE ",
+        "\"DELETE ",
+        "\"PRAGMA ",
+        "execute_batch(",
+    ];
+    let mut wrong = Vec::new();
+    for path in library_files() {
+        if path.starts_with(&db) || path == src().join("db.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Unit tests build their fixtures with SQL; the rule is about the code they test.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for s in statements {
+            if code.contains(s) {
+                wrong.push(format!("{}: {s}", path.display()));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "SQL belongs to the table's owner in src/db/:\n{}",
+        wrong.join("\n")
+    );
+}

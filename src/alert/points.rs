@@ -3,9 +3,10 @@
 
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use super::config::Rule;
+use crate::db;
 use crate::db::samples::{self, Named, Span};
 use crate::ledger::{self, Cycle, forecast};
 use crate::metric::{self, Metric, Source};
@@ -61,8 +62,8 @@ pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Resul
         Source::Interfaces => Named::Interfaces,
         Source::Users => Named::Users,
         _ => {
-            let location = ledger::lookup_location(conn, name)?
-                .ok_or_else(|| ledger::unknown_location(conn, name).unwrap_or_else(|e| e))?;
+            let location = db::ledger::lookup_location(conn, name)?
+                .ok_or_else(|| db::ledger::unknown_location(conn, name).unwrap_or_else(|e| e))?;
             if location.quota.is_none() {
                 return Err(anyhow!(
                     "location '{}' has no quota (set one: usage-import locations set {} --quota GB)",
@@ -103,8 +104,8 @@ pub fn clock_points(
         Metric::QuotaUsedPercent | Metric::QuotaForecastPercent => {
             // One named location (check_subject made sure it exists), else every active one.
             let locations = match &rule.filter {
-                Some(f) => ledger::lookup_location(conn, f)?.into_iter().collect(),
-                None => ledger::locations(conn)?
+                Some(f) => db::ledger::lookup_location(conn, f)?.into_iter().collect(),
+                None => db::ledger::locations(conn)?
                     .into_iter()
                     .filter(|l| l.active)
                     .collect::<Vec<_>>(),
@@ -118,25 +119,13 @@ pub fn clock_points(
                 let Some((start, end)) = ledger::cycle_containing(today, day) else {
                     continue;
                 };
-                let (bytes, days, last): (Option<i64>, u32, Option<i64>) = conn
-                    .query_row(
-                        "SELECT sum(bytes), count(*), max(date) FROM daily_usage
-                         WHERE location_id = ?1 AND date BETWEEN ?2 AND ?3",
-                        (
-                            location.id,
-                            ledger::date_key(start),
-                            ledger::date_key(today),
-                        ),
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()?
-                    .unwrap_or((None, 0, None));
-                let bytes = bytes.unwrap_or(0);
+                let span = (ledger::date_key(start), ledger::date_key(today));
+                let (bytes, days, last) = db::ledger::usage_between(conn, location.id, span)?;
                 let value = if rule.metric == Metric::QuotaUsedPercent {
                     bytes as f64 * 100.0 / quota as f64
                 } else {
                     // No day of this cycle recorded yet: nothing to project from.
-                    let Some(last) = last.and_then(ledger::key_date) else {
+                    let Some(last) = last else {
                         continue;
                     };
                     let cycle = Cycle {

@@ -105,6 +105,11 @@ pub fn inspect(conn: &Connection) -> rusqlite::Result<Kind> {
     }
 }
 
+/// The schema version the file says it has.
+pub fn version(conn: &Connection) -> rusqlite::Result<i32> {
+    Ok(State::read(conn)?.version)
+}
+
 /// Opens an existing file for judging and checking: not created, not migrated, with the busy
 /// timeout of every connection and a 16 MB page cache (integrity_check reads every page).
 pub fn open(path: &Path) -> Result<Connection> {

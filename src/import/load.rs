@@ -8,10 +8,11 @@ use std::collections::HashMap;
 use anyhow::{Result, anyhow, bail};
 use chrono::{Datelike, NaiveDate};
 use csv::ByteRecord;
-use rusqlite::{Connection, OptionalExtension, Statement};
+use rusqlite::Connection;
 
 use super::parse::{self, AmountError, Day};
 use super::source::{Input, describe};
+use crate::db;
 use crate::ledger::{self, format_gb};
 
 /// How a file lays out its values.
@@ -548,8 +549,7 @@ struct Loader<'c> {
     date: RowDate,
     /// Whether the last value was new: the statement tried first for the next one.
     expect_new: bool,
-    insert: Statement<'c>,
-    update: Statement<'c>,
+    writer: db::ledger::Writer<'c>,
     report: Report,
 }
 
@@ -562,18 +562,10 @@ impl<'c> Loader<'c> {
         layout: Layout,
         warn: &'c mut dyn FnMut(&str),
     ) -> Result<Self> {
-        // Monthly rows also bind ?5, the period's end. An update only touches a value that
-        // differs, so `changes()` tells inserted, updated and unchanged apart.
-        let (insert, update) = if layout == Layout::Monthly {
-            (
-                "INSERT OR IGNORE INTO monthly_summaries (period_start, location_id, bytes, updated, period_end, manual) VALUES (?1, ?2, ?3, ?4, ?5, 1)",
-                "UPDATE monthly_summaries SET bytes = ?3, updated = ?4, period_end = ?5, manual = 1 WHERE period_start = ?1 AND location_id = ?2 AND bytes <> ?3",
-            )
+        let amounts = if layout == Layout::Monthly {
+            db::ledger::Amounts::Monthly
         } else {
-            (
-                "INSERT OR IGNORE INTO daily_usage (date, location_id, bytes, updated) VALUES (?1, ?2, ?3, ?4)",
-                "UPDATE daily_usage SET bytes = ?3, updated = ?4 WHERE date = ?1 AND location_id = ?2 AND bytes <> ?3",
-            )
+            db::ledger::Amounts::Daily
         };
         Ok(Loader {
             conn,
@@ -593,8 +585,7 @@ impl<'c> Loader<'c> {
             columns: Vec::new(),
             date: RowDate::default(),
             expect_new: true,
-            insert: conn.prepare(insert)?,
-            update: conn.prepare(update)?,
+            writer: db::ledger::Writer::new(conn, amounts)?,
             report: Report::default(),
         })
     }
@@ -613,26 +604,11 @@ impl<'c> Loader<'c> {
         if let Some(&idx) = self.by_name.get(&slug) {
             return Ok(idx);
         }
-        let existing: Option<(i64, Option<u8>)> = self
-            .conn
-            .query_row(
-                "SELECT id, billing_day FROM locations WHERE name = ?1",
-                [&slug],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (id, billing_day) = match existing {
-            Some(found) => found,
-            None => {
-                self.report.new_locations += 1;
-                let id = self.conn.query_row(
-                    "INSERT INTO locations (name, display_name, created) VALUES (?1, ?2, ?3) RETURNING id",
-                    (&slug, text.trim(), self.opts.now),
-                    |r| r.get(0),
-                )?;
-                (id, None)
-            }
-        };
+        let (id, billing_day, created) =
+            db::ledger::find_or_add(self.conn, &slug, text.trim(), self.opts.now)?;
+        if created {
+            self.report.new_locations += 1;
+        }
         self.locs.push(Loc {
             id,
             name: slug.clone(),
@@ -849,38 +825,38 @@ impl<'c> Loader<'c> {
         } else {
             None
         };
-        let (insert, update) = (&mut self.insert, &mut self.update);
-        let run = |statement: &mut Statement| -> rusqlite::Result<bool> {
-            let changed = match end {
-                Some(end) => statement.execute((date, id, bytes, self.opts.now, end))?,
-                None => statement.execute((date, id, bytes, self.opts.now))?,
-            };
-            Ok(changed > 0)
+        let amount = db::ledger::Amount {
+            date,
+            location: id,
+            bytes,
+            now: self.opts.now,
+            end,
         };
+        let w = &mut self.writer;
         // Try first what the previous value needed: a fresh import inserts, a re-import of
         // corrected files updates, each in one statement.
         let r = &mut self.report;
         if empty {
             // An empty cell never overwrites a stored value.
-            if run(insert)? {
+            if w.insert(&amount)? {
                 r.inserted += 1;
             } else {
                 r.unchanged += 1;
             }
         } else if self.expect_new {
-            if run(insert)? {
+            if w.insert(&amount)? {
                 r.inserted += 1;
             } else {
                 self.expect_new = false;
-                if run(update)? {
+                if w.update(&amount)? {
                     r.updated += 1;
                 } else {
                     r.unchanged += 1;
                 }
             }
-        } else if run(update)? {
+        } else if w.update(&amount)? {
             r.updated += 1;
-        } else if run(insert)? {
+        } else if w.insert(&amount)? {
             r.inserted += 1;
             self.expect_new = true;
         } else {

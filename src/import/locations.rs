@@ -8,9 +8,9 @@ use rusqlite::Connection;
 use super::parse;
 use crate::cli::Format;
 use crate::config::Config;
-use crate::db;
+use crate::db::{self, ledger::Setting};
 use crate::env::Env;
-use crate::ledger::{self, find_location};
+use crate::ledger;
 use crate::render::{Cell, Rows};
 
 #[derive(Debug, clap::Args)]
@@ -129,28 +129,19 @@ pub fn run(args: Args, config: &Config, env: &mut Env) -> Result<()> {
                 bail!("'{name}' cannot name a location (it needs a letter or a digit)");
             }
             check_display_name(name.trim())?;
-            let exists: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM locations WHERE name = ?1)",
-                [&slug],
-                |r| r.get(0),
-            )?;
-            if exists {
+            if db::ledger::location_exists(&conn, &slug)? {
                 bail!(
                     "location '{slug}' already exists (change it with `usage-import locations set {slug} ...`)"
                 );
             }
             let tx = conn.unchecked_transaction()?;
-            let id: i64 = tx.query_row(
-                "INSERT INTO locations (name, display_name, created) VALUES (?1, ?2, ?3) RETURNING id",
-                (&slug, name.trim(), env.now().floor() as i64),
-                |r| r.get(0),
-            )?;
+            let id = db::ledger::add_location(&tx, &slug, name.trim(), env.now().floor() as i64)?;
             apply(&tx, id, &settings)?;
             tx.commit()?;
             Ok(())
         }
         Action::Set { location, settings } => {
-            let location = find_location(&conn, &location)?;
+            let location = db::ledger::find_location(&conn, &location)?;
             if settings.display_name.is_none()
                 && settings.billing_day.is_none()
                 && settings.quota.is_none()
@@ -163,7 +154,7 @@ pub fn run(args: Args, config: &Config, env: &mut Env) -> Result<()> {
             location,
             display_name,
         } => {
-            let location = find_location(&conn, &location)?;
+            let location = db::ledger::find_location(&conn, &location)?;
             let settings = Settings {
                 display_name: Some(display_name),
                 billing_day: None,
@@ -186,19 +177,13 @@ fn check_display_name(name: &str) -> Result<()> {
 fn apply(conn: &Connection, id: i64, settings: &Settings) -> Result<()> {
     if let Some(name) = &settings.display_name {
         check_display_name(name.trim())?;
-        conn.execute(
-            "UPDATE locations SET display_name = ?2 WHERE id = ?1",
-            (id, name.trim()),
-        )?;
+        db::ledger::set(conn, id, Setting::DisplayName(name.trim()))?;
     }
     if let Some(BillingDay(day)) = settings.billing_day {
-        conn.execute(
-            "UPDATE locations SET billing_day = ?2 WHERE id = ?1",
-            (id, day),
-        )?;
+        db::ledger::set(conn, id, Setting::BillingDay(day))?;
     }
     if let Some(Quota(quota)) = settings.quota {
-        conn.execute("UPDATE locations SET quota = ?2 WHERE id = ?1", (id, quota))?;
+        db::ledger::set(conn, id, Setting::Quota(quota))?;
     }
     Ok(())
 }
@@ -206,49 +191,32 @@ fn apply(conn: &Connection, id: i64, settings: &Settings) -> Result<()> {
 fn set_active(conn: &Connection, keys: &[String], active: bool) -> Result<()> {
     let tx = conn.unchecked_transaction()?;
     for key in keys {
-        let location = find_location(&tx, key)?;
-        tx.execute(
-            "UPDATE locations SET active = ?2 WHERE id = ?1",
-            (location.id, active),
-        )?;
+        let location = db::ledger::find_location(&tx, key)?;
+        db::ledger::set(&tx, location.id, Setting::Active(active))?;
     }
     tx.commit()?;
     Ok(())
 }
 
-fn date_cell(key: Option<i64>) -> Cell {
-    match key.and_then(ledger::key_date) {
-        Some(date) => Cell::Text(date.to_string()),
-        None => Cell::Null,
-    }
-}
-
 /// Every location with its effective billing day and a digest of its daily rows.
 fn list(conn: &Connection, default_day: u8) -> Result<Rows> {
-    let mut stmt = conn.prepare(
-        "SELECT l.name, l.display_name, l.active, coalesce(l.billing_day, ?1), l.quota,
-                coalesce(d.days, 0), d.first, d.last, coalesce(d.total, 0)
-         FROM locations l
-         LEFT JOIN (SELECT location_id, count(*) AS days, min(date) AS first,
-                           max(date) AS last, sum(bytes) AS total
-                    FROM daily_usage GROUP BY location_id) d ON d.location_id = l.id
-         ORDER BY l.name",
-    )?;
-    let rows = stmt
-        .query_map([default_day], |r| {
-            Ok(vec![
-                Cell::Text(r.get(0)?),
-                Cell::Text(r.get(1)?),
-                Cell::Bool(r.get(2)?),
-                Cell::Int(r.get(3)?),
-                r.get::<_, Option<i64>>(4)?.map_or(Cell::Null, Cell::Gb),
-                Cell::Int(r.get(5)?),
-                date_cell(r.get(6)?),
-                date_cell(r.get(7)?),
-                Cell::Gb(r.get(8)?),
-            ])
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let date = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Null, |d| Cell::Text(d.to_string()));
+    let rows = db::ledger::summaries(conn, default_day)?
+        .into_iter()
+        .map(|s| {
+            vec![
+                Cell::Text(s.name),
+                Cell::Text(s.display_name),
+                Cell::Bool(s.active),
+                Cell::Int(i64::from(s.billing_day)),
+                s.quota.map_or(Cell::Null, Cell::Gb),
+                Cell::Int(s.days),
+                date(s.first),
+                date(s.last),
+                Cell::Gb(s.total),
+            ]
+        })
+        .collect();
     Ok(Rows {
         columns: vec![
             "name",

@@ -4,11 +4,12 @@ use anyhow::Result;
 
 use super::{Ctx, usage};
 use crate::cli;
-use crate::db::samples;
+use crate::db::{self, samples};
 use crate::host;
-use crate::ledger::{date_key, key_date};
+use crate::ledger::date_key;
 use crate::metric::{self, Metric};
 use crate::render::{Cell, Rows};
+use chrono::NaiveDate;
 
 /// Locations shown under "top locations".
 const TOP: usize = 5;
@@ -34,28 +35,10 @@ fn section(key: &'static str, heading: String, rows: Rows, single: bool) -> Sect
 
 /// Every section of the overview.
 pub fn sections(ctx: &Ctx) -> Result<Vec<Section>> {
-    let (first, last) = usage::day_bounds(ctx.period.first_day(), ctx.period.last_day());
-    let filter = usage::location_filter(ctx, "location_id");
-    let (locations, active): (i64, i64) = ctx.conn.query_row(
-        &format!(
-            "SELECT count(*), coalesce(sum(active), 0) FROM locations WHERE 1{}",
-            usage::location_filter(ctx, "id")
-        ),
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let (records, min, max, total): (i64, Option<i64>, Option<i64>, i64) = ctx.conn.query_row(
-        &format!(
-            "SELECT count(*), min(date), max(date), coalesce(sum(bytes), 0) FROM daily_usage
-             WHERE date BETWEEN ?1 AND ?2{filter}"
-        ),
-        (first, last),
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    let date = |k: Option<i64>| {
-        k.and_then(key_date)
-            .map_or(Cell::Null, |d| Cell::Text(d.to_string()))
-    };
+    let span = usage::day_bounds(ctx.period.first_day(), ctx.period.last_day());
+    let ids = usage::location_ids(ctx);
+    let g = db::ledger::glance(ctx.conn, span, &ids)?;
+    let date = |d: Option<NaiveDate>| d.map_or(Cell::Null, |d| Cell::Text(d.to_string()));
     let ledger = Rows {
         columns: vec![
             "locations",
@@ -66,41 +49,26 @@ pub fn sections(ctx: &Ctx) -> Result<Vec<Section>> {
             "total_gb",
         ],
         rows: vec![vec![
-            Cell::Int(locations),
-            Cell::Int(active),
-            Cell::Int(records),
-            date(min),
-            date(max),
-            Cell::Gb(total),
+            Cell::Int(g.locations),
+            Cell::Int(g.active),
+            Cell::Int(g.records),
+            date(g.first),
+            date(g.last),
+            Cell::Gb(g.total),
         ]],
     };
-    let mut stmt = ctx.conn.prepare(&format!(
-        "SELECT l.name, sum(d.bytes) AS total FROM daily_usage d JOIN locations l ON l.id = d.location_id
-         WHERE d.date BETWEEN ?1 AND ?2{} GROUP BY l.id ORDER BY total DESC, l.name LIMIT {TOP}",
-        usage::location_filter(ctx, "d.location_id")
-    ))?;
-    let top = stmt
-        .query_map((first, last), |r| {
-            Ok(vec![Cell::Text(r.get(0)?), Cell::Gb(r.get(1)?)])
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let top = db::ledger::top(ctx.conn, span, &ids, TOP)?
+        .into_iter()
+        .map(|(name, bytes)| vec![Cell::Text(name), Cell::Gb(bytes)])
+        .collect();
     // The last days up to the newest record in the period, each with every location's total.
-    let recent_from = max.and_then(key_date).map_or(i64::MAX, |d| {
+    let recent_from = g.last.map_or(i64::MAX, |d| {
         date_key(d - chrono::Duration::days(RECENT - 1))
     });
-    let mut stmt = ctx.conn.prepare(&format!(
-        "SELECT date, sum(bytes), count(*) FROM daily_usage
-         WHERE date BETWEEN ?1 AND ?2{filter} GROUP BY date ORDER BY date DESC"
-    ))?;
-    let recent = stmt
-        .query_map((recent_from.max(first), last), |r| {
-            Ok(vec![
-                date(r.get(0)?),
-                Cell::Gb(r.get(1)?),
-                Cell::Int(r.get(2)?),
-            ])
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let recent = db::ledger::per_day(ctx.conn, (recent_from.max(span.0), span.1), &ids)?
+        .into_iter()
+        .map(|(day, bytes, locations)| vec![date(day), Cell::Gb(bytes), Cell::Int(locations)])
+        .collect();
     let mut out = vec![
         section(
             "ledger",
@@ -136,9 +104,7 @@ pub fn sections(ctx: &Ctx) -> Result<Vec<Section>> {
             std::fs::metadata(p).ok().map(|m| m.len() as i64)
         })
         .sum();
-    let schema: i64 = ctx
-        .conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let schema = i64::from(db::inspect::version(ctx.conn)?);
     out.push(section(
         "database",
         "Database".into(),

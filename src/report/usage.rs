@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
 use super::period::{CycleChoice, Period, cycle_dates};
 use super::{Ctx, Output};
+use crate::db;
 use crate::ledger::{self, Cycle, GB, date_key, forecast, key_date};
 use crate::render::{Cell, Rows, Stream};
 
@@ -47,13 +48,9 @@ impl Default for TrendsArgs {
     }
 }
 
-/// `AND location_id IN (...)` for the locations asked for, or nothing.
-pub(super) fn location_filter(ctx: &Ctx, column: &str) -> String {
-    if ctx.locations.is_empty() {
-        return String::new();
-    }
-    let ids: Vec<String> = ctx.locations.iter().map(|l| l.id.to_string()).collect();
-    format!(" AND {column} IN ({})", ids.join(","))
+/// The ids of the locations asked for (none: every location).
+pub(super) fn location_ids(ctx: &Ctx) -> Vec<i64> {
+    ctx.locations.iter().map(|l| l.id).collect()
 }
 
 pub(super) fn day_bounds(first: Option<NaiveDate>, last: Option<NaiveDate>) -> (i64, i64) {
@@ -79,27 +76,20 @@ fn largest(mut series: Vec<Series>, title: String) -> (Vec<Series>, String) {
 /// Usage per location per day: `date,location,usage_gb`, which usage-import reads back.
 pub fn daily(ctx: &Ctx) -> Result<Output> {
     let (first, last) = day_bounds(ctx.period.first_day(), ctx.period.last_day());
-    let mut stmt = ctx.conn.prepare(&format!(
-        "SELECT d.date, l.name, d.bytes FROM daily_usage d JOIN locations l ON l.id = d.location_id
-         WHERE d.date BETWEEN ?1 AND ?2{} ORDER BY d.date, l.name",
-        location_filter(ctx, "d.location_id")
-    ))?;
     let mut rows = Vec::new();
     let mut series: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-    let mut q = stmt.query((first, last))?;
-    while let Some(r) = q.next()? {
-        let (key, name, bytes): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        let date = key_date(key).unwrap_or_default();
+    db::ledger::each_day(ctx.conn, (first, last), &location_ids(ctx), |day| {
+        let date = key_date(day.date).unwrap_or_default();
         series
-            .entry(name.clone())
+            .entry(day.location.clone())
             .or_default()
-            .push((ctx.zone.midnight(date) as f64, bytes as f64 / GB as f64));
+            .push((ctx.zone.midnight(date) as f64, day.bytes as f64 / GB as f64));
         rows.push(vec![
             Cell::Text(date.to_string()),
-            Cell::Text(name),
-            Cell::Gb(bytes),
+            Cell::Text(day.location),
+            Cell::Gb(day.bytes),
         ]);
-    }
+    })?;
     let series = series
         .into_iter()
         .map(|(name, points)| Series {
@@ -205,7 +195,7 @@ fn ledger_accounts(ctx: &Ctx) -> Result<(Vec<Account>, HashMap<i64, usize>)> {
     let wanted: BTreeSet<i64> = ctx.locations.iter().map(|l| l.id).collect();
     let mut accounts = Vec::new();
     let mut index = HashMap::new();
-    for l in ledger::locations(ctx.conn)? {
+    for l in db::ledger::locations(ctx.conn)? {
         if !wanted.is_empty() && !wanted.contains(&l.id) {
             continue;
         }
@@ -218,13 +208,9 @@ fn ledger_accounts(ctx: &Ctx) -> Result<(Vec<Account>, HashMap<i64, usize>)> {
             cycles: Vec::new(),
         });
     }
-    let mut stmt = ctx
-        .conn
-        .prepare("SELECT location_id, period_start, bytes FROM monthly_summaries")?;
-    let mut q = stmt.query([])?;
-    while let Some(r) = q.next()? {
-        if let (Some(&i), Some(start)) = (index.get(&r.get(0)?), key_date(r.get(1)?)) {
-            accounts[i].manual.insert(start, r.get(2)?);
+    for (id, start, bytes) in db::ledger::manual_totals(ctx.conn)? {
+        if let Some(&i) = index.get(&id) {
+            accounts[i].manual.insert(start, bytes);
         }
     }
     Ok((accounts, index))
@@ -253,16 +239,11 @@ pub fn cycles(ctx: &Ctx, args: &CyclesArgs) -> Result<Output> {
         Source::Ledger => {
             let (mut accounts, index) = ledger_accounts(ctx)?;
             let mut cycler = Cycler::new(&accounts);
-            let (a, b) = day_bounds(first, last);
-            let mut stmt = ctx.conn.prepare(
-                "SELECT date, location_id, bytes FROM daily_usage WHERE date BETWEEN ?1 AND ?2 ORDER BY date",
-            )?;
-            let mut q = stmt.query((a, b))?;
-            while let Some(r) = q.next()? {
-                if let Some(&i) = index.get(&r.get::<_, i64>(1)?) {
-                    cycler.add(&mut accounts, r.get(0)?, i, r.get(2)?);
+            db::ledger::each_amount(ctx.conn, day_bounds(first, last), |date, id, bytes| {
+                if let Some(&i) = index.get(&id) {
+                    cycler.add(&mut accounts, date, i, bytes);
                 }
-            }
+            })?;
             accounts
         }
         Source::Interfaces => {
@@ -278,7 +259,7 @@ fn interface_accounts(
     ctx: &Ctx,
     traffic: &BTreeMap<(NaiveDate, String), (i64, i64)>,
 ) -> Result<Vec<Account>> {
-    let locations: HashMap<String, ledger::Location> = ledger::locations(ctx.conn)?
+    let locations: HashMap<String, db::ledger::Location> = db::ledger::locations(ctx.conn)?
         .into_iter()
         .map(|l| (l.name.clone(), l))
         .collect();
@@ -461,21 +442,16 @@ pub fn trends(ctx: &Ctx, args: &TrendsArgs) -> Result<Output> {
     };
     let window = i64::from(args.window);
     let read_from = start - Duration::days(window - 1);
-    let mut stmt = ctx.conn.prepare(&format!(
-        "SELECT d.date, l.name, d.bytes FROM daily_usage d JOIN locations l ON l.id = d.location_id
-         WHERE d.date BETWEEN ?1 AND ?2{}",
-        location_filter(ctx, "d.location_id")
-    ))?;
     let mut by_location: BTreeMap<String, HashMap<NaiveDate, i64>> = BTreeMap::new();
-    let mut q = stmt.query((date_key(read_from), date_key(end)))?;
-    while let Some(r) = q.next()? {
-        if let Some(date) = key_date(r.get(0)?) {
+    let span = (date_key(read_from), date_key(end));
+    db::ledger::each_day(ctx.conn, span, &location_ids(ctx), |day| {
+        if let Some(date) = key_date(day.date) {
             by_location
-                .entry(r.get(1)?)
+                .entry(day.location)
                 .or_default()
-                .insert(date, r.get(2)?);
+                .insert(date, day.bytes);
         }
-    }
+    })?;
     let days: Vec<NaiveDate> = start.iter_days().take_while(|d| *d <= end).collect();
     let mut rows = Vec::new();
     let mut series = Vec::new();

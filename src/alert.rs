@@ -50,7 +50,7 @@ pub const CATCH_UP: i64 = 86_400;
 fires, again every repeat interval while it stays firing or when it escalates, and once when it \
 resolves. Rules are thresholds with durations over the samples (cpu_percent > 90 for 60s), the \
 age of the newest sample, and data quotas per location and billing cycle (steps and a \
-forecast); without rules in the configuration the seeds' defaults apply.\n\nRun from cron every \
+forecast); without rules in the configuration the built-in default rules apply (CPU over 90 % for 60 s, memory over 85 % for 60 s, a file system over 90 % used or under 10 % free, quota steps and forecast).\n\nRun from cron every \
 few minutes: each run replays the samples stored since the last one, so it behaves like a \
 daemon. State, history and maintenance windows live in the database. Prints nothing unless the \
 console channel has something to say; exits 1 while any alert is firing."

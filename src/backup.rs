@@ -172,7 +172,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "prune keeps a backup when any of these rules keeps it, as restic forget does; everything else is removed with its metadata.",
             "named\tA backup made with --name (pre-restore backups included) is never pruned.",
             "newest\tThe newest backup is always kept, so pruning never leaves none.",
-            "recent\tA backup younger than retention_days (30) that is also among the newest max_backups (50) unnamed ones: the rule of the seed documents. 0 turns either limit off.",
+            "recent\tA backup younger than retention_days (30) that is also among the newest max_backups (50) unnamed ones. 0 turns either limit off.",
             "daily, weekly, monthly\tkeep_daily N keeps, for each of the last N days that have backups, that day's newest backup; days without backups do not count, so a machine that was off for a week still keeps N. keep_weekly counts ISO weeks (Monday to Sunday), keep_monthly calendar months. Days, weeks and months are in the local time zone.",
             "With --mirror (or backup.mirror) prune applies the same policy to the mirror's own backups.",
         ],

@@ -13,13 +13,12 @@ use crate::db::samples::{self, Host};
 
 /// The kernel's host name.
 pub fn kernel_name(sysroot: &Path) -> Result<String> {
-    let name = collect::read_text(&sysroot.join("proc/sys/kernel/hostname"))?;
-    let name = name.trim();
+    let name = collect::hostname(sysroot)?;
     anyhow::ensure!(
         !name.is_empty(),
         "the kernel's host name is empty (set host in the configuration or pass --host)"
     );
-    Ok(name.to_string())
+    Ok(name)
 }
 
 /// The name this machine's samples are stored under: `--host`, else `host` in the

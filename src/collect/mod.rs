@@ -93,6 +93,13 @@ pub fn read(root: &Path, opts: &Options) -> Result<Snapshot> {
 }
 
 /// Reads a whole kernel file, naming it in the error.
+/// The kernel's host name, as it stands (maybe empty).
+pub fn hostname(root: &Path) -> Result<String> {
+    Ok(read_text(&root.join("proc/sys/kernel/hostname"))?
+        .trim()
+        .to_string())
+}
+
 pub fn read_text(path: &Path) -> Result<String> {
     let mut s = String::new();
     std::fs::File::open(path)

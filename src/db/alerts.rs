@@ -22,27 +22,32 @@ pub struct StateRow {
     pub notified: Option<i64>,
 }
 
+const STATE_COLUMNS: &str =
+    "subject, state, severity, level, since, fired, escalated, value, ts, announced, notified";
+
+/// Decodes [`STATE_COLUMNS`] starting at column `at`.
+fn state_row(r: &Row, at: usize) -> rusqlite::Result<StateRow> {
+    Ok(StateRow {
+        subject: r.get(at)?,
+        state: r.get(at + 1)?,
+        severity: r.get(at + 2)?,
+        level: r.get(at + 3)?,
+        since: r.get(at + 4)?,
+        fired: r.get(at + 5)?,
+        escalated: r.get(at + 6)?,
+        value: r.get(at + 7)?,
+        ts: r.get(at + 8)?,
+        announced: r.get(at + 9)?,
+        notified: r.get(at + 10)?,
+    })
+}
+
 /// The stored alerts of one rule.
 pub fn states(tx: &Transaction, rule: &str) -> Result<Vec<StateRow>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT subject, state, severity, level, since, fired, escalated, value, ts, announced, notified
-         FROM alert_state WHERE rule = ?1",
-    )?;
-    let rows = stmt.query_map([rule], |r| {
-        Ok(StateRow {
-            subject: r.get(0)?,
-            state: r.get(1)?,
-            severity: r.get(2)?,
-            level: r.get(3)?,
-            since: r.get(4)?,
-            fired: r.get(5)?,
-            escalated: r.get(6)?,
-            value: r.get(7)?,
-            ts: r.get(8)?,
-            announced: r.get(9)?,
-            notified: r.get(10)?,
-        })
-    })?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {STATE_COLUMNS} FROM alert_state WHERE rule = ?1"
+    ))?;
+    let rows = stmt.query_map([rule], |r| state_row(r, 0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -85,29 +90,11 @@ pub fn save_state(
 
 /// Every stored alert with its rule, firing first, then critical, then by rule and subject.
 pub fn all_states(conn: &Connection) -> Result<Vec<(String, StateRow)>> {
-    let mut stmt = conn.prepare(
-        "SELECT rule, subject, state, severity, level, since, fired, escalated, value, ts,
-                announced, notified FROM alert_state
-         ORDER BY state = 'firing' DESC, severity = 'critical' DESC, rule, subject",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get(0)?,
-            StateRow {
-                subject: r.get(1)?,
-                state: r.get(2)?,
-                severity: r.get(3)?,
-                level: r.get(4)?,
-                since: r.get(5)?,
-                fired: r.get(6)?,
-                escalated: r.get(7)?,
-                value: r.get(8)?,
-                ts: r.get(9)?,
-                announced: r.get(10)?,
-                notified: r.get(11)?,
-            },
-        ))
-    })?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT rule, {STATE_COLUMNS} FROM alert_state
+         ORDER BY state = 'firing' DESC, severity = 'critical' DESC, rule, subject"
+    ))?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, state_row(r, 1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

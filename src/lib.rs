@@ -1,7 +1,9 @@
 //! usage: record how a machine is used, keep that record safe, and answer questions about it.
 //!
 //! One library crate behind the `usage-*` binaries. Each tool has one module holding its clap
-//! definition (`command()`/`Args`) and `run()`; the binaries only call [`cli::main`].
+//! definition (`command()`/`Args`) and `run()`; the binaries only call [`cli::main`]. The
+//! layers and their rules are in ARCHITECTURE.md: tools never import tools, shared rules sit
+//! below them, and only `db` writes SQL.
 
 pub mod alert;
 pub mod archive;

@@ -361,6 +361,7 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
         .map_or(ctx.host.name().unwrap_or_default(), |h| h.name.as_str());
     let newest = sampled.as_ref().and_then(|h| h.newest);
     let mut happened = Vec::new();
+    let mut rows = points::Rows::default();
     let mut firing = 0;
     for rule in &ctx.alerts.rules {
         if let Err(e) = points::check_subject(tx, rule, host) {
@@ -380,7 +381,7 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                         let after = alerts::cursor(tx, &rule.name)?
                             .unwrap_or(newest - rule.for_secs - 1)
                             .max(floor);
-                        let points = points::sample_points(tx, rule, h, after, newest)?;
+                        let points = rows.points(tx, rule, h, after, newest)?;
                         alerts::set_cursor(tx, &rule.name, newest)?;
                         let at = if points.is_empty() {
                             None

@@ -345,7 +345,7 @@ pub fn hosts(conn: &Connection) -> Result<Vec<Host>> {
 }
 
 /// A half-open span of UTC seconds, `[from, to)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
     pub from: i64,
     pub to: i64,

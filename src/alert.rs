@@ -278,7 +278,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     for p in &ctx.alerts.problems {
         env.say(p);
     }
-    let mut conn = db::open(&config.db)?;
+    let mut conn = db::open_reader(&config.db)?;
     let mut verdict = Verdict::default();
     match args.command {
         None => verdict = evaluate_and_notify(&mut conn, &ctx, args.dry_run, env)?,

@@ -53,10 +53,35 @@ pub enum DbError {
     Foreign { path: String, why: String },
 }
 
-/// Opens (creating if needed, with its directory) the database at `path` and migrates it.
+/// Opens (creating if needed, with its directory) the database at `path` and migrates it: the
+/// way in for the tools that record (usage-sample, usage-import).
 pub fn open(path: &Path) -> Result<Connection> {
-    let shown = path.display().to_string();
     create_private(path)?;
+    connect(path, Use::Write)
+}
+
+/// Opens an existing usage database for a tool that reads it (usage-report, usage-alert, the
+/// listings), migrating an older schema of ours. A missing or empty file is refused rather than
+/// initialised: a mistyped --db must not become a new, silent, empty database.
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        anyhow::bail!(
+            "database '{}' does not exist (usage-sample and usage-import create it; --db or USAGE_DB names another)",
+            path.display()
+        );
+    }
+    connect(path, Use::Read)
+}
+
+/// What a connection is opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Write,
+    Read,
+}
+
+fn connect(path: &Path, to: Use) -> Result<Connection> {
+    let shown = path.display().to_string();
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -70,7 +95,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     let deadline = Instant::now() + BUSY_TIMEOUT;
     let mut pause = Duration::from_millis(2);
     loop {
-        match set_up(&conn, &shown) {
+        match set_up(&conn, &shown, to) {
             Err(e) if is_busy(&e) && Instant::now() < deadline => {
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_millis(100));
@@ -107,8 +132,16 @@ pub fn open_in_memory() -> Result<Connection> {
     Ok(conn)
 }
 
-/// Pragmas (outside any transaction), then migrations.
-fn set_up(conn: &Connection, shown: &str) -> Result<()> {
+/// The file judged first (nothing is written to a file that is refused), then the pragmas
+/// (outside any transaction), then migrations.
+fn set_up(conn: &Connection, shown: &str, to: Use) -> Result<()> {
+    let state = State::read(conn).map_err(|e| explain(e, shown))?;
+    refuse(shown, state)?;
+    if to == Use::Read && state.kind() == Kind::Empty {
+        anyhow::bail!(
+            "database '{shown}' is empty (usage-sample and usage-import initialise it; --db or USAGE_DB names another)"
+        );
+    }
     conn.pragma_update(None, "foreign_keys", true)
         .map_err(|e| explain(e, shown))?;
     let mode: String = conn
@@ -153,6 +186,22 @@ pub fn fold_wal(conn: &Connection, path: &Path) -> Result<()> {
     let folded = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     conn.busy_timeout(BUSY_TIMEOUT)?;
     folded.with_context(|| format!("checkpointing the WAL of '{}'", path.display()))
+}
+
+/// Removes a database (and its WAL files) that holds no row in any table: one a failed run
+/// created. Any doubt (it cannot be read, another tool wrote to it meanwhile) keeps it.
+pub fn remove_if_unused(path: &Path) {
+    let unused = inspect::open(path)
+        .and_then(|c| Ok(inspect::count_rows(&c)?))
+        .is_ok_and(|tables| tables.values().all(|n| *n == 0));
+    if !unused {
+        return;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = fs::remove_file(p);
+    }
 }
 
 /// Refreshes the query planner's statistics (the weekly upkeep).

@@ -275,13 +275,19 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
         .into());
     }
     let config = config::load(&args.common, env)?;
-    match args.command {
-        Some(Command::Set(set)) => run_set(&set, &config, env)?,
-        Some(Command::Delete(delete)) => run_delete(&delete, &config, env)?,
-        Some(Command::Locations(loc)) => locations::run(loc, &config, env)?,
-        None => run_files(&args.files, &config, env)?,
+    let existed = config.db.exists();
+    let result = match args.command {
+        Some(Command::Set(set)) => run_set(&set, &config, env),
+        Some(Command::Delete(delete)) => run_delete(&delete, &config, env),
+        Some(Command::Locations(loc)) => locations::run(loc, &config, env),
+        None => run_files(&args.files, &config, env),
+    };
+    // A run that failed leaves no database it created and put nothing in: a typo in --db is not
+    // a new database.
+    if result.is_err() && !existed {
+        db::remove_if_unused(&config.db);
     }
-    Ok(Outcome::Done)
+    result.map(|()| Outcome::Done)
 }
 
 /// The first file-import flag given, if any: they mean nothing to the subcommands.

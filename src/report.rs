@@ -242,7 +242,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
         });
     check_format(&view, format)?;
     let config = config::load(&args.common, env)?;
-    let conn = open(&config.db)?;
+    let conn = db::open_reader(&config.db)?;
     let zone = if args.output.utc {
         Zone::Utc
     } else {
@@ -376,17 +376,6 @@ fn no_format(view: &View, format: Format) -> anyhow::Error {
         view.name()
     ))
     .into()
-}
-
-/// Opens the database for reading; a missing file is an error rather than a new empty database.
-fn open(path: &Path) -> Result<Connection> {
-    if !path.exists() {
-        anyhow::bail!(
-            "database '{}' does not exist (usage-sample and usage-import create it; --db or USAGE_DB names another)",
-            path.display()
-        );
-    }
-    db::open(path)
 }
 
 /// Writes the result to --output (atomically, private) or to standard output, buffered; a PNG

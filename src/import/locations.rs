@@ -113,8 +113,13 @@ fn parse_quota(s: &str) -> Result<Quota, String> {
 }
 
 pub fn run(args: Args, config: &Config, env: &mut Env) -> Result<()> {
-    let conn = db::open(&config.db)?;
-    match args.action.unwrap_or(Action::List) {
+    let action = args.action.unwrap_or(Action::List);
+    // Listing reads; a missing database is an error, not a new one.
+    let conn = match action {
+        Action::List => db::open_reader(&config.db)?,
+        _ => db::open(&config.db)?,
+    };
+    match action {
         Action::List => {
             let format = args.format.unwrap_or(if env.stdout_is_terminal {
                 Format::Table

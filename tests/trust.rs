@@ -1,0 +1,132 @@
+//! Trust: nothing lost, nothing silenced, nothing overwritten. Each test pins one way the tools
+//! could lose or damage what a user has, found by trying them as a careful sysadmin and a
+//! hostile local user would.
+#![allow(clippy::unwrap_used)]
+
+mod util;
+
+use util::Sandbox;
+
+/// The SQLite header's "file format" bytes (18 and 19): 1 for a rollback journal, 2 for WAL.
+fn journal_bytes(path: &std::path::Path) -> (u8, u8) {
+    let bytes = std::fs::read(path).unwrap();
+    (bytes[18], bytes[19])
+}
+
+#[test]
+fn a_mistyped_database_is_refused_by_every_reader_and_never_created() {
+    let sb = Sandbox::new();
+    let typo = sb.path("typo.db");
+    let db = typo.to_str().unwrap();
+    for (tool, args, status) in [
+        ("usage-alert", vec![], 3),
+        ("usage-alert", vec!["status"], 3),
+        ("usage-alert", vec!["rules"], 3),
+        ("usage-alert", vec!["history"], 3),
+        ("usage-report", vec![], 1),
+        ("usage-report", vec!["daily"], 1),
+        ("usage-check", vec![], 3),
+        ("usage-import", vec!["locations"], 1),
+    ] {
+        let run = sb.cmd(tool).args(["--db", db]).args(&args).fails(status);
+        let said = run.stderr() + &run.stdout();
+        assert!(said.contains("does not exist"), "{tool} {args:?}: {run}");
+        assert!(!typo.exists(), "{tool} {args:?} created {db}");
+    }
+}
+
+#[test]
+fn an_empty_file_is_not_initialised_by_a_reader() {
+    let sb = Sandbox::new();
+    let empty = sb.path("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let db = empty.to_str().unwrap();
+    for (tool, args, status) in [
+        ("usage-alert", vec![], 3),
+        ("usage-report", vec!["daily"], 1),
+        ("usage-import", vec!["locations"], 1),
+    ] {
+        let run = sb.cmd(tool).args(["--db", db]).args(&args).fails(status);
+        assert!(run.stderr().contains("is empty"), "{tool}: {run}");
+        assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0, "{tool}");
+    }
+    // A tool that records may start a database in it.
+    sb.cmd("usage-import")
+        .args(["--db", db, "locations", "add", "north"])
+        .ok();
+    assert!(std::fs::metadata(&empty).unwrap().len() > 0);
+}
+
+#[test]
+fn a_failed_import_into_a_new_path_leaves_no_database() {
+    let sb = Sandbox::new();
+    let new = sb.path("new/usage.db");
+    let db = new.to_str().unwrap();
+    let run = sb
+        .cmd("usage-import")
+        .env("USAGE_NOW", "1717200000")
+        .args(["--db", db, "set", "2024-05-01", "nowhere", "3"])
+        .fails(1);
+    assert!(run.stderr().contains("unknown location 'nowhere'"), "{run}");
+    std::fs::write(
+        sb.path("bad.csv"),
+        "Date,A\n2024-05-01,lots\n2024-05-02,x\n",
+    )
+    .unwrap();
+    sb.cmd("usage-import")
+        .args(["--db", db, "--strict", "bad.csv"])
+        .output();
+    for suffix in ["", "-wal", "-shm"] {
+        let p = format!("{db}{suffix}");
+        assert!(!std::path::Path::new(&p).exists(), "{p} was left behind");
+    }
+    // A database that already held data is never removed, whatever fails.
+    sb.cmd("usage-import")
+        .args(["--db", db, "locations", "add", "north"])
+        .ok();
+    sb.cmd("usage-import")
+        .env("USAGE_NOW", "1717200000")
+        .args(["--db", db, "set", "2024-05-01", "nowhere", "3"])
+        .fails(1);
+    assert!(new.exists());
+}
+
+#[test]
+fn a_refused_database_is_not_touched() {
+    let sb = Sandbox::new();
+    let foreign = sb.path("foreign.db");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let before = std::fs::read(&foreign).unwrap();
+    let newer = sb.path("newer.db");
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .execute_batch(&format!(
+            "PRAGMA application_id = {}; PRAGMA user_version = 999; CREATE TABLE hosts(id);",
+            usage::db::APPLICATION_ID
+        ))
+        .unwrap();
+    for (path, says) in [
+        (&foreign, "is not a usage database"),
+        (&newer, "newer than"),
+    ] {
+        for (tool, args, status) in [
+            ("usage-report", vec!["daily"], 1),
+            ("usage-alert", vec![], 3),
+            ("usage-sample", vec!["-q", "--no-processes"], 1),
+            ("usage-import", vec!["locations", "add", "x"], 1),
+        ] {
+            let run = sb
+                .cmd(tool)
+                .args(["--db", path.to_str().unwrap()])
+                .args(&args)
+                .fails(status);
+            assert!(run.stderr().contains(says), "{tool}: {run}");
+            // Still in rollback-journal mode: nothing switched it to WAL before refusing.
+            assert_eq!(journal_bytes(path), (1, 1), "{tool} on {}", path.display());
+        }
+    }
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+}

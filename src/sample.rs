@@ -124,6 +124,8 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
         "NOTES",
         &[
             "CPU percentages follow sar -u: %user includes guest time, %system includes irq and softirq time, busy is user + nice + system. Machine-wide figures are summed from per-CPU counters; a CPU offline in either reading is left out. A counter that goes backwards (reboot, CPU back online) starts a new baseline and never yields a negative or over-100% figure.",
+            "Rates need readings at least 0.9 s apart (90 % of a second, or of a shorter --interval or --warm-up asked for): a sample taken sooner after the previous one (two cron jobs in the same second) is stored without CPU and network rates, and the next sample measures from the earlier baseline, so no byte is lost.",
+            "Counters and sizes past 2^63 are stored as the largest 64-bit integer, never as a negative number.",
             "Network deltas count bytes since the previous sample; a counter that went backwards was reset and counts from zero; after a reboot the counters since boot are counted, as vnStat does. The loopback interface is not recorded.",
             "Process and per-user CPU is in percent of one CPU, from each process's CPU time between samples; a process started since the previous sample is measured over its life. Processes that end between samples are not counted.",
             "Durability: a killed or crashed sampler loses nothing committed; a power cut may lose the samples of the last half minute or so, which the kernel had not yet written to disk, as with sadc, and never damages the database (SQLite's WAL with synchronous=NORMAL).",
@@ -158,7 +160,14 @@ struct Plan {
     exclude_users: Vec<String>,
     user_names: BTreeMap<u32, String>,
     retention_days: u32,
+    /// Rates are measured over at least this many centiseconds (see [`MIN_INTERVAL`]).
+    min_interval_cs: u64,
 }
+
+/// Rates need readings at least 0.9 s apart (sadc refuses intervals under a second), or 90 % of
+/// a shorter --interval or --warm-up asked for: two cron runs within a second must not store
+/// CPU rates over one or two clock ticks.
+pub const MIN_INTERVAL: f64 = 0.9;
 
 pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let cfg = config::load(&args.common, env)?;
@@ -214,6 +223,14 @@ fn plan(args: &Args, cfg: &Config, env: &Env) -> Result<Plan> {
             BTreeMap::new()
         },
         retention_days: s.retention_days,
+        min_interval_cs: {
+            let asked = args
+                .interval
+                .into_iter()
+                .chain(args.warm_up)
+                .fold(1.0, f64::min);
+            (asked * MIN_INTERVAL * 100.0).round() as u64
+        },
     })
 }
 
@@ -235,7 +252,9 @@ fn take(
                 b
             };
             let first = collect::read(&env.sysroot, &plan.opts)?;
-            if baseline::relate(stored.as_ref(), &first) == Relation::Continues {
+            if baseline::relate(stored.as_ref(), &first, plan.min_interval_cs)
+                == Relation::Continues
+            {
                 None
             } else {
                 std::thread::sleep(wait);
@@ -251,7 +270,7 @@ fn take(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let host = store::host_id(&tx, &plan.host)?;
     let stored = load_baseline(&tx, host)?;
-    let relation = baseline::relate(stored.as_ref(), &snap);
+    let relation = baseline::relate(stored.as_ref(), &snap, plan.min_interval_cs);
     let measure_from = match (relation, early) {
         (Relation::First | Relation::Rebooted, Some(early)) => Some(early),
         _ => stored,
@@ -262,10 +281,12 @@ fn take(
         top: plan.top,
         exclude_users: &plan.exclude_users,
         user_names: &plan.user_names,
+        min_interval_cs: plan.min_interval_cs,
     };
     let record = baseline::derive(measure_from.as_ref(), &snap, &ctx);
     store::insert(&tx, host, &record)?;
-    if relation != Relation::Overtaken {
+    // An overtaken or too early reading keeps the baseline: the next sample measures from it.
+    if !matches!(relation, Relation::Overtaken | Relation::TooSoon) {
         let b = Baseline::of(&snap);
         store::save_baseline(&tx, host, &b.boot_id, b.uptime_cs, &b.encode())?;
     }

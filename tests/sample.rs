@@ -535,6 +535,46 @@ fn counters_going_backwards_start_a_new_baseline_without_absurd_rates() {
 }
 
 #[test]
+fn counters_past_2_to_the_63_are_never_stored_negative() {
+    let sb = Sandbox::new();
+    let root = fake_root(&sb, false);
+    let sample = || sb.cmd("usage-sample").env("USAGE_SYSROOT", &root).ok();
+    let big = 1u64 << 63;
+    let dev = |rx: u64, tx: u64| format!("h1\nh2\n  eth9: {rx} 1 0 0 0 0 0 0 {tx} 1 0 0 0 0 0 0\n");
+    // From small to past 2^63 in a minute: the delta still fits, and is positive.
+    write(&root.join("proc/net/dev"), &dev(5000, 7000));
+    sample();
+    write(&root.join("proc/uptime"), "1060.50 900.00\n");
+    write(&root.join("proc/net/dev"), &dev(big + 10, 7100));
+    sample();
+    // Past 2^63 both times: the counter is kept at the largest value, the delta is exact.
+    write(&root.join("proc/uptime"), "1120.50 900.00\n");
+    write(&root.join("proc/net/dev"), &dev(big + 4010, 7200));
+    sample();
+    let db = sb.open_db();
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = db
+        .prepare("SELECT n.rx_bytes, n.rx_delta, n.tx_delta FROM sample_net n ORDER BY n.sample_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        rows[1],
+        (i64::MAX, Some((big + 10 - 5000) as i64), Some(100)),
+        "{rows:?}"
+    );
+    assert_eq!(rows[2], (i64::MAX, Some(4000), Some(100)), "{rows:?}");
+    let traffic = sb
+        .cmd("usage-report")
+        .env("USAGE_SYSROOT", &root)
+        .args(["traffic", "--since", "1970-01-01", "-f", "csv"])
+        .ok()
+        .stdout();
+    assert!(!traffic.contains(",-"), "{traffic}");
+}
+
+#[test]
 fn missing_kernel_files_fail_naming_the_file() {
     let sb = Sandbox::new();
     let root = fake_root(&sb, false);

@@ -130,3 +130,36 @@ fn a_refused_database_is_not_touched() {
     }
     assert_eq!(std::fs::read(&foreign).unwrap(), before);
 }
+
+#[test]
+fn samples_closer_than_a_second_store_no_rates_and_lose_nothing() {
+    let sb = Sandbox::new();
+    let sample = || sb.cmd("usage-sample").args(["-q", "--no-processes"]).ok();
+    sample();
+    sample();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    sample();
+    let conn = sb.open_db();
+    let rows: Vec<(Option<i64>, Option<i64>)> = conn
+        .prepare("SELECT interval_cs, cpu_busy FROM samples ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    // The second came too soon: stored, without rates.
+    assert_eq!(rows[1], (None, None), "{rows:?}");
+    // The third measures from the first, over the whole time since.
+    let interval = rows[2].0.unwrap();
+    assert!(interval >= 110, "{rows:?}");
+    assert!(rows[2].1.is_some());
+    // A closer --interval asked for on the command line is honoured.
+    let run = sb
+        .cmd("usage-sample")
+        .args(["-p", "-f", "json", "--no-processes", "-i", "0.3", "-n", "2"])
+        .ok();
+    let last: serde_json::Value =
+        serde_json::from_str(run.stdout().lines().last().unwrap()).unwrap();
+    assert!(last["cpu"]["busy"].is_number(), "{run}");
+}

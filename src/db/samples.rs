@@ -84,6 +84,12 @@ pub struct ProcRecord {
     pub started: i64,
 }
 
+/// A kernel counter or size as SQLite's signed 64-bit integer: a value past 2^63 (a corrupt or
+/// fabricated counter) is stored as the largest one rather than wrapping to a negative number.
+fn int(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
 /// Hundredths, the stored unit of percentages and load averages.
 fn centi(v: f64) -> i64 {
     (v * 100.0).round() as i64
@@ -131,7 +137,7 @@ pub fn save_baseline(
     tx.prepare_cached(
         "INSERT OR REPLACE INTO sampler_state(host_id, boot_id, uptime_cs, counters) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![host, boot_id, uptime_cs as i64, counters])?;
+    .execute(params![host, boot_id, int(uptime_cs), counters])?;
     Ok(())
 }
 
@@ -156,15 +162,15 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
         cpu(|c| c.system),
         cpu(|c| c.iowait),
         cpu(|c| c.steal),
-        m.total_kib as i64,
-        m.used_kib as i64,
-        m.available_kib as i64,
-        m.swap_total_kib as i64,
-        m.swap_used_kib as i64,
+        int(m.total_kib),
+        int(m.used_kib),
+        int(m.available_kib),
+        int(m.swap_total_kib),
+        int(m.swap_used_kib),
         centi(r.load[0]),
         centi(r.load[1]),
         centi(r.load[2]),
-        r.uptime_s as i64,
+        int(r.uptime_s),
         r.procs,
         r.temp_c.map(|t| (t * 10.0).round() as i64),
     ])?;
@@ -175,9 +181,9 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
             .execute(params![
                 sample,
                 mount,
-                d.total as i64,
-                d.used as i64,
-                d.avail as i64
+                int(d.total),
+                int(d.used),
+                int(d.avail)
             ])?;
     }
     for n in &r.net {
@@ -186,10 +192,10 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
             .execute(params![
                 sample,
                 iface,
-                n.rx_bytes as i64,
-                n.tx_bytes as i64,
-                n.rx_delta.map(|v| v as i64),
-                n.tx_delta.map(|v| v as i64),
+                int(n.rx_bytes),
+                int(n.tx_bytes),
+                n.rx_delta.and_then(|v| i64::try_from(v).ok()),
+                n.tx_delta.and_then(|v| i64::try_from(v).ok()),
             ])?;
     }
     // Top processes belong to users just stored: resolve each uid once.
@@ -202,7 +208,7 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
                 sample,
                 user,
                 u.cpu.map(centi),
-                u.rss_kib as i64,
+                int(u.rss_kib),
                 u.procs
             ])?;
     }
@@ -219,7 +225,7 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
                 command,
                 user,
                 p.cpu.map(centi),
-                p.rss_kib as i64,
+                int(p.rss_kib),
                 p.threads,
                 p.state.to_string(),
                 p.started,

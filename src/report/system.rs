@@ -348,8 +348,8 @@ pub fn traffic_days(
         }
         let day = ctx.zone.date(bucketer.start(n.ts));
         let entry: &mut (i64, i64) = days.entry((day, n.interface)).or_default();
-        entry.0 += n.rx_delta.unwrap_or(0);
-        entry.1 += n.tx_delta.unwrap_or(0);
+        entry.0 = entry.0.saturating_add(n.rx_delta.unwrap_or(0));
+        entry.1 = entry.1.saturating_add(n.tx_delta.unwrap_or(0));
     })?;
     Ok(days)
 }

@@ -138,14 +138,20 @@ pub enum Relation {
     /// Another sampler stored a later reading while this one was being taken: this sample is
     /// stored without rates and the newer baseline is kept.
     Overtaken,
+    /// Less than the minimum interval since the baseline (two cron runs within a second): rates
+    /// over a few clock ticks would be noise (one tick of two CPUs over 2 cs reads as 50 %), so
+    /// this sample is stored without rates and the baseline is kept for the next one.
+    TooSoon,
 }
 
-pub fn relate(baseline: Option<&Baseline>, snap: &Snapshot) -> Relation {
+/// How `snap` relates to `baseline`; readings less than `min_interval_cs` apart are too soon.
+pub fn relate(baseline: Option<&Baseline>, snap: &Snapshot, min_interval_cs: u64) -> Relation {
     match baseline {
         None => Relation::First,
         Some(b) if b.boot_id != snap.boot_id => Relation::Rebooted,
-        Some(b) if b.uptime_cs < snap.uptime_cs => Relation::Continues,
-        Some(_) => Relation::Overtaken,
+        Some(b) if b.uptime_cs >= snap.uptime_cs => Relation::Overtaken,
+        Some(b) if snap.uptime_cs - b.uptime_cs < min_interval_cs => Relation::TooSoon,
+        Some(_) => Relation::Continues,
     }
 }
 
@@ -158,11 +164,13 @@ pub struct Context<'a> {
     pub exclude_users: &'a [String],
     /// uid to user name (from /etc/passwd).
     pub user_names: &'a BTreeMap<u32, String>,
+    /// The least time between two readings that rates are measured over, in centiseconds.
+    pub min_interval_cs: u64,
 }
 
 /// Derives the record of `snap` measured against `baseline`.
 pub fn derive(baseline: Option<&Baseline>, snap: &Snapshot, ctx: &Context) -> Record {
-    let relation = relate(baseline, snap);
+    let relation = relate(baseline, snap, ctx.min_interval_cs);
     let since = baseline.filter(|_| relation == Relation::Continues);
     let interval_cs = since.map(|b| snap.uptime_cs - b.uptime_cs);
     let cpu = since
@@ -194,7 +202,7 @@ pub fn derive(baseline: Option<&Baseline>, snap: &Snapshot, ctx: &Context) -> Re
                 }
                 // After a reboot the counters hold what moved since the boot, as vnStat counts it.
                 Relation::Rebooted => (Some(n.rx_bytes), Some(n.tx_bytes)),
-                Relation::First | Relation::Overtaken => (None, None),
+                Relation::First | Relation::Overtaken | Relation::TooSoon => (None, None),
             };
             NetRecord {
                 name: n.name.clone(),
@@ -378,6 +386,7 @@ mod tests {
             top: 2,
             exclude_users: exclude,
             user_names: names,
+            min_interval_cs: 90,
         }
     }
 
@@ -435,7 +444,7 @@ mod tests {
         assert!(r.cpu.is_none());
         assert_eq!(r.net[0].rx_delta, Some(2_000));
         assert_eq!(
-            relate(Some(&before), &snap("new", 3_000, 100, 2_000, vec![])),
+            relate(Some(&before), &snap("new", 3_000, 100, 2_000, vec![]), 90),
             Relation::Rebooted
         );
     }
@@ -445,7 +454,7 @@ mod tests {
         let names = BTreeMap::new();
         let newer = Baseline::of(&snap("b", 20_000, 1_000, 500, vec![]));
         let older = snap("b", 19_990, 990, 400, vec![]);
-        assert_eq!(relate(Some(&newer), &older), Relation::Overtaken);
+        assert_eq!(relate(Some(&newer), &older, 90), Relation::Overtaken);
         let r = derive(Some(&newer), &older, &ctx(&names, &[]));
         assert!(r.cpu.is_none() && r.net[0].rx_delta.is_none());
     }

@@ -31,7 +31,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_needs_command" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_needs_command" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_needs_command" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_needs_command" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_needs_command" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
@@ -60,7 +60,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
@@ -78,7 +78,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
@@ -98,7 +98,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
@@ -118,7 +118,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
@@ -142,7 +142,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
@@ -160,7 +160,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
@@ -180,7 +180,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_using_subcommand users" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_using_subcommand users" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
@@ -201,7 +201,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
@@ -219,7 +219,7 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
-complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written); needed for png when standard output is a terminal' -r -F
+complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l until -d 'End, as for --since; a date includes that day [default: now]' -r

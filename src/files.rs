@@ -56,21 +56,40 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-/// Writes through `write` (buffered) to `path` atomically; refuses a directory.
+/// Writes through `write` (buffered) to `path`. A regular file (or a missing path) is replaced
+/// atomically; through a symbolic link, the file it points to is, and the link stays. Anything
+/// else that can be written to (a pipe, `/dev/stdout`, a terminal) is written to as it is, never
+/// replaced by a file. A directory or a link to nothing is refused.
 pub fn write_buffered<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
-    if path.is_dir() {
-        return Err(anyhow::anyhow!(
-            "cannot write '{}': it is a directory",
-            path.display()
-        ));
-    }
-    write_atomically(path, |file| {
+    let buffered = |file: &mut File| {
         let mut w = io::BufWriter::with_capacity(64 * 1024, file);
         let value = write(&mut w)?;
         w.flush()?;
         Ok(value)
-    })
+    };
+    let refuse = |why: &str| anyhow::anyhow!("cannot write '{}': {why}", path.display());
+    match fs::metadata(path) {
+        Ok(md) if md.is_dir() => Err(refuse("it is a directory")),
+        Ok(md) if md.is_file() => {
+            let target = fs::canonicalize(path).with_context(|| refuse("cannot resolve it"))?;
+            write_atomically(&target, buffered)
+        }
+        Ok(_) => {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| refuse("cannot open it"))?;
+            buffered(&mut file)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if fs::symlink_metadata(path).is_ok() {
+                return Err(refuse("it is a symbolic link to nothing"));
+            }
+            write_atomically(path, buffered)
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(refuse("cannot examine it"))),
+    }
 }

@@ -65,8 +65,9 @@ pub struct OutputArgs {
     #[arg(long, short = 'f', value_enum, global = true)]
     pub format: Option<Format>,
 
-    /// Write to this file instead of standard output (replaced whole, never half-written);
-    /// needed for png when standard output is a terminal
+    /// Write to this file instead of standard output (replaced whole, never half-written; a
+    /// pipe or device is written to, a link's target replaced; - is standard output); needed for
+    /// png when standard output is a terminal
     #[arg(long, short = 'o', value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
 
@@ -227,7 +228,11 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 }
 
 /// Runs usage-report.
-pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
+pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
+    // `-o -` is standard output, as for most tools.
+    if args.output.output.as_deref() == Some(Path::new("-")) {
+        args.output.output = None;
+    }
     let view = args.view.clone().unwrap_or(View::Overview);
     let format = args
         .output

@@ -163,3 +163,78 @@ fn samples_closer_than_a_second_store_no_rates_and_lose_nothing() {
         serde_json::from_str(run.stdout().lines().last().unwrap()).unwrap();
     assert!(last["cpu"]["busy"].is_number(), "{run}");
 }
+
+#[test]
+fn output_replaces_regular_files_only() {
+    let sb = Sandbox::new();
+    sb.cmd("usage-import")
+        .args(["locations", "add", "north"])
+        .ok();
+    let report = |out: &std::path::Path| {
+        sb.cmd("usage-report")
+            .args(["daily", "-f", "csv", "-o"])
+            .arg(out)
+            .ok()
+    };
+    // Through a symbolic link: the file it names is replaced, the link stays a link.
+    let target = sb.path("real.csv");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = sb.path("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    report(&link);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("date,location")
+    );
+    // A named pipe is written to, not replaced by a file.
+    let fifo = sb.path("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    report(&fifo);
+    assert!(reader.join().unwrap().starts_with("date,location"));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    // /dev/stdout is written to (it stays what it was: a link into /proc).
+    let run = report(std::path::Path::new("/dev/stdout"));
+    assert!(run.stdout().starts_with("date,location"), "{run}");
+    assert!(
+        std::fs::symlink_metadata("/dev/stdout")
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // `-o -` is standard output, and no file named '-' appears.
+    let run = report(std::path::Path::new("-"));
+    assert!(run.stdout().starts_with("date,location"), "{run}");
+    assert!(!sb.path("-").exists());
+    // A link to nothing and a directory are refused.
+    let dangling = sb.path("dangling.csv");
+    std::os::unix::fs::symlink(sb.path("missing/x.csv"), &dangling).unwrap();
+    let run = sb
+        .cmd("usage-report")
+        .args(["daily", "-o"])
+        .arg(&dangling)
+        .fails(1);
+    assert!(run.stderr().contains("symbolic link to nothing"), "{run}");
+}

@@ -234,7 +234,8 @@ pub fn main<A: Tool>(
         },
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(io::stderr(), "{name}: {}", one_line(&err));
+            let line = one_line(&err);
+            let _ = writeln!(io::stderr(), "{name}: {}", crate::render::visible(&line));
             ExitCode::from(convention.status(&err))
         }
     }

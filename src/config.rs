@@ -426,14 +426,8 @@ fn validate(file: &File, origin: &Origin) -> Result<()> {
         ))
         .into());
     }
-    if let Some(host) = &file.host
-        && (host.is_empty() || host.chars().any(char::is_control))
-    {
-        return Err(UsageError(format!(
-            "{}: host = '{host}' is not a usable name (expected a non-empty name without control characters)",
-            origin.at("", "host")
-        ))
-        .into());
+    if let Some(Err(why)) = file.host.as_deref().map(crate::host::check_name) {
+        return Err(UsageError(format!("{}: host = {why}", origin.at("", "host"))).into());
     }
     Ok(())
 }

@@ -81,18 +81,23 @@ impl Env {
 
     /// A warning: the run goes on. `usage-xxx: warning: ...` on stderr.
     pub fn warn(&mut self, message: impl std::fmt::Display) {
-        let _ = writeln!(self.stderr, "{}: warning: {message}", self.tool);
+        let message = message.to_string();
+        let shown = crate::render::visible(&message);
+        let _ = writeln!(self.stderr, "{}: warning: {shown}", self.tool);
     }
 
     /// A problem that does not stop the run but decides its outcome (a bad rule, a failed
     /// delivery, a backup that failed verification): `usage-xxx: ...` on stderr.
     pub fn say(&mut self, message: impl std::fmt::Display) {
-        let _ = writeln!(self.stderr, "{}: {message}", self.tool);
+        let message = message.to_string();
+        let shown = crate::render::visible(&message);
+        let _ = writeln!(self.stderr, "{}: {shown}", self.tool);
     }
 
     /// A line for a person watching (a summary on a terminal), without the prefix.
     pub fn note(&mut self, message: impl std::fmt::Display) {
-        let _ = writeln!(self.stderr, "{message}");
+        let message = message.to_string();
+        let _ = writeln!(self.stderr, "{}", crate::render::visible(&message));
     }
 
     pub fn var(&self, name: &str) -> Option<&str> {

@@ -11,6 +11,23 @@ use crate::cli::UsageError;
 use crate::collect;
 use crate::db::samples::{self, Host};
 
+/// A host name as `--host` and `host =` take it: not empty, no control characters (it is shown
+/// on terminals and in notifications).
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.chars().any(char::is_control) {
+        return Err(format!(
+            "'{}' is not a usable host name (expected a non-empty name without control characters)",
+            crate::render::visible(name)
+        ));
+    }
+    Ok(())
+}
+
+/// `--host`'s parser.
+pub fn parse_name(name: &str) -> Result<String, String> {
+    check_name(name).map(|()| name.to_string())
+}
+
 /// The kernel's host name.
 pub fn kernel_name(sysroot: &Path) -> Result<String> {
     let name = collect::hostname(sysroot)?;

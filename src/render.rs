@@ -27,6 +27,7 @@ impl Cell {
     /// As text: booleans are yes/no for people, true/false for programs.
     pub fn text(&self, for_people: bool) -> String {
         match self {
+            Cell::Text(s) if for_people => visible(s).into_owned(),
             Cell::Text(s) => s.clone(),
             Cell::Int(i) => i.to_string(),
             Cell::Gb(b) => format_gb(*b),
@@ -272,6 +273,25 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
+/// Text as a person may safely see it: control characters (a process named `\e[2J`, a cell
+/// holding a carriage return) are shown escaped, as `\u{1b}[2J`, the way `ls -b` and `ps` keep
+/// a terminal from obeying them. CSV and JSON keep the exact text.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// HTML-escapes text for the report page.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -112,7 +112,7 @@ pub struct RangeArgs {
 
     /// The host whose samples are shown [default: config host, else this machine's name, else
     /// the only host stored]
-    #[arg(long, value_name = "NAME", global = true)]
+    #[arg(long, value_name = "NAME", global = true, value_parser = host::parse_name)]
     pub host: Option<String>,
 }
 

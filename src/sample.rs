@@ -76,7 +76,7 @@ pub struct Args {
     pub top: Option<u32>,
 
     /// Store the sample under this host name [config: host, default: the kernel's host name]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = host::parse_name)]
     pub host: Option<String>,
 }
 

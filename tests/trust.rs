@@ -238,3 +238,55 @@ fn output_replaces_regular_files_only() {
         .fails(1);
     assert!(run.stderr().contains("symbolic link to nothing"), "{run}");
 }
+
+#[test]
+fn control_characters_reach_no_terminal_but_csv_keeps_them() {
+    let sb = Sandbox::new();
+    let esc = "\u{1b}[2J\u{1b}]0;owned\u{7}";
+    // A location's display name, from a file's header.
+    std::fs::write(sb.path("h.csv"), format!("Date,North{esc}\n2024-05-01,1\n")).unwrap();
+    sb.cmd("usage-import").arg("h.csv").ok();
+    let table = sb
+        .cmd("usage-import")
+        .args(["locations", "-f", "table"])
+        .ok()
+        .stdout();
+    assert!(!table.contains('\u{1b}'), "{table:?}");
+    assert!(table.contains("North\\u{1b}[2J"), "{table:?}");
+    let csv = sb
+        .cmd("usage-import")
+        .args(["locations", "-f", "csv"])
+        .ok()
+        .stdout();
+    assert!(csv.contains(esc), "{csv:?}");
+    // A warning that quotes a cell.
+    std::fs::write(sb.path("w.csv"), format!("Date,North\n2024-05-01,x{esc}\n")).unwrap();
+    let run = sb.cmd("usage-import").arg("w.csv").ok();
+    assert!(run.stderr().contains("warning"), "{run}");
+    assert!(!run.stderr().contains('\u{1b}'), "{:?}", run.stderr());
+    // A process any local user can name.
+    sb.cmd("usage-sample").args(["-q"]).ok();
+    let conn = sb.open_db();
+    conn.execute_batch(&format!(
+        "INSERT INTO commands (id, name) VALUES (999, 'evil{esc}');
+         UPDATE sample_procs SET command_id = 999;
+         INSERT INTO sample_procs (sample_id, pid, command_id, user_id, cpu, rss, threads, state, started)
+           SELECT id, 4242, 999, (SELECT min(id) FROM users), 100, 1000, 1, 'R', ts FROM samples
+           WHERE NOT EXISTS (SELECT 1 FROM sample_procs);"
+    ))
+    .unwrap();
+    let table = sb
+        .cmd("usage-report")
+        .args(["processes", "-f", "table", "--since", "1970-01-01"])
+        .ok()
+        .stdout();
+    assert!(table.contains("evil\\u{1b}"), "{table:?}");
+    assert!(!table.contains('\u{1b}'), "{table:?}");
+    // --host is held to the configuration's rule.
+    let run = sb
+        .cmd("usage-sample")
+        .args(["--host", "\u{1b}[2J"])
+        .fails(2);
+    assert!(run.stderr().contains("not a usable host name"), "{run}");
+    assert!(!run.stderr().contains('\u{1b}'), "{:?}", run.stderr());
+}

@@ -135,7 +135,7 @@ pub fn console_line(p: &Value) -> String {
                 .to_string()
         })
         .unwrap_or_default();
-    format!("{when} {}", headline(p))
+    format!("{when} {}", crate::render::visible(&headline(p)))
 }
 
 /// Delivers through every channel but the console (which writes to the run's stdout and is

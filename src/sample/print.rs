@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use crate::cli::Format;
 use crate::db::samples::{CpuRecord, Record};
+use crate::render::visible;
 
 pub struct Printer {
     format: Format,
@@ -108,7 +109,7 @@ fn table(r: &Record, out: &mut dyn Write) -> Result<()> {
         Some(s) => format!("{s:.1} s after the previous sample"),
         None => "no baseline yet: counters stored, rates from the next sample on".into(),
     };
-    writeln!(out, "{} at {}, {when}", r.host, iso_time(r.time))?;
+    writeln!(out, "{} at {}, {when}", visible(&r.host), iso_time(r.time))?;
     match &r.cpu {
         Some(c) => writeln!(
             out,
@@ -145,7 +146,7 @@ fn table(r: &Record, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "  disk     {}  {} used of {} ({:.1}%), {} available",
-            d.path,
+            visible(&d.path),
             kib(d.used),
             kib(d.total),
             100.0 * d.used as f64 / (d.used + d.avail).max(1) as f64,
@@ -160,7 +161,7 @@ fn table(r: &Record, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "  net      {}  {moved}  (counters rx {} tx {})",
-            n.name,
+            visible(&n.name),
             bytes(n.rx_bytes),
             bytes(n.tx_bytes)
         )?;
@@ -169,7 +170,7 @@ fn table(r: &Record, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "  user     {}  cpu {}  memory {}  processes {}",
-            u.name,
+            visible(&u.name),
             pct(u.cpu),
             kib(u.rss_kib),
             u.procs
@@ -180,8 +181,8 @@ fn table(r: &Record, out: &mut dyn Write) -> Result<()> {
             out,
             "  process  {} {} ({})  cpu {}  memory {}  threads {}  state {}",
             p.pid,
-            p.name,
-            p.user,
+            visible(&p.name),
+            visible(&p.user),
             pct(p.cpu),
             kib(p.rss_kib),
             p.threads,

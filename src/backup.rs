@@ -321,6 +321,26 @@ pub struct Made {
     pub seconds: f64,
 }
 
+/// The first backup name from `at` on, a second at a time, that neither a backup nor a metadata
+/// file has.
+fn free_name(
+    dir: &Path,
+    at: DateTime<Utc>,
+    name: Option<&str>,
+) -> Result<(DateTime<Utc>, PathBuf)> {
+    for later in 0..60 {
+        let at = at + chrono::Duration::seconds(later);
+        let path = dir.join(store::file_name(at, name));
+        if !path.exists() && !store::meta_path(&path).exists() {
+            return Ok((at, path));
+        }
+    }
+    bail!(
+        "the backup names of the next minute are all taken in '{}' (give another --name)",
+        dir.display()
+    )
+}
+
 /// Backs up the plan's database into its directory. `lenient` is for the copy taken before a
 /// restore: a database too damaged to count its rows is still saved.
 fn create(plan: &Plan, name: Option<&str>, lenient: bool, env: &Env) -> Result<Made> {
@@ -330,13 +350,6 @@ fn create(plan: &Plan, name: Option<&str>, lenient: bool, env: &Env) -> Result<M
     let now = utc(env.now());
     store::ensure_dir(dir)?;
     let src = db::open_existing(db_path)?;
-    let final_path = dir.join(store::file_name(now, name));
-    if final_path.exists() {
-        bail!(
-            "backup '{}' already exists (wait a second, or give another --name)",
-            final_path.display()
-        );
-    }
     let shown = db_path.display();
     let size = fs::metadata(db_path)?.len();
     let bar = progress(env, size, "copying");
@@ -395,7 +408,11 @@ fn create(plan: &Plan, name: Option<&str>, lenient: bool, env: &Env) -> Result<M
     gz_tmp.as_file().sync_all().map_err(write_err)?;
     drop(copy);
 
-    // 4. Metadata first, then the backup under its name: a visible backup always has both.
+    // 4. Metadata first, then the backup under its name: a visible backup always has both. Under
+    //    the directory's lock, so two backups made in the same second (cron and a hand run)
+    //    take the next free second's name rather than failing or replacing each other.
+    let _lock = files::lock(&dir.join(".usage-backup.lock"))?;
+    let (created, final_path) = free_name(dir, now, name)?;
     let meta = Meta {
         format: 1,
         file: final_path
@@ -404,7 +421,7 @@ fn create(plan: &Plan, name: Option<&str>, lenient: bool, env: &Env) -> Result<M
             .to_string_lossy()
             .into_owned(),
         name: name.map(str::to_string),
-        created: now,
+        created,
         host,
         source: fs::canonicalize(db_path).unwrap_or_else(|_| db_path.to_path_buf()),
         schema_version,

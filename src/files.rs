@@ -51,6 +51,26 @@ pub fn parent(path: &Path) -> &Path {
     }
 }
 
+/// Holds an exclusive lock on `path` (created 0600 if missing) until the returned file is
+/// dropped; waits for another holder.
+pub fn lock(path: &Path) -> Result<File> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create the lock file '{}'", path.display()))?;
+    // SAFETY: flock on a descriptor this function owns has no memory-safety preconditions.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+        return Err(anyhow::Error::new(io::Error::last_os_error())
+            .context(format!("cannot lock '{}'", path.display())));
+    }
+    Ok(file)
+}
+
 /// Makes a rename in `dir` durable.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()

@@ -290,3 +290,34 @@ fn control_characters_reach_no_terminal_but_csv_keeps_them() {
     assert!(run.stderr().contains("not a usable host name"), "{run}");
     assert!(!run.stderr().contains('\u{1b}'), "{:?}", run.stderr());
 }
+
+#[test]
+fn backups_made_in_the_same_second_all_land() {
+    let sb = Sandbox::new();
+    sb.cmd("usage-import")
+        .args(["locations", "add", "north"])
+        .ok();
+    // Pinned clock: the second one takes the next second's name.
+    for _ in 0..2 {
+        sb.cmd("usage-backup")
+            .env("USAGE_NOW", "1796090400")
+            .args(["create"])
+            .ok();
+    }
+    // Three at once on the real clock: cron and two hand runs.
+    let children: Vec<_> = (0..3)
+        .map(|_| sb.cmd("usage-backup").args(["create"]).0.spawn().unwrap())
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let list = sb
+        .cmd("usage-backup")
+        .args(["list", "-f", "csv"])
+        .ok()
+        .stdout();
+    assert_eq!(list.lines().count(), 1 + 5, "{list}");
+    assert!(list.contains("usage-20261201T020000Z.db.gz"), "{list}");
+    assert!(list.contains("usage-20261201T020001Z.db.gz"), "{list}");
+    sb.cmd("usage-backup").args(["verify", "--all"]).ok();
+}

@@ -411,7 +411,7 @@ fn create(plan: &Plan, name: Option<&str>, lenient: bool, env: &Env) -> Result<M
     // 4. Metadata first, then the backup under its name: a visible backup always has both. Under
     //    the directory's lock, so two backups made in the same second (cron and a hand run)
     //    take the next free second's name rather than failing or replacing each other.
-    let _lock = files::lock(&dir.join(".usage-backup.lock"))?;
+    let _lock = files::lock(dir)?;
     let (created, final_path) = free_name(dir, now, name)?;
     let meta = Meta {
         format: 1,

@@ -51,22 +51,15 @@ pub fn parent(path: &Path) -> &Path {
     }
 }
 
-/// Holds an exclusive lock on `path` (created 0600 if missing) until the returned file is
-/// dropped; waits for another holder.
-pub fn lock(path: &Path) -> Result<File> {
+/// Holds an exclusive lock on the directory `dir` itself (no lock file is left in it) until the
+/// returned handle is dropped; waits for another holder.
+pub fn lock(dir: &Path) -> Result<File> {
     use std::os::fd::AsRawFd;
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot create the lock file '{}'", path.display()))?;
+    let file = File::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
     // SAFETY: flock on a descriptor this function owns has no memory-safety preconditions.
     if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
         return Err(anyhow::Error::new(io::Error::last_os_error())
-            .context(format!("cannot lock '{}'", path.display())));
+            .context(format!("cannot lock '{}'", dir.display())));
     }
     Ok(file)
 }

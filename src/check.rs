@@ -96,6 +96,8 @@ struct Perf {
     unit: &'static str,
     warn: Option<f64>,
     crit: Option<f64>,
+    /// Lower is worse (free space): the thresholds are written as ranges, `10:`.
+    below: bool,
 }
 
 struct Check {
@@ -128,8 +130,25 @@ impl Check {
             unit,
             warn,
             crit,
+            below: false,
         });
         self
+    }
+
+    /// Perfdata whose lower values are worse.
+    fn perf_below(
+        self,
+        label: &'static str,
+        value: f64,
+        unit: &'static str,
+        warn: f64,
+        crit: f64,
+    ) -> Check {
+        let mut check = self.perf(label, value, unit, Some(warn), Some(crit));
+        if let Some(p) = check.perf.last_mut() {
+            p.below = true;
+        }
+        check
     }
 }
 
@@ -174,7 +193,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "OUTPUT",
         &[
-            "The first line is 'USAGE STATUS - summary | perfdata' as the monitoring-plugins guidelines describe; perfdata holds db_size, free, sample_age, gaps, ledger_age, backup_age and growth with their warning and critical thresholds. Each following line is one check: 'STATUS name: message'. --format json prints one object: status, exit, checks (name, status, message, perfdata).",
+            "The first line is 'USAGE STATUS - summary | perfdata' as the monitoring-plugins guidelines describe; perfdata holds db_size (B), free (%), sample_age, ledger_age and backup_age (all in seconds), gaps and growth (B per day) with their warning and critical thresholds; free's thresholds are ranges (free=30.1%;10:;5:), as the guidelines write a value that is worse when lower. Each following line is one check: 'STATUS name: message'. --format json prints one object: status, exit, checks (name, status, message, perfdata).",
         ],
     ),
     (
@@ -444,12 +463,12 @@ fn free_space_check(cx: &Cx) -> Check {
                     crate::render::human_bytes(*avail)
                 ),
             )
-            .perf(
+            .perf_below(
                 "free",
                 (pct * 10.0).round() / 10.0,
                 "%",
-                Some(c.free_warning_percent),
-                Some(c.free_critical_percent),
+                c.free_warning_percent,
+                c.free_critical_percent,
             )
         }
         Err(e) => Check::new(
@@ -571,7 +590,14 @@ fn ledger_age(cx: &Cx) -> Check {
                 grade(days as f64, w, k),
                 format!("newest ledger entry is {day} ({days} days ago)"),
             )
-            .perf("ledger_age", days as f64, "d", Some(w), Some(k))
+            // Ages in seconds, a unit of the monitoring-plugins format.
+            .perf(
+                "ledger_age",
+                (days * 86_400) as f64,
+                "s",
+                Some(w * 86_400.0),
+                Some(k * 86_400.0),
+            )
         }
     }
 }
@@ -604,10 +630,10 @@ fn backup_age(list: &[store::Entry], cx: &Cx) -> Check {
     )
     .perf(
         "backup_age",
-        (hours * 10.0).round() / 10.0,
-        "h",
-        Some(w),
-        Some(k),
+        (hours * 3600.0).round(),
+        "s",
+        Some(w * 3600.0),
+        Some(k * 3600.0),
     );
     match &newest.meta {
         Err(why) => {
@@ -741,11 +767,21 @@ fn vacuum(cx: &Cx, integrity_ok: bool) -> Check {
 }
 
 fn perfdata(checks: &[Check]) -> String {
-    let num = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
     checks
         .iter()
         .flat_map(|c| &c.perf)
         .map(|p| {
+            // A bare threshold alerts above it; `N:` alerts below N (the plugins' range syntax).
+            let num = |v: Option<f64>| {
+                v.map(|v| {
+                    if p.below {
+                        format!("{v}:")
+                    } else {
+                        format!("{v}")
+                    }
+                })
+                .unwrap_or_default()
+            };
             format!(
                 "{}={}{};{};{}",
                 p.label,

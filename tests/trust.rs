@@ -321,3 +321,44 @@ fn backups_made_in_the_same_second_all_land() {
     assert!(list.contains("usage-20261201T020001Z.db.gz"), "{list}");
     sb.cmd("usage-backup").args(["verify", "--all"]).ok();
 }
+
+#[test]
+fn check_perfdata_follows_the_monitoring_plugins_format() {
+    let sb = Sandbox::new();
+    sb.cmd("usage-sample").args(["-q", "--no-processes"]).ok();
+    sb.cmd("usage-import")
+        .args(["locations", "add", "north"])
+        .ok();
+    let today = chrono::Local::now().date_naive().to_string();
+    sb.cmd("usage-import")
+        .args(["set", &today, "north", "1"])
+        .ok();
+    sb.cmd("usage-backup").args(["create"]).ok();
+    let run = sb.cmd("usage-check").output();
+    let first = run.stdout().lines().next().unwrap_or_default().to_string();
+    let (_, perf) = first.split_once(" | ").expect("a perfdata part");
+    let mut labels = Vec::new();
+    for item in perf.split(' ') {
+        let (label, rest) = item.split_once('=').unwrap();
+        let fields: Vec<&str> = rest.split(';').collect();
+        let value = fields[0];
+        let unit = value.trim_start_matches(|c: char| c.is_ascii_digit() || "-.".contains(c));
+        assert!(
+            ["", "s", "%", "B", "c"].contains(&unit),
+            "{item}: unit '{unit}'"
+        );
+        if label == "free" {
+            assert!(
+                fields[1].ends_with(':') && fields[2].ends_with(':'),
+                "{item}"
+            );
+        }
+        labels.push(label.to_string());
+    }
+    for wanted in ["sample_age", "ledger_age", "backup_age", "free", "db_size"] {
+        assert!(
+            labels.iter().any(|l| l == wanted),
+            "{wanted} missing: {perf}"
+        );
+    }
+}

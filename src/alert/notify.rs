@@ -310,7 +310,16 @@ fn email(smtp: &Smtp, from: &str, to: &[String], payload: &Value, env: &Delivery
     );
     transport.send(&message).map(|_| ()).map_err(|e| {
         let text = e.to_string();
-        let timed_out = e.is_timeout() || text.contains("os error 11");
+        let io = io_kind(&e);
+        // A read that timed out surfaces as EAGAIN (os error 11), not as a timeout; a refused
+        // connection (os error 111) is its own answer, with no TLS hint.
+        let timed_out = e.is_timeout()
+            || matches!(io, Some(std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut));
+        if io == Some(std::io::ErrorKind::ConnectionRefused) {
+            return anyhow!(
+                "SMTP server {shown}: the connection was refused (is a mail server listening on that port?)"
+            );
+        }
         // The usual mistake: the security mode of the other port.
         let hint = match smtp.security {
             Security::Tls if text.contains("InvalidContentType") => {
@@ -328,6 +337,18 @@ fn email(smtp: &Smtp, from: &str, to: &[String], payload: &Value, env: &Delivery
         };
         anyhow!("SMTP server {shown}: {why}{hint}")
     })
+}
+
+/// The kind of the I/O error behind `e`, if one is.
+fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        cause = c.source();
+    }
+    None
 }
 
 fn webhook(

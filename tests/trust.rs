@@ -362,3 +362,40 @@ fn check_perfdata_follows_the_monitoring_plugins_format() {
         );
     }
 }
+
+#[test]
+fn an_exec_channel_may_write_much_to_stderr() {
+    let sb = Sandbox::new();
+    sb.cmd("usage-import")
+        .args(["locations", "add", "north"])
+        .ok();
+    std::fs::create_dir_all(sb.path("config/usage")).unwrap();
+    std::fs::write(
+        sb.path("config/usage/config.toml"),
+        r#"[alert.channel.noisy]
+type = "exec"
+command = ["/bin/sh", "-c", "head -c 300000 /dev/zero | tr '\\0' x >&2; echo >&2; exit 0"]
+timeout = "5s"
+
+[alert.channel.failing]
+type = "exec"
+command = ["/bin/sh", "-c", "head -c 300000 /dev/zero | tr '\\0' x >&2; echo >&2; echo 'the real reason' >&2; exit 4"]
+timeout = "5s"
+"#,
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    sb.cmd("usage-alert").args(["test", "noisy"]).ok();
+    let run = sb.cmd("usage-alert").args(["test", "failing"]).fails(3);
+    assert!(
+        run.stderr().contains("the real reason"),
+        "{}",
+        run.stderr().len()
+    );
+    assert!(
+        !run.stderr().contains("did not finish"),
+        "{}",
+        run.stderr().len()
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+}

@@ -419,6 +419,25 @@ fn exec(command: &[String], timeout: i64, payload: &Value) -> Result<()> {
     let mut child = cmd
         .spawn()
         .map_err(|e| anyhow!("cannot run '{program}': {e}"))?;
+    // Drained as it comes, so a program that writes more than a pipe holds is not blocked (and
+    // then killed as a timeout); only the last few KiB are kept, for the message.
+    let drain = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            const KEPT: usize = 4096;
+            let mut tail: Vec<u8> = Vec::new();
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                tail.extend_from_slice(&chunk[..n]);
+                if tail.len() > 2 * KEPT {
+                    tail.drain(..tail.len() - KEPT);
+                }
+            }
+            String::from_utf8_lossy(&tail).into_owned()
+        })
+    });
     let deadline = Instant::now() + Duration::from_secs(timeout as u64);
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -434,10 +453,16 @@ fn exec(command: &[String], timeout: i64, payload: &Value) -> Result<()> {
     if status.success() {
         return Ok(());
     }
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        let _ = pipe.read_to_string(&mut stderr);
-    }
+    // A grandchild may hold the pipe open: wait for the tail briefly, not for it.
+    let stderr = drain
+        .and_then(|handle| {
+            let until = Instant::now() + Duration::from_secs(1);
+            while !handle.is_finished() && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            handle.is_finished().then(|| handle.join().ok()).flatten()
+        })
+        .unwrap_or_default();
     let said = stderr.lines().last().unwrap_or("").trim();
     bail!(
         "'{program}' failed ({status}){}",

@@ -348,20 +348,13 @@ fn a_directory_that_is_a_file_and_a_full_file_system_fail_cleanly() {
         .is_ok_and(|s| s.success());
     let exe = env!("CARGO_BIN_EXE_usage-backup");
     let limit = if mounted { "" } else { "ulimit -f 256;" };
-    let mut cmd = sb.cmd("usage-backup");
-    cmd.0 = {
-        let mut c = Command::new("sh");
-        c.arg("-c")
-            .arg(format!("{limit} exec \"$0\" create --dir \"$1\""))
-            .arg(exe)
-            .arg(&dir);
-        c.env("HOME", sb.dir.path())
-            .env("XDG_DATA_HOME", sb.path("data"))
-            .env("XDG_CONFIG_HOME", sb.path("config"))
-            .stdin(Stdio::null());
-        c
-    };
-    let run = cmd.fails(1);
+    let run = sb
+        .raw("sh")
+        .arg("-c")
+        .arg(format!("{limit} exec \"$0\" create --dir \"$1\""))
+        .arg(exe)
+        .arg(&dir)
+        .fails(1);
     assert!(run.stderr().contains("cannot"), "{run}");
     let left = all_files(&dir);
     if mounted {

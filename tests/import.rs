@@ -773,15 +773,13 @@ fn a_terminal_gets_a_progress_bar_and_a_summary_and_cron_gets_silence() {
     big_long_file(&sb.path("big.csv"), 5000); // about 6 MB: large enough for a bar
     let exe = env!("CARGO_BIN_EXE_usage-import");
     // script(1) (util-linux) runs the import on a pseudo-terminal.
-    let mut script = std::process::Command::new("script");
-    script.stdin(std::process::Stdio::null());
-    let run = Cmd(script)
+    let run = sb
+        .raw("script")
         .args(["-qec", &format!("{exe} big.csv"), "/dev/null"])
+        // A terminal says what it is; without TERM, progress bars stay off as on a dumb one.
+        .env("TERM", "xterm")
         .env("USAGE_NOW", NOW)
         .env("TZ", "UTC")
-        .env("HOME", sb.dir.path())
-        .env("XDG_DATA_HOME", sb.path("data"))
-        .current_dir(sb.dir.path())
         .ok();
     let screen = run.stdout();
     assert!(

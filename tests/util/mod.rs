@@ -37,7 +37,14 @@ impl Sandbox {
             "usage-alert" => env!("CARGO_BIN_EXE_usage-alert"),
             other => panic!("unknown binary {other}"),
         };
-        let mut c = Command::new(exe);
+        self.raw(exe)
+    }
+
+    /// Any program (a shell, script(1)) with the same cleared environment as [`Sandbox::cmd`], for
+    /// tests that run a tool through it: a USAGE_DB or USAGE_CONFIG exported by the developer
+    /// never reaches it.
+    pub fn raw(&self, program: &str) -> Cmd {
+        let mut c = Command::new(program);
         c.env_clear()
             .env("HOME", self.dir.path())
             .env("PATH", "/usr/bin:/bin")

@@ -264,6 +264,14 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let plan = plan(&args, &config);
     let dir = &plan.dir;
     ignore_file_size_signal();
+    // What killed runs left behind is reclaimed by the next one.
+    for d in std::iter::once(dir).chain(plan.mirror.as_ref()) {
+        if d.is_dir() {
+            files::reclaim(d);
+            let _lock = files::lock(d)?;
+            store::remove_orphans(d);
+        }
+    }
     match args.command {
         Command::Create(a) => {
             let made = create(&plan, a.name.as_deref(), false, env)?;
@@ -563,6 +571,7 @@ fn run_verify(a: &VerifyArgs, dir: &Path, env: &mut Env) -> Result<Outcome> {
     let mut first_failure: Option<Stage> = None;
     for path in &targets {
         let scratch = scratch_dir(path, dir);
+        files::reclaim(&scratch);
         let bar = progress(
             env,
             fs::metadata(path).map(|m| m.len()).unwrap_or(0),
@@ -699,6 +708,7 @@ fn run_restore(a: &RestoreArgs, plan: &Plan, env: &mut Env) -> Result<Outcome> {
         None
     };
     db::copy::replace(restored.path(), db_path)?;
+    files::remove_sidecars(restored.path());
     if env.stdout_is_terminal {
         writeln!(
             env.stdout,
@@ -748,7 +758,8 @@ fn run_prune(
             }
         }
     }
-    // Leftovers of a crash: temporary files older than a day.
+    // Leftovers the process-id rule could not judge (a reused id): temporary files older than a
+    // day.
     if !dry_run && let Ok(read) = fs::read_dir(dir) {
         for item in read.flatten() {
             let n = item.file_name();

@@ -9,10 +9,12 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-/// A private temporary file in `dir`, removed unless persisted.
+/// A private temporary file in `dir`, removed unless persisted. Its name carries the writer's
+/// process id (`.usage-copy-4242-Ab3xYz`), so a later run can tell a dead writer's leftovers
+/// from a live one's work ([`reclaim`]).
 pub fn temp_in(dir: &Path, prefix: &str) -> Result<tempfile::NamedTempFile> {
     let tmp = tempfile::Builder::new()
-        .prefix(prefix)
+        .prefix(&format!("{prefix}{}-", std::process::id()))
         .permissions(fs::Permissions::from_mode(0o600))
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in '{}'", dir.display()))?;
@@ -62,6 +64,48 @@ pub fn lock(dir: &Path) -> Result<File> {
             .context(format!("cannot lock '{}'", dir.display())));
     }
     Ok(file)
+}
+
+/// The process that made the temporary file `name` (see [`temp_in`]), if it is one.
+fn writer_of(name: &str) -> Option<i32> {
+    let rest = name.strip_prefix(".usage-")?;
+    rest.split('-').find_map(|part| part.parse::<i32>().ok())
+}
+
+fn is_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only asks whether the process exists; it has no other effect.
+    let sent = unsafe { libc::kill(pid, 0) };
+    sent == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// Removes the temporary files (and SQLite's -wal and -shm beside them) that processes which
+/// no longer run left in `dir`: a killed backup, restore or verification is cleaned up by the
+/// next run. Returns how many were removed.
+pub fn reclaim(dir: &Path) -> usize {
+    let Ok(read) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let me = std::process::id() as i32;
+    let mut removed = 0;
+    for item in read.flatten() {
+        let name = item.file_name();
+        let Some(pid) = writer_of(&name.to_string_lossy()) else {
+            continue;
+        };
+        if pid != me && pid > 0 && !is_alive(pid) && fs::remove_file(item.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Removes SQLite's `-wal` and `-shm` files beside `path`, as far as they exist.
+pub fn remove_sidecars(path: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = fs::remove_file(p);
+    }
 }
 
 /// Makes a rename in `dir` durable.

@@ -399,3 +399,93 @@ timeout = "5s"
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(4));
 }
+
+/// A process id that no longer runs.
+fn dead_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".usage-") || (n.ends_with(".json") && !n.contains("Z")))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn what_dead_writers_left_is_reclaimed_by_the_next_run() {
+    let sb = Sandbox::new();
+    sb.cmd("usage-import")
+        .args(["locations", "add", "north"])
+        .ok();
+    sb.cmd("usage-backup").args(["create"]).ok();
+    let dir = sb.path("data/usage/backups");
+    let dead = dead_pid();
+    let live = std::process::id();
+    for name in [
+        format!(".usage-copy-{dead}-Ab3xYz"),
+        format!(".usage-verify-{dead}-Cd4wVu-wal"),
+        format!(".usage-gz-{live}-Ef5tSr"),
+        "usage-20200101T000000Z.db.gz.json".to_string(),
+    ] {
+        std::fs::write(dir.join(name), b"x").unwrap();
+    }
+    sb.cmd("usage-backup").args(["list"]).ok();
+    // The dead writer's files and the orphan metadata are gone; a live writer's stays.
+    assert_eq!(leftovers(&dir), [format!(".usage-gz-{live}-Ef5tSr")]);
+    assert!(!dir.join("usage-20200101T000000Z.db.gz.json").exists());
+}
+
+#[test]
+fn a_killed_backup_leaves_nothing_once_the_next_run_is_done() {
+    let sb = Sandbox::new();
+    sb.cmd("usage-import")
+        .args(["locations", "add", "north"])
+        .ok();
+    {
+        let conn = sb.open_db();
+        conn.execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000)
+             INSERT INTO daily_usage (date, location_id, bytes, updated)
+             SELECT 19000101 + i, 1, i * 7919 % 1000003, 0 FROM n;",
+        )
+        .unwrap();
+    }
+    let dir = sb.path("data/usage/backups");
+    let mut saw_leftovers = false;
+    for (i, ms) in [5u64, 20, 40, 70, 110, 160].iter().enumerate() {
+        let args: &[&str] = if i % 2 == 0 {
+            &["create"]
+        } else {
+            &["verify", "--all"]
+        };
+        let mut child = sb
+            .cmd("usage-backup")
+            .args(args)
+            .0
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(*ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        // Each run reclaims what the killed one before it left.
+        saw_leftovers |= dir.exists() && !leftovers(&dir).is_empty();
+    }
+    // The kills did leave work behind (else this test would prove nothing).
+    assert!(saw_leftovers);
+    sb.cmd("usage-backup").args(["list"]).ok();
+    if dir.exists() {
+        assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
+    }
+    // Every backup listed verifies.
+    if dir.exists() && std::fs::read_dir(&dir).unwrap().count() > 0 {
+        sb.cmd("usage-backup").args(["verify", "--all"]).ok();
+    }
+}

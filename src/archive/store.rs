@@ -192,6 +192,29 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     }
 }
 
+/// Removes metadata files whose backup is gone (a prune or a create killed between the two
+/// files); the caller holds the directory's lock, so no create is between writing them.
+pub fn remove_orphans(dir: &Path) -> usize {
+    let Ok(read) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for item in read.flatten() {
+        let name = item.file_name().to_string_lossy().into_owned();
+        let Some(backup) = name.strip_suffix(META_SUFFIX) else {
+            continue;
+        };
+        if backup.starts_with(PREFIX)
+            && backup.ends_with(SUFFIX)
+            && !dir.join(backup).exists()
+            && fs::remove_file(item.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Removes a backup and its metadata.
 pub fn remove(backup: &Path) -> Result<()> {
     fs::remove_file(backup).with_context(|| format!("cannot remove '{}'", backup.display()))?;

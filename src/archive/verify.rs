@@ -143,6 +143,8 @@ pub fn verify(path: &Path, scratch: &Path, keep: bool, progress: &dyn Fn(u64)) -
         .map_err(|e| e.into_error())
         .with_context(|| format!("cannot inflate '{shown}' into '{}'", scratch.display()))?;
     check_database(tmp.path(), &mut report);
+    // The checks' connections may leave SQLite's side files when they close together.
+    crate::files::remove_sidecars(tmp.path());
     if keep && report.ok() {
         report.restored = Some(tmp);
     }

@@ -489,3 +489,37 @@ fn a_killed_backup_leaves_nothing_once_the_next_run_is_done() {
         sb.cmd("usage-backup").args(["verify", "--all"]).ok();
     }
 }
+
+#[test]
+fn labels_that_slug_alike_are_refused_in_long_files_as_in_wide_ones() {
+    let sb = Sandbox::new();
+    std::fs::write(
+        sb.path("long.csv"),
+        "date,location,usage_gb\n2024-05-01,$(touch x) L,1\n2024-05-02,`touch x` L,2\n",
+    )
+    .unwrap();
+    let run = sb.cmd("usage-import").arg("long.csv").fails(1);
+    assert!(
+        run.stderr().contains(
+            "long.csv:3: '`touch x` L' and '$(touch x) L' (line 2) both name location 'touch_x_l'"
+        ),
+        "{run}"
+    );
+    std::fs::write(
+        sb.path("wide.csv"),
+        "Date,$(touch x) L,`touch x` L\n2024-05-01,1,2\n",
+    )
+    .unwrap();
+    let run = sb.cmd("usage-import").arg("wide.csv").fails(1);
+    assert!(
+        run.stderr().contains("both name location 'touch_x_l'"),
+        "{run}"
+    );
+    // Nothing was imported by either, and the same label written twice is fine.
+    std::fs::write(
+        sb.path("ok.csv"),
+        "date,location,usage_gb\n2024-05-01,North,1\n2024-05-02, North ,2\n",
+    )
+    .unwrap();
+    sb.cmd("usage-import").arg("ok.csv").ok();
+}

@@ -114,7 +114,7 @@ pub fn import(
         loader.years.base = Some(yearless_base(&mut scan, &mut rec, &plan, opts));
     }
     for (col, header) in &plan.locations {
-        let loc = loader.location(header)?;
+        let loc = loader.location(header, 1)?;
         loader.columns.push((*col, loc));
     }
     let mut rows = 0u64;
@@ -479,6 +479,10 @@ pub fn latest_year(today: NaiveDate, month: u32, day: u32) -> i32 {
 struct Loc {
     id: i64,
     name: String,
+    /// How this file first wrote it, and on which line (0: the header), so two labels that
+    /// slug alike are refused rather than merged.
+    label: String,
+    line: u64,
     billing_day: u8,
     /// Days given for it so far, to warn about a value given twice.
     seen: DaySet,
@@ -598,10 +602,20 @@ impl<'c> Loader<'c> {
         )
     }
 
-    /// The location named `text` (a header or a cell), created if new.
-    fn location(&mut self, text: &str) -> Result<usize> {
+    /// The location named `text` (a header or a cell, on `line`), created if new.
+    fn location(&mut self, text: &str, line: u64) -> Result<usize> {
         let slug = ledger::slug(text);
         if let Some(&idx) = self.by_name.get(&slug) {
+            let first = &self.locs[idx];
+            if first.label != text.trim() {
+                bail!(
+                    "{}:{line}: '{}' and '{}' (line {}) both name location '{slug}' (write each location one way)",
+                    self.name,
+                    text.trim(),
+                    first.label,
+                    first.line
+                );
+            }
             return Ok(idx);
         }
         let (id, billing_day, created) =
@@ -612,6 +626,8 @@ impl<'c> Loader<'c> {
         self.locs.push(Loc {
             id,
             name: slug.clone(),
+            label: text.trim().to_string(),
+            line,
             billing_day: billing_day.unwrap_or(self.opts.billing_day),
             seen: DaySet::default(),
         });
@@ -649,7 +665,7 @@ impl<'c> Loader<'c> {
                         place(name, line, plan.location)
                     );
                 }
-                let loc = self.location(text)?;
+                let loc = self.location(text, line)?;
                 self.by_cell.insert(cell.to_vec(), loc);
                 loc
             }

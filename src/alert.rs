@@ -198,9 +198,9 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "Channels are [alert.channel.NAME] tables with a type and optionally min_severity and rules. Without any, notifications go to the console. A failed delivery is reported on stderr and retried on the next run (for up to a day); it never holds up the other channels.",
             "type = \"console\"\tOne line per notification on standard output (cron mails it).",
             "type = \"log\"\tpath: one JSON line per notification appended to the file (created 0600).",
-            "type = \"email\"\tserver, port, security (starttls, the default; tls; none), ca_file (a PEM certificate of a private CA to trust beside the public roots), username, password_file or password_env (never on the command line), from, to (a list), timeout (30s) per step of the dialogue.",
+            "type = \"email\"\tserver, port, security (starttls, the default; tls; none), ca_file (a PEM certificate of a private CA to trust beside the public roots), username, password_file or password_env (never on the command line; a password_file every user can read is warned about), from, to (a list), timeout (30s) per step of the dialogue. A username with security = \"none\" is refused unless allow_plaintext = true: the password would cross the network unencrypted.",
             "type = \"webhook\"\turl: the JSON document below is POSTed; timeout (10s) per attempt, retries (2) with a pause of 1 s doubling between them.",
-            "type = \"exec\"\tcommand: a list, run without a shell; the alert is in the environment (USAGE_ALERT_RULE, _SUBJECT, _HOST, _EVENT, _SEVERITY, _VALUE, _THRESHOLD, _METRIC, _WHEN, _SINCE, _TIME, _MESSAGE, and the whole document in USAGE_ALERT_JSON); killed after timeout (30s); a non-zero exit is a failed delivery.",
+            "type = \"exec\"\tcommand: a list, run without a shell; the alert is in the environment (USAGE_ALERT_RULE, _SUBJECT, _HOST, _EVENT, _SEVERITY, _VALUE, _THRESHOLD, _METRIC, _WHEN, _SINCE, _TIME, _MESSAGE, and the whole document in USAGE_ALERT_JSON); killed after timeout (30s); a non-zero exit is a failed delivery. Run as root, exec channels are refused (as a configuration problem) while the configuration file or its directory is not owned by root or can be written by its group or others.",
             "The JSON document (version 1): version, host, rule, subject, labels, event (firing, reminder, escalated, resolved; test), severity, metric, value, threshold, resolve_threshold, when, since and time (RFC 3339, UTC), message, silenced.",
         ],
     ),
@@ -256,8 +256,14 @@ struct Ctx {
 }
 
 fn context(config: &Config, env: &Env) -> Ctx {
+    let mut alerts = config::load(config.source.as_deref(), config.text.as_deref());
+    if env.is_root
+        && let Some(source) = &config.source
+    {
+        alerts.refuse_unsafe_exec(source);
+    }
     Ctx {
-        alerts: config::load(config.source.as_deref(), config.text.as_deref()),
+        alerts,
         host: host::Wanted::new(None, config.file.host.as_deref(), &env.sysroot),
         now: env.now().floor() as i64,
         today: env.today(),
@@ -277,6 +283,12 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     // The configuration's problems first, then those found while evaluating.
     for p in &ctx.alerts.problems {
         env.say(p);
+    }
+    for file in ctx.alerts.readable_password_files() {
+        env.warn(format!(
+            "password file '{}' can be read by every user (chmod o-r it)",
+            file.display()
+        ));
     }
     let mut conn = db::open_reader(&config.db)?;
     let mut verdict = Verdict::default();

@@ -267,6 +267,15 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     // What killed runs left behind is reclaimed by the next one.
     for d in std::iter::once(dir).chain(plan.mirror.as_ref()) {
         if d.is_dir() {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(d).map_or(0, |m| m.permissions().mode());
+            if mode & 0o022 != 0 {
+                env.warn(format!(
+                    "backup directory '{}' can be written by other users (mode {:04o}): they could replace a backup before it is restored (chmod go-w it)",
+                    d.display(),
+                    mode & 0o7777
+                ));
+            }
             files::reclaim(d);
             let _lock = files::lock(d)?;
             store::remove_orphans(d);

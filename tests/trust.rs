@@ -523,3 +523,60 @@ fn labels_that_slug_alike_are_refused_in_long_files_as_in_wide_ones() {
     .unwrap();
     sb.cmd("usage-import").arg("ok.csv").ok();
 }
+
+#[test]
+fn files_other_users_could_change_or_read_are_refused_or_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    sb.cmd("usage-import")
+        .args(["locations", "add", "north"])
+        .ok();
+    let config = sb.path("config/usage/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(sb.path("secret"), "hunter2\n").unwrap();
+    std::fs::set_permissions(sb.path("secret"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let write = |text: &str, mode: u32| {
+        std::fs::write(&config, text).unwrap();
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let exec = "[alert.channel.run]\ntype = \"exec\"\ncommand = [\"/bin/true\"]\n";
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        write(exec, 0o666);
+        let run = sb.cmd("usage-alert").args(["rules"]).fails(2);
+        assert!(
+            run.stderr()
+                .contains("channel 'run': an exec channel is refused while running as root"),
+            "{run}"
+        );
+        write(exec, 0o600);
+        sb.cmd("usage-alert").args(["rules"]).ok();
+    }
+    let email = |extra: &str| {
+        format!(
+            "[alert.channel.mail]\ntype = \"email\"\nserver = \"127.0.0.1\"\nsecurity = \"none\"\nusername = \"u\"\npassword_file = \"{}\"\nfrom = \"a@example.com\"\nto = [\"b@example.com\"]\n{extra}",
+            sb.path("secret").display()
+        )
+    };
+    write(&email(""), 0o600);
+    let run = sb.cmd("usage-alert").args(["rules"]).fails(2);
+    assert!(
+        run.stderr()
+            .contains("would send the username and password unencrypted"),
+        "{run}"
+    );
+    write(&email("allow_plaintext = true\n"), 0o600);
+    let run = sb.cmd("usage-alert").args(["rules"]).ok();
+    assert!(run.stderr().contains("can be read by every user"), "{run}");
+    // A backup directory others may write to is named.
+    write("", 0o600);
+    let dir = sb.path("data/usage/backups");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let run = sb.cmd("usage-backup").args(["create"]).ok();
+    assert!(
+        run.stderr()
+            .contains("can be written by other users (mode 0777)"),
+        "{run}"
+    );
+}

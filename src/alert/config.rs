@@ -158,6 +158,58 @@ pub struct Alerts {
 }
 
 impl Alerts {
+    /// Run as root, a command is only run from a configuration that no other user can change
+    /// (as sudo and OpenSSH treat their files): exec channels of a file, or in a directory,
+    /// that a group or others may write, or that root does not own, are left out as problems.
+    pub fn refuse_unsafe_exec(&mut self, source: &Path) {
+        use std::os::unix::fs::MetadataExt;
+        let unsafe_because = [Some(source), source.parent()]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.as_os_str().is_empty())
+            .find_map(|p| {
+                let md = std::fs::metadata(p).ok()?;
+                (md.uid() != 0 || md.mode() & 0o022 != 0).then(|| {
+                    format!(
+                        "'{}' (owner uid {}, mode {:04o})",
+                        p.display(),
+                        md.uid(),
+                        md.mode() & 0o7777
+                    )
+                })
+            });
+        let Some(why) = unsafe_because else {
+            return;
+        };
+        let (refused, kept): (Vec<Channel>, Vec<Channel>) = std::mem::take(&mut self.channels)
+            .into_iter()
+            .partition(|c| matches!(c.kind, Kind::Exec { .. }));
+        self.channels = kept;
+        for c in refused {
+            self.problems.push(format!(
+                "{}: channel '{}': an exec channel is refused while running as root, because {why} can be changed by other users (chown root and chmod go-w it)",
+                source.display(),
+                c.name
+            ));
+        }
+    }
+
+    /// The password files that other users can read, for a warning.
+    pub fn readable_password_files(&self) -> Vec<PathBuf> {
+        use std::os::unix::fs::PermissionsExt;
+        self.channels
+            .iter()
+            .filter_map(|c| match &c.kind {
+                Kind::Email {
+                    password: Password::File(path),
+                    ..
+                } => Some(path.clone()),
+                _ => None,
+            })
+            .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o004 != 0))
+            .collect()
+    }
+
     pub fn channel(&self, name: &str) -> Option<&Channel> {
         self.channels.iter().find(|c| c.name == name)
     }
@@ -234,6 +286,7 @@ struct RawChannel {
     timeout: Option<Scalar>,
     retries: Option<u32>,
     command: Option<Vec<String>>,
+    allow_plaintext: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -602,6 +655,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ("timeout", raw.timeout.is_some()),
         ("retries", raw.retries.is_some()),
         ("command", raw.command.is_some()),
+        ("allow_plaintext", raw.allow_plaintext.is_some()),
     ];
     let allowed: &[&str] = match raw.kind.as_str() {
         "console" => &[],
@@ -617,6 +671,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
             "from",
             "to",
             "timeout",
+            "allow_plaintext",
         ],
         "webhook" => &["url", "timeout", "retries"],
         "exec" => &["command", "timeout"],
@@ -683,6 +738,15 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
             };
             if raw.username.is_none() && !matches!(password, Password::None) {
                 return Err("a password without a username".into());
+            }
+            if raw.username.is_some()
+                && security == Security::None
+                && raw.allow_plaintext != Some(true)
+            {
+                return Err(
+                    "security = \"none\" would send the username and password unencrypted (use starttls or tls, or set allow_plaintext = true on a network you trust)"
+                        .into(),
+                );
             }
             let to = raw.to.clone().unwrap_or_default();
             if to.is_empty() {

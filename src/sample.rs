@@ -271,6 +271,13 @@ fn take(
     let host = store::host_id(&tx, &plan.host)?;
     let stored = load_baseline(&tx, host)?;
     let relation = baseline::relate(stored.as_ref(), &snap, plan.min_interval_cs);
+    // The boot's wall-clock start, fixed when the boot is first seen: a later jump of the clock
+    // (a board without a real-time clock, a wrong NTP answer, USAGE_NOW) does not move it.
+    let uptime_s = (snap.uptime_cs / 100) as i64;
+    let known_boot = stored
+        .as_ref()
+        .filter(|b| b.boot_id == snap.boot_id)
+        .and_then(|b| b.boot_wall);
     let measure_from = match (relation, early) {
         (Relation::First | Relation::Rebooted, Some(early)) => Some(early),
         _ => stored,
@@ -285,17 +292,23 @@ fn take(
     };
     let record = baseline::derive(measure_from.as_ref(), &snap, &ctx);
     store::insert(&tx, host, &record)?;
+    let boot_wall = known_boot.unwrap_or(now.floor() as i64 - uptime_s);
     // An overtaken or too early reading keeps the baseline: the next sample measures from it.
     if !matches!(relation, Relation::Overtaken | Relation::TooSoon) {
-        let b = Baseline::of(&snap);
+        let b = Baseline {
+            boot_wall: Some(boot_wall),
+            ..Baseline::of(&snap)
+        };
         store::save_baseline(&tx, host, &b.boot_id, b.uptime_cs, &b.encode())?;
     }
-    if plan.retention_days > 0 {
-        store::prune(
-            &tx,
-            host,
-            record.time - i64::from(plan.retention_days) * 86_400,
-        )?;
+    // Retention is never judged on one reading's word: only once the boot's start is known, and
+    // against the earlier of the clock and that start plus the uptime, so a clock that jumps
+    // ahead deletes nothing.
+    if plan.retention_days > 0
+        && let Some(boot) = known_boot
+    {
+        let now = record.time.min(boot + uptime_s);
+        store::prune(&tx, host, now - i64::from(plan.retention_days) * 86_400)?;
     }
     tx.commit()?;
     Ok(record)

@@ -580,3 +580,47 @@ fn files_other_users_could_change_or_read_are_refused_or_named() {
         "{run}"
     );
 }
+
+#[test]
+fn a_clock_that_jumps_ahead_deletes_no_history() {
+    let sb = Sandbox::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let sample = |at: Option<i64>| {
+        let mut cmd = sb.cmd("usage-sample").args(["-q", "--no-processes"]);
+        if let Some(at) = at {
+            cmd = cmd.env("USAGE_NOW", at.to_string());
+        }
+        cmd.ok();
+    };
+    let count = || -> i64 {
+        sb.open_db()
+            .query_row("SELECT count(*) FROM samples", [], |r| r.get(0))
+            .unwrap()
+    };
+    for _ in 0..3 {
+        sample(None);
+    }
+    // The clock jumps 91 days ahead (retention is 90) and stays there for a while.
+    sample(Some(now + 91 * 86_400));
+    sample(Some(now + 91 * 86_400 + 60));
+    assert_eq!(count(), 5, "retention pruned against a clock that jumped");
+    // Retention still works against the time the boot's uptime vouches for.
+    sb.open_db()
+        .execute_batch(&format!(
+            "INSERT INTO samples (host_id, ts, ncpu, mem_total, mem_used, mem_avail, swap_total,
+                 swap_used, load1, load5, load15, uptime, procs)
+             SELECT host_id, {}, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1 FROM samples LIMIT 1",
+            now - 100 * 86_400
+        ))
+        .unwrap();
+    assert_eq!(count(), 6);
+    sample(None);
+    assert_eq!(
+        count(),
+        6,
+        "the 100-day-old sample is pruned, the new one added"
+    );
+}

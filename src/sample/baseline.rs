@@ -19,9 +19,14 @@ pub struct Baseline {
     pub net: Vec<(String, u64, u64)>,
     /// (pid, start ticks, CPU ticks), sorted by pid; empty when processes were not scanned.
     pub procs: Vec<(u32, u64, u64)>,
+    /// The wall-clock time (UTC seconds) this boot began, as the clock said when the boot was
+    /// first sampled: with the uptime it gives a time no later jump of the clock can move, which
+    /// retention is judged against. `None` in baselines stored before it was kept.
+    pub boot_wall: Option<i64>,
 }
 
-const FORMAT: u8 = 1;
+/// 2 adds `boot_wall`; 1 is still read.
+const FORMAT: u8 = 2;
 
 impl Baseline {
     pub fn of(snap: &Snapshot) -> Baseline {
@@ -40,6 +45,7 @@ impl Baseline {
                 .flatten()
                 .map(|p| (p.pid, p.start_ticks, p.ticks))
                 .collect(),
+            boot_wall: None,
         }
     }
 
@@ -65,6 +71,7 @@ impl Baseline {
             put(&mut out, start);
             put(&mut out, ticks);
         }
+        put(&mut out, self.boot_wall.map_or(u64::MAX, |t| t as u64));
         out
     }
 
@@ -72,7 +79,8 @@ impl Baseline {
     /// starts a new baseline instead of failing).
     pub fn decode(boot_id: String, uptime_cs: u64, blob: &[u8]) -> Option<Baseline> {
         let mut r = Reader(blob);
-        if r.bytes(1)?[0] != FORMAT {
+        let format = r.bytes(1)?[0];
+        if !(1..=FORMAT).contains(&format) {
             return None;
         }
         let n = r.u64()? as usize;
@@ -98,12 +106,17 @@ impl Baseline {
             let pid = u32::from_le_bytes(r.bytes(4)?.try_into().ok()?);
             procs.push((pid, r.u64()?, r.u64()?));
         }
+        let boot_wall = match format {
+            1 => None,
+            _ => Some(r.u64()?).filter(|&t| t != u64::MAX).map(|t| t as i64),
+        };
         r.0.is_empty().then_some(Baseline {
             boot_id,
             uptime_cs,
             cpus,
             net,
             procs,
+            boot_wall,
         })
     }
 }

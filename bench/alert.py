@@ -107,7 +107,7 @@ def main():
     shutil.copy(year, steady)
     run(bin_dir, steady, cfg, end - 300)
     con = sqlite3.connect(steady)
-    con.execute("UPDATE alert_cursors SET ts = ts - 300")
+    con.execute("UPDATE alert_cursors SET ts = ts - 300, sample_id = (SELECT max(id) FROM samples WHERE ts <= alert_cursors.ts - 300)")
     firing, events = con.execute(
         "SELECT (SELECT count(*) FROM alert_state WHERE state = 'firing'), (SELECT count(*) FROM alert_events)"
     ).fetchone()
@@ -117,7 +117,7 @@ def main():
     behind = os.path.join(work, "behind.db")
     shutil.copy(steady, behind)
     con = sqlite3.connect(behind)
-    con.execute("UPDATE alert_cursors SET ts = ts - 86100")
+    con.execute("UPDATE alert_cursors SET ts = ts - 86100, sample_id = (SELECT max(id) FROM samples WHERE ts <= alert_cursors.ts - 86100)")
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()

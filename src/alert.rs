@@ -26,6 +26,7 @@ use serde_json::Value;
 
 use crate::cli::{self, CommonArgs, Format, Outcome, UsageError};
 use crate::config::Config;
+use crate::db::samples::{self, Span};
 use crate::db::{self, alerts};
 use crate::env::Env;
 use crate::host;
@@ -371,7 +372,13 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
     let host_name = sampled
         .as_ref()
         .map_or(ctx.host.name().unwrap_or_default(), |h| h.name.as_str());
-    let newest = sampled.as_ref().and_then(|h| h.newest);
+    // The sample stored last, not the one whose time is latest: after the clock jumped ahead
+    // and back, the samples stored since are the new ones.
+    let stored = match host {
+        Some(h) => samples::newest_stored(tx, h)?,
+        None => None,
+    };
+    let newest = stored.map(|(_, ts)| ts);
     let mut happened = Vec::new();
     let mut rows = points::Rows::default();
     let mut firing = 0;
@@ -387,14 +394,18 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             .collect();
         let (points, vanish_at) = match rule.metric.source() {
             Source::Samples | Source::Disks | Source::Interfaces | Source::Users => {
-                match (host, newest) {
-                    (Some(h), Some(newest)) => {
+                match (host, stored) {
+                    (Some(h), Some((newest_id, newest))) => {
                         let floor = newest - rule.for_secs - CATCH_UP;
-                        let after = alerts::cursor(tx, &rule.name)?
-                            .unwrap_or(newest - rule.for_secs - 1)
-                            .max(floor);
-                        let points = rows.points(tx, rule, h, after, newest)?;
-                        alerts::set_cursor(tx, &rule.name, newest)?;
+                        let span = match alerts::cursor(tx, &rule.name)? {
+                            // Every sample stored since, at most a day back.
+                            Some((_, Some(id))) => Span::since_sample(id, floor + 1),
+                            // A cursor of schema 4, or none yet: by time.
+                            Some((ts, None)) => Span::after(ts.max(floor), newest),
+                            None => Span::after((newest - rule.for_secs - 1).max(floor), newest),
+                        };
+                        let points = rows.points(tx, rule, h, span)?;
+                        alerts::set_cursor(tx, &rule.name, newest, newest_id)?;
                         let at = if points.is_empty() {
                             None
                         } else {

@@ -550,10 +550,7 @@ fn failed(name: &'static str, e: &anyhow::Error) -> Check {
 
 /// Gaps longer than `limit` seconds over the last day: (count, longest, when the longest began).
 fn gaps(conn: &Connection, host: i64, now: f64, limit: f64) -> Result<(u64, f64, i64)> {
-    let span = Span {
-        from: now as i64 - 86_400,
-        to: i64::MAX,
-    };
+    let span = Span::new(now as i64 - 86_400, i64::MAX);
     let times = samples::times(conn, host, span)?;
     let mut count = 0;
     let mut longest = (0.0, 0);

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0002_ledger.sql"),
     include_str!("db/migrations/0003_alerts.sql"),
     include_str!("db/migrations/0004_alert_state.sql"),
+    include_str!("db/migrations/0005_alert_cursor_sample.sql"),
 ];
 
 /// The schema version this build writes.

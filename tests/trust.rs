@@ -624,3 +624,44 @@ fn a_clock_that_jumps_ahead_deletes_no_history() {
         "the 100-day-old sample is pruned, the new one added"
     );
 }
+
+#[test]
+fn after_the_clock_jumped_ahead_and_back_alerts_still_see_new_samples() {
+    let sb = Sandbox::new();
+    sb.cmd("usage-import")
+        .args(["locations", "add", "north"])
+        .ok();
+    let t0: i64 = 1_796_090_400;
+    let add = |ts: i64, cpu: i64| {
+        sb.open_db()
+            .execute(
+                "INSERT INTO samples (host_id, ts, interval_cs, ncpu, cpu_busy, mem_total, mem_used,
+                     mem_avail, swap_total, swap_used, load1, load5, load15, uptime, procs)
+                 VALUES (1, ?1, 6000, 1, ?2, 100, 10, 90, 0, 0, 0, 0, 0, 1000, 10)",
+                (ts, cpu * 100),
+            )
+            .unwrap();
+    };
+    sb.open_db()
+        .execute("INSERT INTO hosts (id, name) VALUES (1, 'h')", [])
+        .unwrap();
+    let alert = |now: i64| {
+        sb.cmd("usage-alert")
+            .env("USAGE_NOW", now.to_string())
+            .output()
+    };
+    for m in 0..3 {
+        add(t0 + m * 60, 10);
+    }
+    assert_eq!(alert(t0 + 120).code(), 0);
+    // The sampler's clock is 91 days ahead for one sample, and so is usage-alert's run.
+    add(t0 + 91 * 86_400, 10);
+    assert_eq!(alert(t0 + 91 * 86_400).code(), 0);
+    // Corrected: two minutes of 100 % CPU fire high-cpu (over 90 % for 60 s).
+    for m in 3..6 {
+        add(t0 + m * 60, 100);
+    }
+    let run = alert(t0 + 300);
+    assert_eq!(run.code(), 1, "{run}");
+    assert!(run.stdout().contains("high-cpu"), "{run}");
+}

@@ -42,17 +42,14 @@ fn cached<T>(
 }
 
 impl Rows {
-    /// The sample values of `rule` with `after < ts <= until`, in time order (by subject within
-    /// a sample).
+    /// The sample values of `rule` in `span`, in time order (by subject within a sample).
     pub fn points(
         &mut self,
         conn: &Connection,
         rule: &Rule,
         host: i64,
-        after: i64,
-        until: i64,
+        span: Span,
     ) -> Result<Vec<Point>> {
-        let span = Span::after(after, until);
         let m = rule.metric;
         let wanted = |subject: &str| rule.filter.as_deref().is_none_or(|f| f == subject);
         let point = |ts: i64, subject: &str, value: Option<f64>| {
@@ -225,7 +222,7 @@ mod tests {
         let mut rows = Rows::default();
         let mut values: Vec<(String, String, f64)> = Vec::new();
         for r in &alerts.rules {
-            for (_, subject, v) in rows.points(&conn, r, 1, 0, 600).unwrap() {
+            for (_, subject, v) in rows.points(&conn, r, 1, Span::after(0, 600)).unwrap() {
                 values.push((r.name.clone(), subject, (v * 1000.0).round() / 1000.0));
             }
         }
@@ -260,7 +257,7 @@ mod tests {
         r.filter = Some("/home".into());
         assert!(
             Rows::default()
-                .points(&conn, &r, 1, 0, 600)
+                .points(&conn, &r, 1, Span::after(0, 600))
                 .unwrap()
                 .is_empty()
         );

@@ -98,17 +98,20 @@ pub fn all_states(conn: &Connection) -> Result<Vec<(String, StateRow)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The newest sample time a rule has evaluated.
-pub fn cursor(tx: &Transaction, rule: &str) -> Result<Option<i64>> {
+/// Where a rule's evaluation stopped: the last sample's time, and its id (`None` in cursors
+/// written before schema 5).
+pub fn cursor(tx: &Transaction, rule: &str) -> Result<Option<(i64, Option<i64>)>> {
     Ok(tx
-        .prepare_cached("SELECT ts FROM alert_cursors WHERE rule = ?1")?
-        .query_row([rule], |r| r.get(0))
+        .prepare_cached("SELECT ts, sample_id FROM alert_cursors WHERE rule = ?1")?
+        .query_row([rule], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
-pub fn set_cursor(tx: &Transaction, rule: &str, ts: i64) -> Result<()> {
-    tx.prepare_cached("INSERT OR REPLACE INTO alert_cursors (rule, ts) VALUES (?1, ?2)")?
-        .execute((rule, ts))?;
+pub fn set_cursor(tx: &Transaction, rule: &str, ts: i64, sample: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO alert_cursors (rule, ts, sample_id) VALUES (?1, ?2, ?3)",
+    )?
+    .execute((rule, ts, sample))?;
     Ok(())
 }
 

@@ -350,26 +350,53 @@ pub fn hosts(conn: &Connection) -> Result<Vec<Host>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A half-open span of UTC seconds, `[from, to)`.
+/// The samples a reader asks for: a half-open span of UTC seconds, `[from, to)`, and only
+/// those stored after the sample `after_id` (a cursor that a clock jumping back cannot fool:
+/// ids grow with every sample stored, whatever its time says).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
     pub from: i64,
     pub to: i64,
+    pub after_id: i64,
 }
 
 impl Span {
     pub const ALL: Span = Span {
         from: i64::MIN,
         to: i64::MAX,
+        after_id: i64::MIN,
     };
 
-    /// `after < ts <= until`: the samples since a cursor.
-    pub fn after(after: i64, until: i64) -> Span {
+    /// `[from, to)` in UTC seconds.
+    pub fn new(from: i64, to: i64) -> Span {
         Span {
-            from: after.saturating_add(1),
-            to: until.saturating_add(1),
+            from,
+            to,
+            ..Span::ALL
         }
     }
+
+    /// `after < ts <= until`: the samples since a time.
+    pub fn after(after: i64, until: i64) -> Span {
+        Span::new(after.saturating_add(1), until.saturating_add(1))
+    }
+
+    /// The samples stored after the sample `id`, from `from` on.
+    pub fn since_sample(id: i64, from: i64) -> Span {
+        Span {
+            from,
+            to: i64::MAX,
+            after_id: id,
+        }
+    }
+}
+
+/// The host's sample stored last (not the one whose time is latest): (id, time).
+pub fn newest_stored(conn: &Connection, host: i64) -> Result<Option<(i64, i64)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, ts FROM samples WHERE host_id = ?1 ORDER BY id DESC LIMIT 1")?
+        .query_row([host], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
 /// One stored sample's machine-wide figures, in the stored units: percentages and load in
@@ -477,7 +504,7 @@ fn each_row<T>(
     mut each: impl FnMut(T),
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query(params![host, span.from, span.to, label])?;
+    let mut rows = stmt.query(params![host, span.from, span.to, label, span.after_id])?;
     while let Some(r) = rows.next()? {
         each(decode(r)?);
     }
@@ -493,7 +520,7 @@ pub fn each_sample(
 ) -> Result<()> {
     let sql = format!(
         "SELECT {SAMPLE_COLUMNS} FROM samples s
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND ?4 IS NULL ORDER BY s.ts"
+         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND ?4 IS NULL ORDER BY s.ts"
     );
     each_row(conn, &sql, (host, span, None), sample_row, each)
 }
@@ -521,7 +548,7 @@ pub fn each_disk(
         conn,
         "SELECT d.sample_id, s.ts, m.path, d.total, d.used, d.avail FROM samples s
          JOIN sample_disks d ON d.sample_id = s.id JOIN mounts m ON m.id = d.mount_id
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND (?4 IS NULL OR m.path = ?4)
+         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND (?4 IS NULL OR m.path = ?4)
          ORDER BY s.ts, m.path",
         (host, span, mount),
         disk_row,
@@ -563,7 +590,7 @@ pub fn each_net(
         conn,
         "SELECT n.sample_id, s.ts, i.name, n.rx_delta, n.tx_delta, s.interval_cs FROM samples s
          JOIN sample_net n ON n.sample_id = s.id JOIN interfaces i ON i.id = n.iface_id
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND (?4 IS NULL OR i.name = ?4)
+         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND (?4 IS NULL OR i.name = ?4)
          ORDER BY s.ts, i.name",
         (host, span, interface),
         |r| {
@@ -592,7 +619,7 @@ pub fn each_user(
         conn,
         "SELECT su.sample_id, s.ts, u.name, su.cpu, su.rss, su.procs, s.interval_cs, s.mem_total
          FROM samples s JOIN sample_users su ON su.sample_id = s.id JOIN users u ON u.id = su.user_id
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND (?4 IS NULL OR u.name = ?4)
+         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND (?4 IS NULL OR u.name = ?4)
          ORDER BY s.ts, u.name",
         (host, span, user),
         |r| {
@@ -623,7 +650,7 @@ pub fn each_process(
         "SELECT s.ts, c.name, u.name, p.cpu, p.rss, p.threads, s.interval_cs FROM samples s
          JOIN sample_procs p ON p.sample_id = s.id JOIN commands c ON c.id = p.command_id
          JOIN users u ON u.id = p.user_id
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND ?4 IS NULL",
+         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND ?4 IS NULL",
         (host, span, None),
         |r| {
             Ok(ProcRow {

@@ -90,7 +90,7 @@ fn bounds(p: &Period) -> (i64, i64) {
 
 fn span(p: &Period) -> Span {
     let (from, to) = bounds(p);
-    Span { from, to }
+    Span::new(from, to)
 }
 
 /// Places times into buckets of local minutes, hours or days, caching the current day.
@@ -174,10 +174,7 @@ pub fn system(ctx: &Ctx, args: &SystemArgs) -> Result<Output> {
     let wanted = selection(&args.metric)?;
     let period = recent(ctx, 86_400);
     let (since, until) = bounds(&period);
-    let span = Span {
-        from: since,
-        to: until,
-    };
+    let span = Span::new(since, until);
     let size = match args.bucket {
         Bucket::Minute => 60,
         Bucket::Hour => 3600,
@@ -337,10 +334,7 @@ pub fn traffic_days(
     };
     let since = first.map_or(i64::MIN, |d| ctx.zone.midnight(d));
     let until = last.map_or(i64::MAX, |d| ctx.zone.midnight(d + Duration::days(1)));
-    let span = Span {
-        from: since,
-        to: until,
-    };
+    let span = Span::new(since, until);
     let mut bucketer = Bucketer::new(ctx.zone, 86_400);
     samples::each_net(ctx.conn, host, span, None, |n| {
         if n.rx_delta.is_none() {

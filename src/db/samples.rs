@@ -394,7 +394,9 @@ impl Span {
 /// The host's sample stored last (not the one whose time is latest): (id, time).
 pub fn newest_stored(conn: &Connection, host: i64) -> Result<Option<(i64, i64)>> {
     Ok(conn
-        .prepare_cached("SELECT id, ts FROM samples WHERE host_id = ?1 ORDER BY id DESC LIMIT 1")?
+        // Backwards by id, the host only a filter: the index on (host, time) would sort every
+        // sample of the host first.
+        .prepare_cached("SELECT id, ts FROM samples WHERE +host_id = ?1 ORDER BY id DESC LIMIT 1")?
         .query_row([host], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
@@ -503,7 +505,19 @@ fn each_row<T>(
     decode: fn(&Row) -> rusqlite::Result<T>,
     mut each: impl FnMut(T),
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    // Two plans: without a sample cursor, a lookup by host and time (the id condition left
+    // out); with one, a range of ids from the cursor on (the time and host only filter, `+`
+    // keeps SQLite from choosing the index on them), which is a few rows however far back the
+    // time bound reaches.
+    let sql = if span.after_id == i64::MIN {
+        sql.replace("s.id > ?5", "?5 IS NOT NULL")
+    } else {
+        sql.replace(
+            "s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3",
+            "+s.host_id = ?1 AND +s.ts >= ?2 AND +s.ts < ?3",
+        )
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![host, span.from, span.to, label, span.after_id])?;
     while let Some(r) = rows.next()? {
         each(decode(r)?);

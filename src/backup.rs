@@ -263,7 +263,6 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let config = config::load(&args.common, env)?;
     let plan = plan(&args, &config);
     let dir = &plan.dir;
-    ignore_file_size_signal();
     // What killed runs left behind is reclaimed by the next one.
     for d in std::iter::once(dir).chain(plan.mirror.as_ref()) {
         if d.is_dir() {
@@ -315,15 +314,6 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
             }
             Ok(Outcome::Done)
         }
-    }
-}
-
-/// Without this a file-size limit (ulimit -f) kills the process mid-write; ignored, the write
-/// fails with EFBIG and the temporary files are cleaned up like on a full disk.
-fn ignore_file_size_signal() {
-    // SAFETY: setting a signal's disposition to SIG_IGN has no preconditions.
-    unsafe {
-        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

@@ -220,6 +220,12 @@ pub fn main<A: Tool>(
             return ExitCode::from(convention.invocation());
         }
     };
+    // Without this a file-size limit (ulimit -f) kills a tool mid-write; ignored, the write fails
+    // with EFBIG and is undone like one on a full disk.
+    // SAFETY: setting a signal's disposition to SIG_IGN has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let mut env = Env::real(&name);
     let result = run(args, &mut env);
     // What was written stands; a reader that went away (`| head`) changes no verdict.

@@ -225,3 +225,105 @@ fn killed_at_random_moments_the_record_stays_whole() {
         assert!(l.landed > 0, "{}: no kill landed mid-run", l.operation);
     }
 }
+
+/// A small file system for the database: a 1 MiB tmpfs where the test may mount one (as root),
+/// else a file-size limit on every write (`ulimit -f`).
+/// Unmounts the small file system however the test ends.
+struct Unmount(std::path::PathBuf, bool);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        if self.1 {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+}
+
+fn small(sb: &Sandbox) -> (std::path::PathBuf, bool) {
+    let dir = sb.path("small");
+    std::fs::create_dir(&dir).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&dir)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    (dir, mounted)
+}
+
+#[test]
+fn a_full_file_system_fails_cleanly_and_half_writes_nothing() {
+    let sb = Sandbox::new();
+    let (dir, mounted) = small(&sb);
+    let _unmount = Unmount(dir.clone(), mounted);
+    let db = dir.join("usage.db");
+    let db_arg = db.to_str().unwrap().to_string();
+    // Run a tool with the database on the small file system (or under the size limit).
+    let run = |args: &[&str]| {
+        let limit = if mounted { "" } else { "ulimit -f 2048;" };
+        sb.raw("sh")
+            .arg("-c")
+            .arg(format!("{limit} exec \"$@\""))
+            .arg("sh")
+            .args(args)
+            .output()
+    };
+    let import = env!("CARGO_BIN_EXE_usage-import");
+    let sample = env!("CARGO_BIN_EXE_usage-sample");
+    run(&[import, "--db", &db_arg, "locations", "add", "north"]).succeeded();
+    // An import larger than the space: refused whole, with a clear message.
+    let mut csv = String::from("date,location,usage_gb\n");
+    let day = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    for i in 0..60_000 {
+        csv.push_str(&format!(
+            "{},site{},{}\n",
+            day + chrono::Duration::days(i / 40),
+            i % 40,
+            i % 997
+        ));
+    }
+    std::fs::write(sb.path("big.csv"), csv).unwrap();
+    let big = sb.path("big.csv");
+    let out = run(&[import, "--db", &db_arg, big.to_str().unwrap()]);
+    assert_eq!(out.code(), 1, "{out}");
+    let said = out.stderr();
+    assert!(
+        said.contains("full") || said.contains("too large") || said.contains("File too large"),
+        "{out}"
+    );
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        assert_intact(&conn);
+        assert_eq!(count(&conn, "SELECT count(*) FROM daily_usage"), 0);
+    }
+    // Samples until the space runs out: each is stored whole or fails with a message. On the
+    // tmpfs, all but 64 KiB is filled first.
+    if mounted {
+        use std::io::Write;
+        std::fs::write(dir.join("reserve"), vec![0u8; 64 * 1024]).unwrap();
+        let mut filler = std::fs::File::create(dir.join("filler")).unwrap();
+        while filler.write_all(&[0u8; 4096]).is_ok() {}
+        let _ = filler.sync_all();
+        std::fs::remove_file(dir.join("reserve")).unwrap();
+    }
+    let mut failed = 0;
+    for _ in 0..400 {
+        let out = run(&[sample, "--db", &db_arg, "-q"]);
+        if out.code() != 0 {
+            assert_eq!(out.code(), 1, "{out}");
+            failed += 1;
+            if failed > 3 {
+                break;
+            }
+        }
+    }
+    // The space did run out (else this proves nothing about it).
+    assert!(failed > 0 || !mounted, "no sample met the full file system");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert_intact(&conn);
+    let incomplete = count(
+        &conn,
+        "SELECT count(*) FROM samples s WHERE NOT EXISTS (SELECT 1 FROM sample_disks d WHERE d.sample_id = s.id)",
+    );
+    assert_eq!(incomplete, 0);
+}

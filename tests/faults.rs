@@ -122,10 +122,7 @@ fn killed_at_random_moments_the_record_stays_whole() {
     }
 
     // The database the other operations work on: a year of daily usage and some samples.
-    let sb = Sandbox::new();
-    sb.cmd("usage-import")
-        .args(["locations", "add", "north"])
-        .ok();
+    let sb = Sandbox::with_database();
     sb.open_db()
         .execute_batch(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)

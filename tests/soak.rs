@@ -16,10 +16,7 @@ fn six_tools_at_once_lose_nothing_and_never_fail() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(60);
-    let sb = Sandbox::new();
-    sb.cmd("usage-import")
-        .args(["locations", "add", "north"])
-        .ok();
+    let sb = Sandbox::with_database();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let failures = Mutex::new(Vec::<String>::new());
     let runs = Mutex::new(std::collections::BTreeMap::<&str, u64>::new());

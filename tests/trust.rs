@@ -166,10 +166,7 @@ fn samples_closer_than_a_second_store_no_rates_and_lose_nothing() {
 
 #[test]
 fn output_replaces_regular_files_only() {
-    let sb = Sandbox::new();
-    sb.cmd("usage-import")
-        .args(["locations", "add", "north"])
-        .ok();
+    let sb = Sandbox::with_database();
     let report = |out: &std::path::Path| {
         sb.cmd("usage-report")
             .args(["daily", "-f", "csv", "-o"])
@@ -293,10 +290,7 @@ fn control_characters_reach_no_terminal_but_csv_keeps_them() {
 
 #[test]
 fn backups_made_in_the_same_second_all_land() {
-    let sb = Sandbox::new();
-    sb.cmd("usage-import")
-        .args(["locations", "add", "north"])
-        .ok();
+    let sb = Sandbox::with_database();
     // Pinned clock: the second one takes the next second's name.
     for _ in 0..2 {
         sb.cmd("usage-backup")
@@ -365,10 +359,7 @@ fn check_perfdata_follows_the_monitoring_plugins_format() {
 
 #[test]
 fn an_exec_channel_may_write_much_to_stderr() {
-    let sb = Sandbox::new();
-    sb.cmd("usage-import")
-        .args(["locations", "add", "north"])
-        .ok();
+    let sb = Sandbox::with_database();
     std::fs::create_dir_all(sb.path("config/usage")).unwrap();
     std::fs::write(
         sb.path("config/usage/config.toml"),
@@ -420,10 +411,7 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn what_dead_writers_left_is_reclaimed_by_the_next_run() {
-    let sb = Sandbox::new();
-    sb.cmd("usage-import")
-        .args(["locations", "add", "north"])
-        .ok();
+    let sb = Sandbox::with_database();
     sb.cmd("usage-backup").args(["create"]).ok();
     let dir = sb.path("data/usage/backups");
     let dead = dead_pid();
@@ -444,10 +432,7 @@ fn what_dead_writers_left_is_reclaimed_by_the_next_run() {
 
 #[test]
 fn a_killed_backup_leaves_nothing_once_the_next_run_is_done() {
-    let sb = Sandbox::new();
-    sb.cmd("usage-import")
-        .args(["locations", "add", "north"])
-        .ok();
+    let sb = Sandbox::with_database();
     {
         let conn = sb.open_db();
         conn.execute_batch(
@@ -527,10 +512,7 @@ fn labels_that_slug_alike_are_refused_in_long_files_as_in_wide_ones() {
 #[test]
 fn files_other_users_could_change_or_read_are_refused_or_named() {
     use std::os::unix::fs::PermissionsExt;
-    let sb = Sandbox::new();
-    sb.cmd("usage-import")
-        .args(["locations", "add", "north"])
-        .ok();
+    let sb = Sandbox::with_database();
     let config = sb.path("config/usage/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(sb.path("secret"), "hunter2\n").unwrap();
@@ -627,10 +609,7 @@ fn a_clock_that_jumps_ahead_deletes_no_history() {
 
 #[test]
 fn after_the_clock_jumped_ahead_and_back_alerts_still_see_new_samples() {
-    let sb = Sandbox::new();
-    sb.cmd("usage-import")
-        .args(["locations", "add", "north"])
-        .ok();
+    let sb = Sandbox::with_database();
     let t0: i64 = 1_796_090_400;
     let add = |ts: i64, cpu: i64| {
         sb.open_db()

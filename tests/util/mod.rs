@@ -55,6 +55,15 @@ impl Sandbox {
         Cmd(c)
     }
 
+    /// A sandbox whose database exists, made by the tools themselves (one location, "north").
+    pub fn with_database() -> Sandbox {
+        let sb = Sandbox::new();
+        sb.cmd("usage-import")
+            .args(["locations", "add", "north"])
+            .ok();
+        sb
+    }
+
     pub fn open_db(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.db()).unwrap()
     }

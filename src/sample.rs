@@ -12,8 +12,7 @@ use anyhow::{Context as _, Result};
 use clap::{CommandFactory, Parser};
 use rusqlite::{Connection, TransactionBehavior};
 
-pub use baseline::{Baseline, Relation};
-pub use print::bytes;
+use baseline::{Baseline, Relation};
 
 use crate::cli::{self, CommonArgs, Format, Outcome};
 use crate::collect::{self, Snapshot};

@@ -496,8 +496,8 @@ pub struct ProcRow {
     pub interval_cs: Option<i64>,
 }
 
-/// Runs `sql` (which selects the rows of one host in a span, `?4` an optional label value) and
-/// hands each decoded row to `each`.
+/// Runs `sql` (which selects the rows of one host in a span: `{span}` stands for the condition,
+/// `?4` is an optional label value) and hands each decoded row to `each`.
 fn each_row<T>(
     conn: &Connection,
     sql: &str,
@@ -505,18 +505,15 @@ fn each_row<T>(
     decode: fn(&Row) -> rusqlite::Result<T>,
     mut each: impl FnMut(T),
 ) -> Result<()> {
-    // Two plans: without a sample cursor, a lookup by host and time (the id condition left
-    // out); with one, a range of ids from the cursor on (the time and host only filter, `+`
-    // keeps SQLite from choosing the index on them), which is a few rows however far back the
-    // time bound reaches.
-    let sql = if span.after_id == i64::MIN {
-        sql.replace("s.id > ?5", "?5 IS NOT NULL")
+    // Two plans: without a sample cursor, a lookup by host and time (?5 is unused); with one, a
+    // range of ids from the cursor on (host and time only filter it, `+` keeps SQLite from
+    // choosing their index), which is a few rows however far back the time bound reaches.
+    let filter = if span.after_id == i64::MIN {
+        "s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND ?5 IS NOT NULL"
     } else {
-        sql.replace(
-            "s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3",
-            "+s.host_id = ?1 AND +s.ts >= ?2 AND +s.ts < ?3",
-        )
+        "+s.host_id = ?1 AND +s.ts >= ?2 AND +s.ts < ?3 AND s.id > ?5"
     };
+    let sql = sql.replace("{span}", filter);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![host, span.from, span.to, label, span.after_id])?;
     while let Some(r) = rows.next()? {
@@ -534,7 +531,7 @@ pub fn each_sample(
 ) -> Result<()> {
     let sql = format!(
         "SELECT {SAMPLE_COLUMNS} FROM samples s
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND ?4 IS NULL ORDER BY s.ts"
+         WHERE {{span}} AND ?4 IS NULL ORDER BY s.ts"
     );
     each_row(conn, &sql, (host, span, None), sample_row, each)
 }
@@ -562,7 +559,7 @@ pub fn each_disk(
         conn,
         "SELECT d.sample_id, s.ts, m.path, d.total, d.used, d.avail FROM samples s
          JOIN sample_disks d ON d.sample_id = s.id JOIN mounts m ON m.id = d.mount_id
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND (?4 IS NULL OR m.path = ?4)
+         WHERE {span} AND (?4 IS NULL OR m.path = ?4)
          ORDER BY s.ts, m.path",
         (host, span, mount),
         disk_row,
@@ -604,7 +601,7 @@ pub fn each_net(
         conn,
         "SELECT n.sample_id, s.ts, i.name, n.rx_delta, n.tx_delta, s.interval_cs FROM samples s
          JOIN sample_net n ON n.sample_id = s.id JOIN interfaces i ON i.id = n.iface_id
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND (?4 IS NULL OR i.name = ?4)
+         WHERE {span} AND (?4 IS NULL OR i.name = ?4)
          ORDER BY s.ts, i.name",
         (host, span, interface),
         |r| {
@@ -633,7 +630,7 @@ pub fn each_user(
         conn,
         "SELECT su.sample_id, s.ts, u.name, su.cpu, su.rss, su.procs, s.interval_cs, s.mem_total
          FROM samples s JOIN sample_users su ON su.sample_id = s.id JOIN users u ON u.id = su.user_id
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND (?4 IS NULL OR u.name = ?4)
+         WHERE {span} AND (?4 IS NULL OR u.name = ?4)
          ORDER BY s.ts, u.name",
         (host, span, user),
         |r| {
@@ -664,7 +661,7 @@ pub fn each_process(
         "SELECT s.ts, c.name, u.name, p.cpu, p.rss, p.threads, s.interval_cs FROM samples s
          JOIN sample_procs p ON p.sample_id = s.id JOIN commands c ON c.id = p.command_id
          JOIN users u ON u.id = p.user_id
-         WHERE s.host_id = ?1 AND s.ts >= ?2 AND s.ts < ?3 AND s.id > ?5 AND ?4 IS NULL",
+         WHERE {span} AND ?4 IS NULL",
         (host, span, None),
         |r| {
             Ok(ProcRow {

@@ -96,56 +96,10 @@ impl Rows {
     }
 
     fn table(&self, out: &mut dyn Write) -> Result<()> {
-        let texts: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.text(true)).collect())
-            .collect();
-        let widths: Vec<usize> = self
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                texts
-                    .iter()
-                    .map(|r| r[i].chars().count())
-                    .chain([c.len()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        // Numbers align right, like ls -l and sar.
-        let right: Vec<bool> = (0..self.columns.len())
-            .map(|i| {
-                self.rows.iter().any(|r| r[i].is_number())
-                    && self
-                        .rows
-                        .iter()
-                        .all(|r| r[i].is_number() || r[i] == Cell::Null)
-            })
-            .collect();
-        let line = |cells: &mut dyn Iterator<Item = &str>| {
-            let mut s = String::new();
-            for (i, cell) in cells.enumerate() {
-                if i > 0 {
-                    s.push_str("  ");
-                }
-                let pad = widths[i].saturating_sub(cell.chars().count());
-                if right[i] {
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(cell);
-                } else {
-                    s.push_str(cell);
-                    if i + 1 < widths.len() {
-                        s.push_str(&" ".repeat(pad));
-                    }
-                }
-            }
-            s.trim_end().to_string()
-        };
-        writeln!(out, "{}", line(&mut self.columns.iter().copied()))?;
-        for row in &texts {
-            writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))?;
+        let layout = Layout::of(&self.columns, &self.rows);
+        layout.header(&self.columns, out)?;
+        for row in &self.rows {
+            layout.row(row, out)?;
         }
         Ok(())
     }
@@ -154,71 +108,188 @@ impl Rows {
     pub fn objects(&self) -> Result<Vec<String>> {
         self.rows.iter().map(|r| object(&self.columns, r)).collect()
     }
-
-    /// An HTML table; numbers align right.
-    pub fn html(&self) -> String {
-        let mut s = String::from("<table>\n<thead><tr>");
-        for c in &self.columns {
-            s.push_str(&format!("<th>{}</th>", escape(c)));
-        }
-        s.push_str("</tr></thead>\n<tbody>\n");
-        for row in &self.rows {
-            s.push_str("<tr>");
-            for cell in row {
-                let class = if cell.is_number() { " class=\"n\"" } else { "" };
-                s.push_str(&format!("<td{class}>{}</td>", escape(&cell.text(true))));
-            }
-            s.push_str("</tr>\n");
-        }
-        s.push_str("</tbody>\n</table>\n");
-        s
-    }
 }
 
-/// Rows produced one at a time: CSV and JSON are written as they come, so memory does not grow
-/// with the result; a table needs every row for its column widths.
+/// How a row is handed on: an error (a closed pipe) stops the rows' producer.
+pub type Sink<'s> = dyn FnMut(Vec<Cell>) -> Result<()> + 's;
+
+/// What makes a stream's rows: it hands each to the sink it is given.
+type Producer<'a> = Box<dyn FnOnce(&mut Sink<'_>) -> Result<()> + 'a>;
+
+/// Rows produced one at a time and written as they come, so memory does not grow with the
+/// result: the producer may read them from the database as they are written.
 pub struct Stream<'a> {
     pub columns: Vec<&'static str>,
-    pub rows: Box<dyn Iterator<Item = Vec<Cell>> + 'a>,
+    produce: Producer<'a>,
 }
 
+/// Rows an aligned table holds back to find its column widths and alignment: every row of most
+/// results; after them a wider cell pushes its own line out instead of holding the whole result.
+const TABLE_LAYOUT_ROWS: usize = 2_000;
+
 impl<'a> Stream<'a> {
+    /// Rows that `produce` hands to its sink one at a time.
+    pub fn new(
+        columns: Vec<&'static str>,
+        produce: impl FnOnce(&mut Sink<'_>) -> Result<()> + 'a,
+    ) -> Self {
+        Stream {
+            columns,
+            produce: Box::new(produce),
+        }
+    }
+
+    pub fn from_iter(
+        columns: Vec<&'static str>,
+        rows: impl IntoIterator<Item = Vec<Cell>> + 'a,
+    ) -> Self {
+        Stream::new(columns, move |sink| rows.into_iter().try_for_each(sink))
+    }
+
     /// Writes every row; returns how many there were.
     pub fn write(self, format: Format, out: &mut dyn Write) -> Result<usize> {
         let mut count = 0;
-        let rows = self.rows.inspect(|_| count += 1);
+        let columns = self.columns;
         match format {
             Format::Table => {
-                Rows {
-                    columns: self.columns,
-                    rows: rows.collect(),
+                let mut held = Vec::new();
+                let mut layout: Option<Layout> = None;
+                (self.produce)(&mut |row| {
+                    count += 1;
+                    match &layout {
+                        Some(l) => l.row(&row, out),
+                        None if held.len() < TABLE_LAYOUT_ROWS => {
+                            held.push(row);
+                            Ok(())
+                        }
+                        None => {
+                            let l = Layout::of(&columns, &held);
+                            l.header(&columns, out)?;
+                            for r in held.drain(..).chain([row]) {
+                                l.row(&r, out)?;
+                            }
+                            layout = Some(l);
+                            Ok(())
+                        }
+                    }
+                })?;
+                if layout.is_none() {
+                    Rows {
+                        columns,
+                        rows: held,
+                    }
+                    .table(out)?;
                 }
-                .table(out)?;
             }
-            Format::Csv => write_csv(&self.columns, rows, out)?,
-            Format::Json => {
-                for row in rows {
-                    writeln!(out, "{}", object(&self.columns, &row)?)?;
-                }
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(&columns).map_err(unwrap_io)?;
+                (self.produce)(&mut |row| {
+                    count += 1;
+                    w.write_record(row.iter().map(|c| c.text(false)))
+                        .map_err(unwrap_io)
+                })?;
+                w.flush()?;
             }
+            Format::Json => (self.produce)(&mut |row| {
+                count += 1;
+                Ok(writeln!(out, "{}", object(&columns, &row)?)?)
+            })?,
         }
         Ok(count)
     }
 
-    pub fn collect(self) -> Rows {
-        Rows {
-            columns: self.columns,
-            rows: self.rows.collect(),
+    /// An HTML table, written as the rows come (nothing when there are none); numbers align
+    /// right. Returns how many rows there were.
+    pub fn html(self, out: &mut dyn Write) -> Result<usize> {
+        let mut count = 0;
+        let columns = self.columns;
+        (self.produce)(&mut |row| {
+            if count == 0 {
+                write!(out, "<table>\n<thead><tr>")?;
+                for c in &columns {
+                    write!(out, "<th>{}</th>", escape(c))?;
+                }
+                write!(out, "</tr></thead>\n<tbody>\n")?;
+            }
+            count += 1;
+            write!(out, "<tr>")?;
+            for cell in &row {
+                let class = if cell.is_number() { " class=\"n\"" } else { "" };
+                write!(out, "<td{class}>{}</td>", escape(&cell.text(true)))?;
+            }
+            writeln!(out, "</tr>")?;
+            Ok(())
+        })?;
+        if count > 0 {
+            writeln!(out, "</tbody>\n</table>")?;
         }
+        Ok(count)
     }
 }
 
 impl From<Rows> for Stream<'_> {
     fn from(rows: Rows) -> Self {
-        Stream {
-            columns: rows.columns,
-            rows: Box::new(rows.rows.into_iter()),
+        Stream::from_iter(rows.columns, rows.rows)
+    }
+}
+
+/// An aligned table's column widths, and which columns align right (numbers, like ls -l and
+/// sar).
+struct Layout {
+    widths: Vec<usize>,
+    right: Vec<bool>,
+}
+
+impl Layout {
+    fn of(columns: &[&str], rows: &[Vec<Cell>]) -> Layout {
+        let widths = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                rows.iter()
+                    .map(|r| r[i].text(true).chars().count())
+                    .chain([c.len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let right = (0..columns.len())
+            .map(|i| {
+                rows.iter().any(|r| r[i].is_number())
+                    && rows.iter().all(|r| r[i].is_number() || r[i] == Cell::Null)
+            })
+            .collect();
+        Layout { widths, right }
+    }
+
+    fn header(&self, columns: &[&str], out: &mut dyn Write) -> Result<()> {
+        self.line(columns.iter().map(|c| c.to_string()), out)
+    }
+
+    fn row(&self, row: &[Cell], out: &mut dyn Write) -> Result<()> {
+        self.line(row.iter().map(|c| c.text(true)), out)
+    }
+
+    fn line(&self, cells: impl Iterator<Item = String>, out: &mut dyn Write) -> Result<()> {
+        let mut s = String::new();
+        for (i, cell) in cells.enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            let pad = self.widths[i].saturating_sub(cell.chars().count());
+            if self.right[i] {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(&cell);
+            } else {
+                s.push_str(&cell);
+                if i + 1 < self.widths.len() {
+                    s.push_str(&" ".repeat(pad));
+                }
+            }
         }
+        writeln!(out, "{}", s.trim_end())?;
+        Ok(())
     }
 }
 
@@ -351,5 +422,29 @@ mod tests {
             render(Format::Json),
             "{\"name\":\"a, b\",\"gb\":9.9,\"active\":true,\"day\":null}\n{\"name\":\"long name\",\"gb\":130,\"active\":false,\"day\":13}\n"
         );
+    }
+
+    #[test]
+    fn a_long_table_is_aligned_by_its_first_rows_and_written_as_it_comes() {
+        let rows = (0..TABLE_LAYOUT_ROWS + 2).map(|i| {
+            let name = if i == TABLE_LAYOUT_ROWS + 1 {
+                "wider than any"
+            } else {
+                "n"
+            };
+            vec![Cell::Text(name.into()), Cell::Int(i as i64)]
+        });
+        let mut out = Vec::new();
+        let count = Stream::from_iter(vec!["name", "i"], rows)
+            .write(Format::Table, &mut out)
+            .unwrap();
+        assert_eq!(count, TABLE_LAYOUT_ROWS + 2);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "name     i");
+        assert_eq!(lines[1], "n        0");
+        assert_eq!(lines[TABLE_LAYOUT_ROWS + 1], "n     2000");
+        // A cell wider than the first rows' pushes its own line out; the others stay aligned.
+        assert_eq!(lines[TABLE_LAYOUT_ROWS + 2], "wider than any  2001");
     }
 }

@@ -169,8 +169,8 @@ impl View {
 }
 
 /// What a view produces: rows for the table, CSV and JSON writers, and a chart of them.
-pub struct Output {
-    pub rows: Stream<'static>,
+pub struct Output<'a> {
+    pub rows: Stream<'a>,
     pub chart: Option<Chart>,
 }
 
@@ -287,9 +287,8 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         ),
     };
     if format == Format::Html {
-        let page = html::report(&ctx, args.output.size)?;
         emit(format, &args.output, env, |w| {
-            Ok(w.write_all(page.as_bytes())?)
+            html::report(&ctx, args.output.size, w)
         })?;
         return Ok(Outcome::Done);
     }
@@ -436,8 +435,9 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "FORMATS",
         &[
-            "table\tAligned columns; the default when standard output is a terminal.",
+            "table\tAligned columns; the default when standard output is a terminal. The widths come from the first 2000 rows; a wider cell after them pushes its own line out.",
             "csv\tA header line and one line per row; the default otherwise (the overview's is json).",
+            "The rows of daily and trends are written as they are read from the database, so a long result does not need memory of its size.",
             "json\tOne JSON object per row, one per line (the overview: one object).",
             "png\tA chart of the view's rows (--size, 1200x600 by default): lines over time, or bars for users and processes; the 8 largest series when there are more. Written to --output, or to standard output when it is not a terminal.",
             "html\tOne self-contained page (no network fetches; charts are inline SVG): the overview, billing cycles of the last year, the trend, the system's last day, users and alerts. Only without a view (or with overview).",

@@ -475,6 +475,64 @@ fn a_killed_backup_leaves_nothing_once_the_next_run_is_done() {
     }
 }
 
+/// How many lines a file has, read without holding it.
+fn lines_of(path: &std::path::Path) -> usize {
+    use std::io::BufRead;
+    let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    file.split(b'\n').count()
+}
+
+#[test]
+fn memory_follows_what_is_held_not_days_times_locations() {
+    use std::fmt::Write;
+    const LOCATIONS: usize = 100_000;
+    const LIMIT_KIB: i64 = 64 * 1024;
+    let sb = Sandbox::new();
+    // One wide file, 100,000 locations on one day (under 1 MB).
+    let mut csv = String::from("date");
+    for i in 0..LOCATIONS {
+        write!(csv, ",L{i}").unwrap();
+    }
+    csv.push_str("\n2024-03-10");
+    for i in 0..LOCATIONS {
+        write!(csv, ",{}", i % 7 + 1).unwrap();
+    }
+    csv.push('\n');
+    std::fs::write(sb.path("wide.csv"), csv).unwrap();
+    sb.cmd("usage-import").arg("wide.csv").ok();
+    let now = "1710201600"; // 2024-03-12 00:00 UTC
+    let out = sb.path("out");
+    let views: [(&[&str], usize); 6] = [
+        (&["trends"], 30 * LOCATIONS + 1),
+        (&["trends", "--days", "120"], 120 * LOCATIONS + 1),
+        (&["trends", "--format", "table"], 30 * LOCATIONS + 1),
+        (&["daily"], LOCATIONS + 1),
+        (&["cycles"], LOCATIONS + 1),
+        (&["--format", "html"], 0),
+    ];
+    for (args, lines) in views {
+        let (code, peak) = sb
+            .cmd("usage-report")
+            .args(args)
+            .args(["--utc"])
+            .env("USAGE_NOW", now)
+            .peak_memory(&out);
+        assert_eq!(code, 0, "{args:?}");
+        assert!(
+            peak <= LIMIT_KIB,
+            "usage-report {args:?} peaked at {peak} KiB"
+        );
+        if lines > 0 {
+            assert_eq!(lines_of(&out), lines, "{args:?}");
+        }
+    }
+    // The charts draw the largest locations and say how many were left out.
+    let page = std::fs::read_to_string(&out).unwrap();
+    for title in ["(the 8 largest of 100000)", "(the 4 largest of 100000)"] {
+        assert!(page.contains(title), "{title}");
+    }
+}
+
 #[test]
 fn labels_that_slug_alike_are_refused_in_long_files_as_in_wide_ones() {
     let sb = Sandbox::new();

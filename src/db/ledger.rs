@@ -309,12 +309,12 @@ pub struct Day {
 }
 
 /// The days from `first` to `last` (date keys) of the locations `ids` (none: all), by date and
-/// location name.
+/// location name; an error from `each` stops the reading.
 pub fn each_day(
     conn: &Connection,
     (first, last): (i64, i64),
     ids: &[i64],
-    mut each: impl FnMut(Day),
+    mut each: impl FnMut(Day) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare(&format!(
         "SELECT d.date, l.name, d.bytes FROM daily_usage d JOIN locations l ON l.id = d.location_id
@@ -327,9 +327,42 @@ pub fn each_day(
             date: r.get(0)?,
             location: r.get(1)?,
             bytes: r.get(2)?,
-        });
+        })?;
     }
     Ok(())
+}
+
+/// A location with usage in a span, and its total from a day on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Active {
+    pub id: i64,
+    pub name: String,
+    /// Bytes from the day asked for to the span's end, as a float: a sum cannot overflow.
+    pub total: f64,
+}
+
+/// The locations `ids` (none: all) with usage from `first` to `last` (date keys), by name, each
+/// with its total from `counted_from` on.
+pub fn active(
+    conn: &Connection,
+    (first, last): (i64, i64),
+    counted_from: i64,
+    ids: &[i64],
+) -> Result<Vec<Active>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT l.id, l.name, total(CASE WHEN d.date >= ?3 THEN d.bytes END)
+         FROM daily_usage d JOIN locations l ON l.id = d.location_id
+         WHERE d.date BETWEEN ?1 AND ?2{} GROUP BY l.id ORDER BY l.name",
+        among("d.location_id", ids)
+    ))?;
+    let rows = stmt.query_map((first, last, counted_from), |r| {
+        Ok(Active {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            total: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The amounts from `first` to `last` (date keys) as (date key, location id, bytes), by date:

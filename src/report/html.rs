@@ -1,11 +1,13 @@
 //! The HTML report: one self-contained page (inline CSS, charts as inline SVG, nothing fetched)
 //! combining the overview, billing cycles, the system's last day and the alerts.
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use super::chart::Chart;
 use super::{Ctx, Output, overview, system, usage};
-use crate::render::{Rows, escape};
+use crate::render::{Stream, escape};
 
 const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1300px;color:#222}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
@@ -15,44 +17,48 @@ th,td{padding:.2em .7em;border-bottom:1px solid #e4e4e4;text-align:left;white-sp
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\
 .chart svg{max-width:100%;height:auto}.note{color:#666}";
 
-fn table(rows: &Rows) -> String {
-    if rows.rows.is_empty() {
-        "<p class=\"note\">No data in this period.</p>\n".into()
-    } else {
-        format!("<div class=\"rows\">{}</div>\n", rows.html())
+/// A section's rows as a table, written as they come, or a note that there are none.
+fn table(rows: Stream, out: &mut dyn Write) -> Result<()> {
+    write!(out, "<div class=\"rows\">")?;
+    if rows.html(out)? == 0 {
+        write!(out, "<p class=\"note\">No data in this period.</p>")?;
     }
+    writeln!(out, "</div>")?;
+    Ok(())
 }
 
-fn chart(chart: Option<&Chart>, size: (u32, u32)) -> Result<String> {
-    Ok(match chart {
-        Some(c) if c.series.iter().any(|s| !s.points.is_empty()) => {
-            format!("<div class=\"chart\">{}</div>\n", c.svg(size)?)
-        }
-        _ => String::new(),
-    })
+fn chart(chart: Option<&Chart>, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
+    if let Some(c) = chart.filter(|c| c.series.iter().any(|s| !s.points.is_empty())) {
+        writeln!(out, "<div class=\"chart\">{}</div>", c.svg(size)?)?;
+    }
+    Ok(())
 }
 
-/// The whole page.
-pub fn report(ctx: &Ctx, size: (u32, u32)) -> Result<String> {
-    let mut body = String::new();
-    body.push_str("<h2>Overview</h2>\n");
+/// The whole page, written as each section is read: the page may be larger than what is held.
+pub fn report(ctx: &Ctx, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
+    let generated = ctx.zone.time(ctx.now).format("%Y-%m-%d %H:%M %:z");
+    write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<title>usage report, {generated}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+<h1>usage report</h1>\n<p class=\"note\">Generated {generated} from {}.</p>\n",
+        escape(&ctx.config.db.display().to_string())
+    )?;
+    writeln!(out, "<h2>Overview</h2>")?;
     for s in overview::sections(ctx)? {
-        body.push_str(&format!(
-            "<h3>{}</h3>\n{}",
-            escape(&s.heading),
-            table(&s.rows)
-        ));
+        writeln!(out, "<h3>{}</h3>", escape(&s.heading))?;
+        table(s.rows.into(), out)?;
     }
 
     // Cycles: those of the period, or of the last year.
     let year_ago = ctx.zone.midnight(ctx.today - chrono::Duration::days(365));
     let cycles_ctx = ctx.with_period(ctx.period.or_since(year_ago));
     let cycles = usage::cycles(&cycles_ctx, &usage::CyclesArgs::default())?;
-    section(&mut body, "Billing cycles", cycles, size)?;
+    section("Billing cycles", cycles, size, out)?;
 
     let trends = usage::trends(ctx, &usage::TrendsArgs::default())?;
-    body.push_str("<h2>Trends</h2>\n");
-    body.push_str(&chart(trends.chart.as_ref(), size)?);
+    writeln!(out, "<h2>Trends</h2>")?;
+    chart(trends.chart.as_ref(), size, out)?;
 
     let args = system::SystemArgs {
         bucket: system::Bucket::Auto,
@@ -66,9 +72,9 @@ pub fn report(ctx: &Ctx, size: (u32, u32)) -> Result<String> {
             metric: Vec::new(),
         },
     )?;
-    body.push_str("<h2>System</h2>\n");
-    body.push_str(&chart(buckets.chart.as_ref(), size)?);
-    body.push_str(&table(&whole.rows.collect()));
+    writeln!(out, "<h2>System</h2>")?;
+    chart(buckets.chart.as_ref(), size, out)?;
+    table(whole.rows, out)?;
 
     let users = system::users(
         ctx,
@@ -76,23 +82,16 @@ pub fn report(ctx: &Ctx, size: (u32, u32)) -> Result<String> {
             by: system::By::Cpu,
         },
     )?;
-    section(&mut body, "Users", users, size)?;
+    section("Users", users, size, out)?;
 
     let alerts = system::alerts(ctx, &system::AlertsArgs { events: false })?;
-    section(&mut body, "Alerts", alerts, size)?;
-
-    let generated = ctx.zone.time(ctx.now).format("%Y-%m-%d %H:%M %:z");
-    Ok(format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-<title>usage report, {generated}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-<h1>usage report</h1>\n<p class=\"note\">Generated {generated} from {}.</p>\n{body}</body>\n</html>\n",
-        escape(&ctx.config.db.display().to_string())
-    ))
+    section("Alerts", alerts, size, out)?;
+    writeln!(out, "</body>\n</html>")?;
+    Ok(())
 }
 
-fn section(body: &mut String, title: &str, out: Output, size: (u32, u32)) -> Result<()> {
-    body.push_str(&format!("<h2>{}</h2>\n", escape(title)));
-    body.push_str(&chart(out.chart.as_ref(), size)?);
-    body.push_str(&table(&out.rows.collect()));
-    Ok(())
+fn section(title: &str, output: Output, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "<h2>{}</h2>", escape(title))?;
+    chart(output.chart.as_ref(), size, out)?;
+    table(output.rows, out)
 }

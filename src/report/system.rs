@@ -170,7 +170,7 @@ type Key = (Metric, String);
 
 /// The system view's figures per time bucket, for every series of the vocabulary's sample
 /// metrics (`--metric` narrows them).
-pub fn system(ctx: &Ctx, args: &SystemArgs) -> Result<Output> {
+pub fn system(ctx: &Ctx, args: &SystemArgs) -> Result<Output<'static>> {
     let wanted = selection(&args.metric)?;
     let period = recent(ctx, 86_400);
     let (since, until) = bounds(&period);
@@ -349,7 +349,7 @@ pub fn traffic_days(
 }
 
 /// Traffic per interface per day, vnStat's daily view.
-pub fn traffic(ctx: &Ctx) -> Result<Output> {
+pub fn traffic(ctx: &Ctx) -> Result<Output<'static>> {
     let first = ctx
         .period
         .first_day()
@@ -475,7 +475,7 @@ fn bar_chart(title: String, names: Vec<String>, values: Vec<f64>, by: By) -> Cha
 }
 
 /// CPU time and memory per user; users excluded in the configuration are left out.
-pub fn users(ctx: &Ctx, args: &UsersArgs) -> Result<Output> {
+pub fn users(ctx: &Ctx, args: &UsersArgs) -> Result<Output<'static>> {
     let period = recent(ctx, 86_400);
     let excluded = &ctx.config.file.sample.exclude_users;
     let mut per_user: BTreeMap<String, Usage> = BTreeMap::new();
@@ -523,7 +523,7 @@ pub fn users(ctx: &Ctx, args: &UsersArgs) -> Result<Output> {
 }
 
 /// The top processes (by command and user) while they were among a sample's top processes.
-pub fn processes(ctx: &Ctx, args: &ProcessesArgs) -> Result<Output> {
+pub fn processes(ctx: &Ctx, args: &ProcessesArgs) -> Result<Output<'static>> {
     let period = recent(ctx, 86_400);
     let excluded = &ctx.config.file.sample.exclude_users;
     let mut per_process: HashMap<(String, String), Usage> = HashMap::new();
@@ -577,7 +577,7 @@ pub fn processes(ctx: &Ctx, args: &ProcessesArgs) -> Result<Output> {
 }
 
 /// Alert events, or how many fired and resolved per day and rule.
-pub fn alerts(ctx: &Ctx, args: &AlertsArgs) -> Result<Output> {
+pub fn alerts(ctx: &Ctx, args: &AlertsArgs) -> Result<Output<'static>> {
     let period = recent(ctx, 30 * 86_400);
     let (since, until) = bounds(&period);
     let mut events = Vec::new();

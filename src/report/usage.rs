@@ -1,6 +1,6 @@
 //! The ledger's views: usage per day, per billing cycle, and its trend.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use anyhow::Result;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -10,7 +10,7 @@ use super::period::{CycleChoice, Period, cycle_dates};
 use super::{Ctx, Output};
 use crate::db;
 use crate::ledger::{self, Cycle, GB, date_key, forecast, key_date};
-use crate::render::{Cell, Rows, Stream};
+use crate::render::{Cell, Stream};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CyclesArgs {
@@ -57,55 +57,71 @@ pub(super) fn day_bounds(first: Option<NaiveDate>, last: Option<NaiveDate>) -> (
     (first.map_or(0, date_key), last.map_or(99_999_999, date_key))
 }
 
-/// The chart's series: the `MAX_SERIES` largest by total, and a title that says when some were
-/// left out.
-fn largest(mut series: Vec<Series>, title: String) -> (Vec<Series>, String) {
-    let total = series.len();
-    let sum = |s: &Series| s.points.iter().map(|p| p.1).sum::<f64>();
-    series.sort_by(|a, b| sum(b).total_cmp(&sum(a)).then(a.name.cmp(&b.name)));
-    series.truncate(MAX_SERIES);
-    series.sort_by(|a, b| a.name.cmp(&b.name));
-    let title = if total > MAX_SERIES {
-        format!("{title} (the {MAX_SERIES} largest of {total})")
+/// Which of the named totals a chart draws: the `keep` largest (ties by name), as indices in the
+/// order given, and the title, which says when some were left out.
+fn largest<'n>(
+    totals: impl IntoIterator<Item = (&'n str, f64)>,
+    keep: usize,
+    title: String,
+) -> (Vec<usize>, String) {
+    let mut order: Vec<(usize, &str, f64)> = totals
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, total))| (i, name, total))
+        .collect();
+    let all = order.len();
+    order.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(b.1)));
+    order.truncate(keep);
+    let mut chosen: Vec<usize> = order.into_iter().map(|o| o.0).collect();
+    chosen.sort_unstable();
+    let title = if all > chosen.len() {
+        format!("{title} (the {} largest of {all})", chosen.len())
     } else {
         title
     };
-    (series, title)
+    (chosen, title)
 }
 
-/// Usage per location per day: `date,location,usage_gb`, which usage-import reads back.
-pub fn daily(ctx: &Ctx) -> Result<Output> {
-    let (first, last) = day_bounds(ctx.period.first_day(), ctx.period.last_day());
-    let mut rows = Vec::new();
-    let mut series: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-    db::ledger::each_day(ctx.conn, (first, last), &location_ids(ctx), |day| {
-        let date = key_date(day.date).unwrap_or_default();
-        series
-            .entry(day.location.clone())
-            .or_default()
-            .push((ctx.zone.midnight(date) as f64, day.bytes as f64 / GB as f64));
-        rows.push(vec![
-            Cell::Text(date.to_string()),
-            Cell::Text(day.location),
-            Cell::Gb(day.bytes),
-        ]);
-    })?;
-    let series = series
-        .into_iter()
-        .map(|(name, points)| Series {
-            name,
-            points,
+/// Usage per location per day: `date,location,usage_gb`, which usage-import reads back. The rows
+/// are read as they are written; the chart draws the largest locations.
+pub fn daily<'a>(ctx: &Ctx<'a>) -> Result<Output<'a>> {
+    let span = day_bounds(ctx.period.first_day(), ctx.period.last_day());
+    let active = db::ledger::active(ctx.conn, span, span.0, &location_ids(ctx))?;
+    let (chosen, title) = largest(
+        active.iter().map(|l| (l.name.as_str(), l.total)),
+        MAX_SERIES,
+        format!("Daily usage per location, {}", ctx.period.describe()),
+    );
+    let ids: Vec<i64> = chosen.iter().map(|&i| active[i].id).collect();
+    let mut points: HashMap<String, Vec<(f64, f64)>> = HashMap::new();
+    if !ids.is_empty() {
+        db::ledger::each_day(ctx.conn, span, &ids, |day| {
+            let date = key_date(day.date).unwrap_or_default();
+            points
+                .entry(day.location)
+                .or_default()
+                .push((ctx.zone.midnight(date) as f64, day.bytes as f64 / GB as f64));
+            Ok(())
+        })?;
+    }
+    let series = chosen
+        .iter()
+        .map(|&i| Series {
+            name: active[i].name.clone(),
+            points: points.remove(&active[i].name).unwrap_or_default(),
             dashed: false,
         })
         .collect();
-    let (series, title) = largest(
-        series,
-        format!("Daily usage per location, {}", ctx.period.describe()),
-    );
+    let (conn, ids) = (ctx.conn, location_ids(ctx));
     Ok(Output {
-        rows: Stream::from(Rows {
-            columns: vec!["date", "location", "usage_gb"],
-            rows,
+        rows: Stream::new(vec!["date", "location", "usage_gb"], move |sink| {
+            db::ledger::each_day(conn, span, &ids, |day| {
+                sink(vec![
+                    Cell::Text(key_date(day.date).unwrap_or_default().to_string()),
+                    Cell::Text(day.location),
+                    Cell::Gb(day.bytes),
+                ])
+            })
         }),
         chart: Some(Chart {
             title,
@@ -233,7 +249,7 @@ fn scan_days(ctx: &Ctx) -> (Option<NaiveDate>, Option<NaiveDate>) {
 }
 
 /// Totals per location (or interface) per billing cycle.
-pub fn cycles(ctx: &Ctx, args: &CyclesArgs) -> Result<Output> {
+pub fn cycles(ctx: &Ctx, args: &CyclesArgs) -> Result<Output<'static>> {
     let (first, last) = scan_days(ctx);
     let accounts = match args.source {
         Source::Ledger => {
@@ -393,35 +409,43 @@ fn account_rows(a: &Account, period: &Period, today: NaiveDate) -> Vec<Vec<Cell>
 
 /// The cycles' rows, made one account at a time as they are written (there may be hundreds of
 /// thousands), and a chart of their totals.
-fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output {
-    let series = accounts
+fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output<'static> {
+    let points = |a: &Account| -> Vec<(f64, f64)> {
+        shown_cycles(a, &ctx.period, ctx.today)
+            .into_iter()
+            .filter_map(|(start, _, c)| {
+                Some((ctx.zone.midnight(start) as f64, c?.bytes as f64 / GB as f64))
+            })
+            .collect()
+    };
+    let charted: Vec<(&Account, f64)> = accounts
         .iter()
-        .map(|a| Series {
-            name: a.name.clone(),
-            points: shown_cycles(a, &ctx.period, ctx.today)
-                .into_iter()
-                .filter_map(|(start, _, c)| {
-                    Some((ctx.zone.midnight(start) as f64, c?.bytes as f64 / GB as f64))
-                })
-                .collect(),
-            dashed: false,
+        .filter_map(|a| {
+            let points = points(a);
+            (!points.is_empty()).then(|| (a, points.iter().map(|p| p.1).sum()))
         })
-        .filter(|s| !s.points.is_empty())
         .collect();
-    let (series, title) = largest(
-        series,
+    let (chosen, title) = largest(
+        charted.iter().map(|(a, total)| (a.name.as_str(), *total)),
+        MAX_SERIES,
         format!("Usage per billing cycle, {}", ctx.period.describe()),
     );
+    let series = chosen
+        .iter()
+        .map(|&i| Series {
+            name: charted[i].0.name.clone(),
+            points: points(charted[i].0),
+            dashed: false,
+        })
+        .collect();
     let (period, today) = (ctx.period.clone(), ctx.today);
     Output {
-        rows: Stream {
-            columns: CYCLE_COLUMNS.to_vec(),
-            rows: Box::new(
-                accounts
-                    .into_iter()
-                    .flat_map(move |a| account_rows(&a, &period, today)),
-            ),
-        },
+        rows: Stream::from_iter(
+            CYCLE_COLUMNS.to_vec(),
+            accounts
+                .into_iter()
+                .flat_map(move |a| account_rows(&a, &period, today)),
+        ),
         chart: Some(Chart {
             title,
             y_label: "GB per cycle".into(),
@@ -433,101 +457,154 @@ fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output {
     }
 }
 
-/// Daily totals per location over the last days, with a trailing moving average.
-pub fn trends(ctx: &Ctx, args: &TrendsArgs) -> Result<Output> {
+/// Daily totals per location over the last days, with a trailing moving average. The rows, by
+/// date and location, are made as they are written, so memory grows with the locations, not with
+/// days times locations; the chart draws the largest locations.
+pub fn trends<'a>(ctx: &Ctx<'a>, args: &TrendsArgs) -> Result<Output<'a>> {
     let end = ctx.period.last_day().unwrap_or(ctx.today);
     let start = match ctx.period.first_day() {
         Some(first) if ctx.period.since.is_some() => first,
         _ => end - Duration::days(i64::from(args.days) - 1),
     };
-    let window = i64::from(args.window);
-    let read_from = start - Duration::days(window - 1);
-    let mut by_location: BTreeMap<String, HashMap<NaiveDate, i64>> = BTreeMap::new();
-    let span = (date_key(read_from), date_key(end));
-    db::ledger::each_day(ctx.conn, span, &location_ids(ctx), |day| {
-        if let Some(date) = key_date(day.date) {
-            by_location
-                .entry(day.location)
-                .or_default()
-                .insert(date, day.bytes);
-        }
-    })?;
-    let days: Vec<NaiveDate> = start.iter_days().take_while(|d| *d <= end).collect();
-    let mut rows = Vec::new();
-    let mut series = Vec::new();
-    for (name, values) in &by_location {
-        let mut usage = Vec::new();
-        let mut average = Vec::new();
-        for &day in &days {
-            let bytes = values.get(&day).copied().unwrap_or(0);
-            let sum: i64 = (0..window)
-                .map(|k| values.get(&(day - Duration::days(k))).copied().unwrap_or(0))
-                .sum();
-            let avg = (sum as f64 / window as f64).round() as i64;
-            let x = ctx.zone.midnight(day) as f64;
-            usage.push((x, bytes as f64 / GB as f64));
-            average.push((x, avg as f64 / GB as f64));
-            rows.push((day, name, bytes, avg));
-        }
-        series.push((name.clone(), usage, average));
-    }
-    rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+    let days = Days {
+        read_from: start - Duration::days(i64::from(args.window) - 1),
+        start,
+        end,
+        window: args.window,
+    };
+    let active = db::ledger::active(
+        ctx.conn,
+        (date_key(days.read_from), date_key(end)),
+        date_key(start),
+        &location_ids(ctx),
+    )?;
     // Each location's usage with its average dashed beside it: half as many locations fit.
-    series.sort_by(|a, b| {
-        let sum = |s: &Vec<(f64, f64)>| s.iter().map(|p| p.1).sum::<f64>();
-        sum(&b.1).total_cmp(&sum(&a.1))
-    });
-    let shown = series.len().min(MAX_SERIES / 2);
-    let mut title = format!(
-        "Daily usage and {}-day average, {start}..{end}",
-        args.window
+    let (chosen, title) = largest(
+        active.iter().map(|l| (l.name.as_str(), l.total)),
+        MAX_SERIES / 2,
+        format!(
+            "Daily usage and {}-day average, {start}..{end}",
+            args.window
+        ),
     );
-    if series.len() > shown {
-        title.push_str(&format!(" (the {shown} largest of {})", series.len()));
-    }
-    series.truncate(shown);
-    series.sort_by(|a, b| a.0.cmp(&b.0));
-    let chart_series = series
-        .into_iter()
-        .flat_map(|(name, usage, average)| {
+    let largest: Vec<db::ledger::Active> = chosen.iter().map(|&i| active[i].clone()).collect();
+    let mut lines = vec![(Vec::new(), Vec::new()); largest.len()];
+    each_trend(ctx.conn, &largest, &days, |day, i, bytes, average| {
+        let x = ctx.zone.midnight(day) as f64;
+        lines[i].0.push((x, bytes as f64 / GB as f64));
+        lines[i].1.push((x, average as f64 / GB as f64));
+        Ok(())
+    })?;
+    let window = args.window;
+    let series = largest
+        .iter()
+        .zip(lines)
+        .flat_map(|(location, (usage, average))| {
             [
                 Series {
-                    name: name.clone(),
+                    name: location.name.clone(),
                     points: usage,
                     dashed: false,
                 },
                 Series {
-                    name: format!("{name} ({}-day average)", args.window),
+                    name: format!("{} ({window}-day average)", location.name),
                     points: average,
                     dashed: true,
                 },
             ]
         })
         .collect();
+    let conn = ctx.conn;
+    let columns = vec!["date", "location", "usage_gb", "average_gb"];
     Ok(Output {
-        rows: Stream::from(Rows {
-            columns: vec!["date", "location", "usage_gb", "average_gb"],
-            rows: rows
-                .into_iter()
-                .map(|(day, name, bytes, avg)| {
-                    vec![
-                        Cell::Text(day.to_string()),
-                        Cell::Text(name.clone()),
-                        Cell::Gb(bytes),
-                        Cell::Gb(avg),
-                    ]
-                })
-                .collect(),
+        rows: Stream::new(columns, move |sink| {
+            each_trend(conn, &active, &days, |day, i, bytes, average| {
+                sink(vec![
+                    Cell::Text(day.to_string()),
+                    Cell::Text(active[i].name.clone()),
+                    Cell::Gb(bytes),
+                    Cell::Gb(average),
+                ])
+            })
         }),
         chart: Some(Chart {
             title,
             y_label: "GB per day".into(),
             x: XAxis::Time(ctx.zone),
             kind: Kind::Line,
-            series: chart_series,
+            series,
             y_max: None,
         }),
     })
+}
+
+/// The days of a trend: those shown, from `start` to `end`, and the days before them that the
+/// first averages need.
+struct Days {
+    read_from: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+    window: u32,
+}
+
+/// Hands on, by date and location, each day from `start` to `end` of the `locations` (sorted by
+/// name) as (day, index into `locations`, bytes, the trailing average in bytes). Holds only the
+/// days inside the window of each location.
+fn each_trend(
+    conn: &rusqlite::Connection,
+    locations: &[db::ledger::Active],
+    days: &Days,
+    mut each: impl FnMut(NaiveDate, usize, i64, i64) -> Result<()>,
+) -> Result<()> {
+    if locations.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = locations.iter().map(|l| l.id).collect();
+    // Each location's days inside the window, and their sum.
+    let mut recent: Vec<(VecDeque<(NaiveDate, i64)>, i128)> =
+        vec![(VecDeque::new(), 0); locations.len()];
+    let window = i64::from(days.window);
+    let mut finish = |day: NaiveDate, today: &mut Vec<(usize, i64)>| -> Result<()> {
+        for (i, bytes) in today.drain(..) {
+            recent[i].0.push_back((day, bytes));
+            recent[i].1 += i128::from(bytes);
+        }
+        if day < days.start {
+            return Ok(());
+        }
+        let oldest = day - Duration::days(window - 1);
+        for (i, (held, sum)) in recent.iter_mut().enumerate() {
+            while let Some(&(_, bytes)) = held.front().filter(|(d, _)| *d < oldest) {
+                held.pop_front();
+                *sum -= i128::from(bytes);
+            }
+            let bytes = held.back().filter(|(d, _)| *d == day).map_or(0, |p| p.1);
+            let average = (*sum as f64 / window as f64).round() as i64;
+            each(day, i, bytes, average)?;
+        }
+        Ok(())
+    };
+    let mut day = days.read_from;
+    let mut today = Vec::new();
+    let span = (date_key(days.read_from), date_key(days.end));
+    db::ledger::each_day(conn, span, &ids, |row| {
+        let Some(date) = key_date(row.date) else {
+            return Ok(());
+        };
+        while day < date {
+            finish(day, &mut today)?;
+            day += Duration::days(1);
+        }
+        if let Ok(i) = locations.binary_search_by(|l| l.name.as_str().cmp(&row.location)) {
+            today.push((i, row.bytes));
+        }
+        Ok(())
+    })?;
+    while day <= days.end {
+        finish(day, &mut today)?;
+        day += Duration::days(1);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -105,6 +105,33 @@ impl Cmd {
         }
     }
 
+    /// Runs with standard output to `stdout`; returns the exit status and the peak resident
+    /// memory in KiB, measured by the kernel for this child alone (wait4).
+    #[allow(
+        clippy::zombie_processes,
+        reason = "waited for by wait4, which also gives its usage"
+    )]
+    pub fn peak_memory(mut self, stdout: &Path) -> (i32, i64) {
+        let file = std::fs::File::create(stdout).unwrap();
+        let child = self
+            .0
+            .stdout(file)
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut status = 0;
+        // SAFETY: rusage is plain data, and the pid is our own child, not yet waited for.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+        assert_eq!(pid, child.id() as i32, "wait4 {:?}", self.0);
+        let code = if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        };
+        (code, usage.ru_maxrss)
+    }
+
     /// Runs and insists on success.
     pub fn ok(self) -> Run {
         self.output().succeeded()

@@ -171,7 +171,16 @@ impl View {
 /// What a view produces: rows for the table, CSV and JSON writers, and a chart of them.
 pub struct Output<'a> {
     pub rows: Stream<'a>,
-    pub chart: Option<Chart>,
+    /// The chart, drawn only when asked for: reading what it shows may cost as much as the rows.
+    pub chart: Option<Drawing<'a>>,
+}
+
+/// A chart made when it is wanted.
+pub type Drawing<'a> = Box<dyn FnOnce() -> Result<Chart> + 'a>;
+
+/// A chart already made.
+pub fn drawn(chart: Chart) -> Option<Drawing<'static>> {
+    Some(Box::new(move || Ok(chart)))
 }
 
 /// What every view reads from.
@@ -311,7 +320,7 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         View::Alerts(a) => system::alerts(&ctx, a)?,
     };
     if format == Format::Png {
-        let chart = out.chart.ok_or_else(|| no_format(&view, format))?;
+        let chart = out.chart.ok_or_else(|| no_format(&view, format))?()?;
         let png = chart.png(args.output.size)?;
         emit(format, &args.output, env, |w| Ok(w.write_all(&png)?))?;
         return Ok(Outcome::Done);
@@ -437,7 +446,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
         &[
             "table\tAligned columns; the default when standard output is a terminal. The widths come from the first 2000 rows; a wider cell after them pushes its own line out.",
             "csv\tA header line and one line per row; the default otherwise (the overview's is json).",
-            "The rows of daily and trends are written as they are read from the database, so a long result does not need memory of its size.",
+            "The rows of daily, trends and system are written as they are read from the database (system a day of samples at a time), so a long result does not need memory of its size; system --bucket all holds the period's values for its p95.",
             "json\tOne JSON object per row, one per line (the overview: one object).",
             "png\tA chart of the view's rows (--size, 1200x600 by default): lines over time, or bars for users and processes; the 8 largest series when there are more. Written to --output, or to standard output when it is not a terminal.",
             "html\tOne self-contained page (no network fetches; charts are inline SVG): the overview, billing cycles of the last year, the trend, the system's last day, users and alerts. Only without a view (or with overview).",

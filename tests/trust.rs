@@ -531,6 +531,37 @@ fn memory_follows_what_is_held_not_days_times_locations() {
     for title in ["(the 8 largest of 100000)", "(the 4 largest of 100000)"] {
         assert!(page.contains(title), "{title}");
     }
+
+    // 90 days of minute samples, shown minute by minute: 129,600 buckets of each series.
+    sb.open_db()
+        .execute_batch(
+            "INSERT INTO hosts (id, name) VALUES (1, 'h');
+             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 129599)
+             INSERT INTO samples (host_id, ts, interval_cs, ncpu, cpu_busy, cpu_user, mem_total,
+                 mem_used, mem_avail, swap_total, swap_used, load1, load5, load15, uptime, procs)
+             SELECT 1, 1702425600 + i * 60, 6000, 4, i % 10000, i % 5000, 1000, i % 1000,
+                 1000 - i % 1000, 100, i % 100, 1, 1, 1, 1000 + i * 60, 100 FROM n;",
+        )
+        .unwrap();
+    let (code, peak) = sb
+        .cmd("usage-report")
+        .args([
+            "system",
+            "--bucket",
+            "minute",
+            "--since",
+            "2023-12-13",
+            "--utc",
+        ])
+        .env("USAGE_NOW", now)
+        .peak_memory(&out);
+    assert_eq!(code, 0);
+    assert!(
+        peak <= LIMIT_KIB,
+        "system by the minute peaked at {peak} KiB"
+    );
+    let rows = lines_of(&out) - 1;
+    assert!(rows >= 129_600 * 5, "{rows} rows");
 }
 
 #[test]

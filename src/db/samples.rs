@@ -678,6 +678,13 @@ pub fn each_process(
     )
 }
 
+/// The time of the host's first sample in `span`.
+pub fn first_time(conn: &Connection, host: i64, span: Span) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT min(ts) FROM samples WHERE host_id = ?1 AND ts >= ?2 AND ts < ?3")?
+        .query_row(params![host, span.from, span.to], |r| r.get(0))?)
+}
+
 /// The times of the host's samples in `span`, in order.
 pub fn times(conn: &Connection, host: i64, span: Span) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(

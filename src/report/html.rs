@@ -5,8 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::chart::Chart;
-use super::{Ctx, Output, overview, system, usage};
+use super::{Ctx, Drawing, Output, overview, system, usage};
 use crate::render::{Stream, escape};
 
 const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1300px;color:#222}\
@@ -27,8 +26,12 @@ fn table(rows: Stream, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn chart(chart: Option<&Chart>, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
-    if let Some(c) = chart.filter(|c| c.series.iter().any(|s| !s.points.is_empty())) {
+fn chart(chart: Option<Drawing>, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
+    let Some(draw) = chart else {
+        return Ok(());
+    };
+    let c = draw()?;
+    if c.series.iter().any(|s| !s.points.is_empty()) {
         writeln!(out, "<div class=\"chart\">{}</div>", c.svg(size)?)?;
     }
     Ok(())
@@ -58,7 +61,7 @@ pub fn report(ctx: &Ctx, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
 
     let trends = usage::trends(ctx, &usage::TrendsArgs::default())?;
     writeln!(out, "<h2>Trends</h2>")?;
-    chart(trends.chart.as_ref(), size, out)?;
+    chart(trends.chart, size, out)?;
 
     let args = system::SystemArgs {
         bucket: system::Bucket::Auto,
@@ -73,7 +76,7 @@ pub fn report(ctx: &Ctx, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
         },
     )?;
     writeln!(out, "<h2>System</h2>")?;
-    chart(buckets.chart.as_ref(), size, out)?;
+    chart(buckets.chart, size, out)?;
     table(whole.rows, out)?;
 
     let users = system::users(
@@ -92,6 +95,6 @@ pub fn report(ctx: &Ctx, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
 
 fn section(title: &str, output: Output, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
     writeln!(out, "<h2>{}</h2>", escape(title))?;
-    chart(output.chart.as_ref(), size, out)?;
+    chart(output.chart, size, out)?;
     table(output.rows, out)
 }

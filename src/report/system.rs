@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
 use super::period::Period;
-use super::{Ctx, Output};
+use super::{Ctx, Output, drawn};
 use crate::cli::UsageError;
 use crate::db;
 use crate::db::samples::{self, Span};
@@ -17,6 +17,7 @@ use crate::ledger::GB;
 use crate::metric::{self, Metric, Selector, Source, Unit};
 use crate::render::{Cell, Rows, Stream};
 use crate::time::Zone;
+use rusqlite::Connection;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct SystemArgs {
@@ -168,13 +169,150 @@ fn summary(values: &mut [f32]) -> (f64, f64, f64, f64) {
 /// One series: a metric and the subject its label names (empty for machine-wide metrics).
 type Key = (Metric, String);
 
+/// What the system view reads: which series, over which span, in buckets of what size.
+#[derive(Clone)]
+struct Figures {
+    wanted: Vec<Selector>,
+    host: Option<i64>,
+    since: i64,
+    until: i64,
+    /// Seconds per bucket; `i64::MAX`: one bucket for the whole period.
+    size: i64,
+    zone: Zone,
+}
+
+/// One bucket's figures of one series.
+struct Figure {
+    /// The bucket's start; for one bucket over the whole period, its first sample.
+    start: i64,
+    key: Key,
+    samples: usize,
+    min: f64,
+    avg: f64,
+    max: f64,
+    p95: f64,
+}
+
+impl Figures {
+    fn selected(&self, m: Metric, subject: &str) -> bool {
+        if self.wanted.is_empty() {
+            m.def().system
+        } else {
+            self.wanted.iter().any(|s| s.selects(m, subject))
+        }
+    }
+
+    /// The metrics of one row family that may be shown: a family none of them is read from is
+    /// not queried at all.
+    fn of(&self, source: Source) -> Vec<Metric> {
+        metric::read_from(source)
+            .filter(|&m| {
+                self.wanted.is_empty() && m.def().system
+                    || self.wanted.iter().any(|s| s.metric == m)
+            })
+            .collect()
+    }
+
+    /// Hands on each bucket's figures by time, then series. The period is read a local day at a
+    /// time (all of it for one bucket over the whole period), so memory holds a day's values,
+    /// not the period's.
+    fn each(&self, conn: &Connection, mut each: impl FnMut(Figure) -> Result<()>) -> Result<()> {
+        let Some(host) = self.host else {
+            return Ok(());
+        };
+        let mut from = self.since;
+        while let Some(first) = samples::first_time(conn, host, Span::new(from, self.until))? {
+            let to = if self.size == i64::MAX {
+                self.until
+            } else {
+                let next_day = self.zone.date(first) + Duration::days(1);
+                self.zone.midnight(next_day).min(self.until)
+            };
+            self.chunk(conn, host, Span::new(first, to), &mut each)?;
+            if to == self.until {
+                break;
+            }
+            from = to;
+        }
+        Ok(())
+    }
+
+    /// The figures of the buckets in `span`, which starts at a sample and ends at a bucket's end.
+    fn chunk(
+        &self,
+        conn: &Connection,
+        host: i64,
+        span: Span,
+        each: &mut impl FnMut(Figure) -> Result<()>,
+    ) -> Result<()> {
+        let mut values: BTreeMap<(i64, Key), Vec<f32>> = BTreeMap::new();
+        let mut bucketer = Bucketer::new(self.zone, self.size);
+        let mut add = |ts: i64, m: Metric, subject: &str, value: Option<f64>| {
+            if let Some(v) = value.filter(|_| self.selected(m, subject)) {
+                let b = bucketer.start(ts);
+                values
+                    .entry((b, (m, subject.to_string())))
+                    .or_default()
+                    .push(v as f32);
+            }
+        };
+        let metrics = self.of(Source::Samples);
+        samples::each_sample(conn, host, span, |s| {
+            for &m in &metrics {
+                add(s.ts, m, "", metric::of_sample(m, &s));
+            }
+        })?;
+        let metrics = self.of(Source::Disks);
+        if !metrics.is_empty() {
+            samples::each_disk(conn, host, span, None, |d| {
+                for &m in &metrics {
+                    add(d.ts, m, &d.mount, metric::of_disk(m, &d));
+                }
+            })?;
+        }
+        let metrics = self.of(Source::Interfaces);
+        if !metrics.is_empty() {
+            samples::each_net(conn, host, span, None, |n| {
+                for &m in &metrics {
+                    add(n.ts, m, &n.interface, metric::of_net(m, &n));
+                }
+            })?;
+        }
+        let metrics = self.of(Source::Users);
+        if !metrics.is_empty() {
+            samples::each_user(conn, host, span, None, |u| {
+                for &m in &metrics {
+                    add(u.ts, m, &u.user, metric::of_user(m, &u));
+                }
+            })?;
+        }
+        for ((bucket, key), mut vals) in values {
+            let (min, avg, max, p95) = summary(&mut vals);
+            each(Figure {
+                start: if self.size == i64::MAX {
+                    span.from
+                } else {
+                    bucket
+                },
+                key,
+                samples: vals.len(),
+                min,
+                avg,
+                max,
+                p95,
+            })?;
+        }
+        Ok(())
+    }
+}
+
 /// The system view's figures per time bucket, for every series of the vocabulary's sample
-/// metrics (`--metric` narrows them).
-pub fn system(ctx: &Ctx, args: &SystemArgs) -> Result<Output<'static>> {
+/// metrics (`--metric` narrows them). The rows are read as they are written; the chart, when
+/// drawn, reads the averages again.
+pub fn system<'a>(ctx: &Ctx<'a>, args: &SystemArgs) -> Result<Output<'a>> {
     let wanted = selection(&args.metric)?;
     let period = recent(ctx, 86_400);
     let (since, until) = bounds(&period);
-    let span = Span::new(since, until);
     let size = match args.bucket {
         Bucket::Minute => 60,
         Bucket::Hour => 3600,
@@ -186,93 +324,57 @@ pub fn system(ctx: &Ctx, args: &SystemArgs) -> Result<Output<'static>> {
             _ => 86_400,
         },
     };
-    let selected = |m: Metric, subject: &str| {
-        if wanted.is_empty() {
-            m.def().system
-        } else {
-            wanted.iter().any(|s| s.selects(m, subject))
-        }
+    let figures = Figures {
+        wanted,
+        host: host(ctx)?,
+        since,
+        until,
+        size,
+        zone: ctx.zone,
     };
-    // The metrics of one row family that may be shown: a family none of them is read from is
-    // not queried at all.
-    let of = |source: Source| -> Vec<Metric> {
-        metric::read_from(source)
-            .filter(|&m| {
-                wanted.is_empty() && m.def().system || wanted.iter().any(|s| s.metric == m)
-            })
-            .collect()
-    };
-    let mut values: BTreeMap<(i64, Key), Vec<f32>> = BTreeMap::new();
-    let mut first_sample = None;
-    if let Some(host) = host(ctx)? {
-        let mut bucketer = Bucketer::new(ctx.zone, size);
-        let mut add = |ts: i64, m: Metric, subject: &str, value: Option<f64>| {
-            if let Some(v) = value.filter(|_| selected(m, subject)) {
-                let b = bucketer.start(ts);
-                values
-                    .entry((b, (m, subject.to_string())))
-                    .or_default()
-                    .push(v as f32);
-            }
-        };
-        let metrics = of(Source::Samples);
-        samples::each_sample(ctx.conn, host, span, |s| {
-            first_sample.get_or_insert(s.ts);
-            for &m in &metrics {
-                add(s.ts, m, "", metric::of_sample(m, &s));
-            }
+    let (conn, zone) = (ctx.conn, ctx.zone);
+    let charted = figures.clone();
+    let rows = Stream::new(SYSTEM_COLUMNS.to_vec(), move |sink| {
+        figures.each(conn, |f| {
+            let unit = f.key.0.unit();
+            let decimals = unit.decimals();
+            sink(vec![
+                Cell::Time(zone.time(f.start)),
+                Cell::Text(metric::series(f.key.0, &f.key.1)),
+                Cell::Text(unit.column().to_string()),
+                Cell::Int(f.samples as i64),
+                Cell::Num(f.min, decimals),
+                Cell::Num(f.avg, decimals),
+                Cell::Num(f.max, decimals),
+                Cell::Num(f.p95, decimals),
+            ])
+        })
+    });
+    let chart = move || -> Result<Chart> {
+        let mut lines: BTreeMap<Key, Vec<(f64, f64)>> = BTreeMap::new();
+        charted.each(conn, |f| {
+            lines
+                .entry(f.key)
+                .or_default()
+                .push((f.start as f64, f.avg));
+            Ok(())
         })?;
-        let metrics = of(Source::Disks);
-        if !metrics.is_empty() {
-            samples::each_disk(ctx.conn, host, span, None, |d| {
-                for &m in &metrics {
-                    add(d.ts, m, &d.mount, metric::of_disk(m, &d));
-                }
-            })?;
-        }
-        let metrics = of(Source::Interfaces);
-        if !metrics.is_empty() {
-            samples::each_net(ctx.conn, host, span, None, |n| {
-                for &m in &metrics {
-                    add(n.ts, m, &n.interface, metric::of_net(m, &n));
-                }
-            })?;
-        }
-        let metrics = of(Source::Users);
-        if !metrics.is_empty() {
-            samples::each_user(ctx.conn, host, span, None, |u| {
-                for &m in &metrics {
-                    add(u.ts, m, &u.user, metric::of_user(m, &u));
-                }
-            })?;
-        }
-    }
-    let mut rows = Vec::new();
-    let mut lines: BTreeMap<Key, Vec<(f64, f64)>> = BTreeMap::new();
-    for ((bucket, key), mut vals) in values {
-        let (min, avg, max, p95) = summary(&mut vals);
-        // One bucket for the whole period is shown at its first sample.
-        let start = if size == i64::MAX {
-            first_sample.unwrap_or(since)
-        } else {
-            bucket
-        };
-        let unit = key.0.unit();
-        let decimals = unit.decimals();
-        rows.push(vec![
-            Cell::Time(ctx.zone.time(start)),
-            Cell::Text(metric::series(key.0, &key.1)),
-            Cell::Text(unit.column().to_string()),
-            Cell::Int(vals.len() as i64),
-            Cell::Num(min, decimals),
-            Cell::Num(avg, decimals),
-            Cell::Num(max, decimals),
-            Cell::Num(p95, decimals),
-        ]);
-        lines.entry(key).or_default().push((start as f64, avg));
-    }
-    // The chart shows the averages of one unit: percentages, unless --metric starts with
-    // another; the title names what it leaves out.
+        Ok(system_chart(lines, &charted.wanted, &period, zone))
+    };
+    Ok(Output {
+        rows,
+        chart: Some(Box::new(chart)),
+    })
+}
+
+/// The chart of the averages of one unit: percentages, unless --metric starts with another; the
+/// title names what it leaves out.
+fn system_chart(
+    lines: BTreeMap<Key, Vec<(f64, f64)>>,
+    wanted: &[Selector],
+    period: &Period,
+    zone: Zone,
+) -> Chart {
     let unit = match lines.keys().next() {
         Some(first) if !wanted.is_empty() => first.0.unit(),
         _ => Unit::Percent,
@@ -300,27 +402,19 @@ pub fn system(ctx: &Ctx, args: &SystemArgs) -> Result<Output<'static>> {
             dashed: false,
         })
         .collect();
-    Ok(Output {
-        rows: system_rows(rows).into(),
-        chart: Some(Chart {
-            title,
-            y_label: unit.axis().into(),
-            x: XAxis::Time(ctx.zone),
-            kind: Kind::Line,
-            series,
-            y_max: (unit == Unit::Percent).then_some(100.0),
-        }),
-    })
-}
-
-fn system_rows(rows: Vec<Vec<Cell>>) -> Rows {
-    Rows {
-        columns: vec![
-            "time", "metric", "unit", "samples", "min", "avg", "max", "p95",
-        ],
-        rows,
+    Chart {
+        title,
+        y_label: unit.axis().into(),
+        x: XAxis::Time(zone),
+        kind: Kind::Line,
+        series,
+        y_max: (unit == Unit::Percent).then_some(100.0),
     }
 }
+
+const SYSTEM_COLUMNS: [&str; 8] = [
+    "time", "metric", "unit", "samples", "min", "avg", "max", "p95",
+];
 
 /// Bytes received and sent per interface per calendar day, from the first to the last day.
 pub fn traffic_days(
@@ -381,7 +475,7 @@ pub fn traffic(ctx: &Ctx) -> Result<Output<'static>> {
             columns: vec!["date", "interface", "rx_gb", "tx_gb", "total_gb"],
             rows,
         }),
-        chart: Some(Chart {
+        chart: drawn(Chart {
             title: format!("Traffic per interface per day, {}", period.describe()),
             y_label: "GB per day (received + sent)".into(),
             x: XAxis::Time(ctx.zone),
@@ -518,7 +612,7 @@ pub fn users(ctx: &Ctx, args: &UsersArgs) -> Result<Output<'static>> {
                 .map(|(name, u)| [vec![Cell::Text(name)], u.cells()].concat())
                 .collect(),
         }),
-        chart: Some(chart),
+        chart: drawn(chart),
     })
 }
 
@@ -572,7 +666,7 @@ pub fn processes(ctx: &Ctx, args: &ProcessesArgs) -> Result<Output<'static>> {
                 })
                 .collect(),
         }),
-        chart: Some(chart),
+        chart: drawn(chart),
     })
 }
 
@@ -652,6 +746,6 @@ pub fn alerts(ctx: &Ctx, args: &AlertsArgs) -> Result<Output<'static>> {
     };
     Ok(Output {
         rows: rows.into(),
-        chart: Some(chart),
+        chart: drawn(chart),
     })
 }

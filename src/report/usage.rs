@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
 use super::period::{CycleChoice, Period, cycle_dates};
-use super::{Ctx, Output};
+use super::{Ctx, Output, drawn};
 use crate::db;
 use crate::ledger::{self, Cycle, GB, date_key, forecast, key_date};
 use crate::render::{Cell, Stream};
@@ -123,7 +123,7 @@ pub fn daily<'a>(ctx: &Ctx<'a>) -> Result<Output<'a>> {
                 ])
             })
         }),
-        chart: Some(Chart {
+        chart: drawn(Chart {
             title,
             y_label: "GB per day".into(),
             x: XAxis::Time(ctx.zone),
@@ -446,7 +446,7 @@ fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output<'static> {
                 .into_iter()
                 .flat_map(move |a| account_rows(&a, &period, today)),
         ),
-        chart: Some(Chart {
+        chart: drawn(Chart {
             title,
             y_label: "GB per cycle".into(),
             x: XAxis::Time(ctx.zone),
@@ -527,7 +527,7 @@ pub fn trends<'a>(ctx: &Ctx<'a>, args: &TrendsArgs) -> Result<Output<'a>> {
                 ])
             })
         }),
-        chart: Some(Chart {
+        chart: drawn(Chart {
             title,
             y_label: "GB per day".into(),
             x: XAxis::Time(ctx.zone),

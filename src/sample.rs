@@ -128,7 +128,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "Network deltas count bytes since the previous sample; a counter that went backwards was reset and counts from zero; after a reboot the counters since boot are counted, as vnStat does. The loopback interface is not recorded.",
             "Process and per-user CPU is in percent of one CPU, from each process's CPU time between samples; a process started since the previous sample is measured over its life. Processes that end between samples are not counted.",
             "Durability: a killed or crashed sampler loses nothing committed; a power cut may lose the samples of the last half minute or so, which the kernel had not yet written to disk, as with sadc, and never damages the database (SQLite's WAL with synchronous=NORMAL).",
-            "Samples older than retention_days are deleted with their per-disk, per-interface, per-user and per-process rows by each run.",
+            "Samples older than retention_days are deleted with their per-disk, per-interface, per-user and per-process rows by each run. Their age is judged against the earlier of the clock and the boot's start (as first seen) plus the uptime, and only from the tenth minute after boot on, so a clock that jumps ahead, or that is wrong when the machine boots until NTP sets it, deletes nothing.",
         ],
     ),
     (
@@ -167,6 +167,10 @@ struct Plan {
 /// a shorter --interval or --warm-up asked for: two cron runs within a second must not store
 /// CPU rates over one or two clock ticks.
 pub const MIN_INTERVAL: f64 = 0.9;
+
+/// Retention waits until a boot has run this long: time for NTP to set a clock that started
+/// wrong.
+const SETTLE_SECS: i64 = 600;
 
 pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let cfg = config::load(&args.common, env)?;
@@ -300,10 +304,12 @@ fn take(
         };
         store::save_baseline(&tx, host, &b.boot_id, b.uptime_cs, &b.encode())?;
     }
-    // Retention is never judged on one reading's word: only once the boot's start is known, and
-    // against the earlier of the clock and that start plus the uptime, so a clock that jumps
-    // ahead deletes nothing.
+    // Retention is never judged on one reading's word: only once the boot's start is known and
+    // the boot has run for SETTLE_SECS (a board without a real-time clock boots with a wrong
+    // clock until NTP sets it), and against the earlier of the clock and that start plus the
+    // uptime, so a clock that jumps ahead deletes nothing.
     if plan.retention_days > 0
+        && uptime_s >= SETTLE_SECS
         && let Some(boot) = known_boot
     {
         let now = record.time.min(boot + uptime_s);

@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
 use std::time::Duration;
 
-use util::{Sandbox, count, write};
+use util::{Sandbox, count, fake_root, write};
 
 #[test]
 fn first_run_creates_a_private_database_and_the_next_stores_rates() {
@@ -417,49 +417,6 @@ fn closed_stdout_pipe_is_success() {
         .unwrap();
     drop(child.stdout.take());
     util::assert_clean(&child.wait_with_output().unwrap(), "closed pipe");
-}
-
-/// A fabricated /proc and /sys: processes that vanish mid-scan or cannot be parsed, a sensor.
-fn fake_root(sb: &Sandbox, with_sensor: bool) -> std::path::PathBuf {
-    let root = sb.path("root");
-    let p = |rel: &str| root.join(rel);
-    write(
-        &p("proc/stat"),
-        "cpu  10 0 10 100 0 0 0 0 0 0\ncpu0 10 0 10 100 0 0 0 0 0 0\nbtime 1700000000\n",
-    );
-    write(&p("proc/uptime"), "1000.50 900.00\n");
-    write(
-        &p("proc/meminfo"),
-        "MemTotal: 2048000 kB\nMemFree: 1000000 kB\nMemAvailable: 1500000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n",
-    );
-    write(&p("proc/loadavg"), "0.50 0.25 0.10 1/80 1234\n");
-    write(
-        &p("proc/net/dev"),
-        "h1\nh2\n  eth9: 5000 1 0 0 0 0 0 0 7000 1 0 0 0 0 0 0\n",
-    );
-    write(
-        &p("proc/self/mounts"),
-        "/dev/fake / ext4 rw 0 0\nproc /proc proc rw 0 0\n",
-    );
-    write(&p("proc/sys/kernel/random/boot_id"), "fake-boot\n");
-    write(&p("proc/sys/kernel/hostname"), "fakehost\n");
-    write(&p("etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
-    // pid 1: a normal process.
-    write(
-        &p("proc/1/stat"),
-        "1 (init) S 0 1 1 0 -1 0 0 0 0 0 30 20 0 0 20 0 1 0 5 100 250 0 0 0\n",
-    );
-    // pid 2: exited between listing and reading (directory without files).
-    std::fs::create_dir_all(p("proc/2")).unwrap();
-    // pid 3: a stat line cut short.
-    write(&p("proc/3/stat"), "3 (half) R 1 3\n");
-    // pid 4: unreadable bytes.
-    std::fs::create_dir_all(p("proc/4")).unwrap();
-    std::fs::write(p("proc/4/stat"), [0xff, 0xfe, 0x00]).unwrap();
-    if with_sensor {
-        write(&p("sys/class/thermal/thermal_zone0/temp"), "48250\n");
-    }
-    root
 }
 
 #[test]

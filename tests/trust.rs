@@ -5,7 +5,7 @@
 
 mod util;
 
-use util::Sandbox;
+use util::{Machine, Sandbox, count};
 
 /// The SQLite header's "file format" bytes (18 and 19): 1 for a rollback journal, 2 for WAL.
 fn journal_bytes(path: &std::path::Path) -> (u8, u8) {
@@ -655,44 +655,66 @@ fn files_other_users_could_change_or_read_are_refused_or_named() {
 #[test]
 fn a_clock_that_jumps_ahead_deletes_no_history() {
     let sb = Sandbox::new();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let sample = |at: Option<i64>| {
-        let mut cmd = sb.cmd("usage-sample").args(["-q", "--no-processes"]);
-        if let Some(at) = at {
-            cmd = cmd.env("USAGE_NOW", at.to_string());
-        }
-        cmd.ok();
-    };
-    let count = || -> i64 {
-        sb.open_db()
-            .query_row("SELECT count(*) FROM samples", [], |r| r.get(0))
-            .unwrap()
-    };
+    let mut m = Machine::new(&sb, 1_796_090_400);
+    let count = || count(&sb.open_db(), "SELECT count(*) FROM samples");
     for _ in 0..3 {
-        sample(None);
+        m.minute(10);
+        m.sample(&sb).succeeded();
     }
     // The clock jumps 91 days ahead (retention is 90) and stays there for a while.
-    sample(Some(now + 91 * 86_400));
-    sample(Some(now + 91 * 86_400 + 60));
+    let right = m.clock;
+    m.clock += 91 * 86_400;
+    for _ in 0..2 {
+        m.minute(10);
+        m.sample(&sb).succeeded();
+    }
     assert_eq!(count(), 5, "retention pruned against a clock that jumped");
     // Retention still works against the time the boot's uptime vouches for.
+    m.clock = right + 180;
     sb.open_db()
         .execute_batch(&format!(
             "INSERT INTO samples (host_id, ts, ncpu, mem_total, mem_used, mem_avail, swap_total,
                  swap_used, load1, load5, load15, uptime, procs)
              SELECT host_id, {}, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1 FROM samples LIMIT 1",
-            now - 100 * 86_400
+            right - 100 * 86_400
         ))
         .unwrap();
     assert_eq!(count(), 6);
-    sample(None);
+    m.minute(10);
+    m.sample(&sb).succeeded();
     assert_eq!(
         count(),
         6,
         "the 100-day-old sample is pruned, the new one added"
+    );
+}
+
+#[test]
+fn a_machine_that_boots_with_its_clock_ahead_deletes_no_history() {
+    let sb = Sandbox::new();
+    let mut m = Machine::new(&sb, 1_796_090_400);
+    let count = || count(&sb.open_db(), "SELECT count(*) FROM samples");
+    for _ in 0..3 {
+        m.minute(10);
+        m.sample(&sb).succeeded();
+    }
+    // A board without a real-time clock boots 91 days ahead; NTP sets the clock after 5 minutes.
+    m.reboot(30.0);
+    let right = m.clock;
+    m.clock += 91 * 86_400;
+    for _ in 0..5 {
+        m.sample(&sb).succeeded();
+        m.minute(10);
+    }
+    m.clock = right + 300;
+    for _ in 0..10 {
+        m.sample(&sb).succeeded();
+        m.minute(10);
+    }
+    assert_eq!(
+        count(),
+        18,
+        "retention pruned against the clock the machine booted with"
     );
 }
 

@@ -242,3 +242,132 @@ pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
+
+/// A fabricated /proc and /sys: processes that vanish mid-scan or cannot be parsed, a sensor.
+pub fn fake_root(sb: &Sandbox, with_sensor: bool) -> std::path::PathBuf {
+    let root = sb.path("root");
+    let p = |rel: &str| root.join(rel);
+    write(
+        &p("proc/stat"),
+        "cpu  10 0 10 100 0 0 0 0 0 0\ncpu0 10 0 10 100 0 0 0 0 0 0\nbtime 1700000000\n",
+    );
+    write(&p("proc/uptime"), "1000.50 900.00\n");
+    write(
+        &p("proc/meminfo"),
+        "MemTotal: 2048000 kB\nMemFree: 1000000 kB\nMemAvailable: 1500000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n",
+    );
+    write(&p("proc/loadavg"), "0.50 0.25 0.10 1/80 1234\n");
+    write(
+        &p("proc/net/dev"),
+        "h1\nh2\n  eth9: 5000 1 0 0 0 0 0 0 7000 1 0 0 0 0 0 0\n",
+    );
+    write(
+        &p("proc/self/mounts"),
+        "/dev/fake / ext4 rw 0 0\nproc /proc proc rw 0 0\n",
+    );
+    write(&p("proc/sys/kernel/random/boot_id"), "fake-boot\n");
+    write(&p("proc/sys/kernel/hostname"), "fakehost\n");
+    write(&p("etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
+    // pid 1: a normal process.
+    write(
+        &p("proc/1/stat"),
+        "1 (init) S 0 1 1 0 -1 0 0 0 0 0 30 20 0 0 20 0 1 0 5 100 250 0 0 0\n",
+    );
+    // pid 2: exited between listing and reading (directory without files).
+    std::fs::create_dir_all(p("proc/2")).unwrap();
+    // pid 3: a stat line cut short.
+    write(&p("proc/3/stat"), "3 (half) R 1 3\n");
+    // pid 4: unreadable bytes.
+    std::fs::create_dir_all(p("proc/4")).unwrap();
+    std::fs::write(p("proc/4/stat"), [0xff, 0xfe, 0x00]).unwrap();
+    if with_sensor {
+        write(&p("sys/class/thermal/thermal_zone0/temp"), "48250\n");
+    }
+    root
+}
+
+/// A machine made of a fake root ([`fake_root`], one CPU) whose clock, uptime, boot and counters
+/// a test moves between samples.
+pub struct Machine {
+    pub root: PathBuf,
+    /// The wall clock the tools are given (USAGE_NOW).
+    pub clock: i64,
+    pub uptime: f64,
+    pub boot: u32,
+    /// CPU ticks: user, system, idle.
+    pub cpu: [u64; 3],
+    /// Interface bytes: received, sent.
+    pub net: [u64; 2],
+}
+
+impl Machine {
+    pub fn new(sb: &Sandbox, clock: i64) -> Machine {
+        Machine {
+            root: fake_root(sb, false),
+            clock,
+            uptime: 1000.5,
+            boot: 0,
+            cpu: [10, 10, 100],
+            net: [5000, 7000],
+        }
+    }
+
+    /// A minute passes with the CPU `busy` percent busy and some traffic.
+    pub fn minute(&mut self, busy: u64) {
+        self.clock += 60;
+        self.uptime += 60.0;
+        self.cpu[0] += busy * 40;
+        self.cpu[1] += busy * 20;
+        self.cpu[2] += (100 - busy) * 60;
+        self.net[0] += 1_000_000;
+        self.net[1] += 200_000;
+    }
+
+    /// The machine restarts: a new boot, `uptime` seconds ago, with counters from zero.
+    pub fn reboot(&mut self, uptime: f64) {
+        self.boot += 1;
+        self.clock += uptime as i64;
+        self.uptime = uptime;
+        self.cpu = [uptime as u64, uptime as u64, uptime as u64 * 50];
+        self.net = [1000, 1000];
+    }
+
+    fn write_files(&self) {
+        let cpu = format!(
+            "{} 0 {} {} 0 0 0 0 0 0",
+            self.cpu[0], self.cpu[1], self.cpu[2]
+        );
+        let btime = self.clock - self.uptime as i64;
+        let files = [
+            (
+                "proc/stat",
+                format!("cpu  {cpu}\ncpu0 {cpu}\nbtime {btime}\n"),
+            ),
+            ("proc/uptime", format!("{:.2} 0.00\n", self.uptime)),
+            (
+                "proc/net/dev",
+                format!(
+                    "h1\nh2\n  eth9: {} 1 0 0 0 0 0 0 {} 1 0 0 0 0 0 0\n",
+                    self.net[0], self.net[1]
+                ),
+            ),
+            (
+                "proc/sys/kernel/random/boot_id",
+                format!("boot-{}\n", self.boot),
+            ),
+        ];
+        for (rel, text) in files {
+            write(&self.root.join(rel), &text);
+        }
+    }
+
+    /// One run of usage-sample on this machine at its clock.
+    pub fn sample(&self, sb: &Sandbox) -> Run {
+        self.write_files();
+        sb.cmd("usage-sample")
+            .args(["-q", "--no-processes"])
+            .env("USAGE_SYSROOT", &self.root)
+            .env("USAGE_NOW", self.clock.to_string())
+            .output()
+    }
+}

@@ -128,7 +128,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "Network deltas count bytes since the previous sample; a counter that went backwards was reset and counts from zero; after a reboot the counters since boot are counted, as vnStat does. The loopback interface is not recorded.",
             "Process and per-user CPU is in percent of one CPU, from each process's CPU time between samples; a process started since the previous sample is measured over its life. Processes that end between samples are not counted.",
             "Durability: a killed or crashed sampler loses nothing committed; a power cut may lose the samples of the last half minute or so, which the kernel had not yet written to disk, as with sadc, and never damages the database (SQLite's WAL with synchronous=NORMAL).",
-            "Samples older than retention_days are deleted with their per-disk, per-interface, per-user and per-process rows by each run. Their age is judged against the earlier of the clock and the boot's start (as first seen) plus the uptime, and only from the tenth minute after boot on, so a clock that jumps ahead, or that is wrong when the machine boots until NTP sets it, deletes nothing.",
+            "Samples older than retention_days are deleted with their per-disk, per-interface, per-user and per-process rows by each run. Their age is judged against the earlier of the clock and the boot's start (the earliest its readings put it at) plus the uptime, and only from the tenth minute after boot on, so a clock that jumps ahead, or that is wrong when the machine boots until NTP sets it, deletes nothing.",
         ],
     ),
     (
@@ -274,8 +274,10 @@ fn take(
     let host = store::host_id(&tx, &plan.host)?;
     let stored = load_baseline(&tx, host)?;
     let relation = baseline::relate(stored.as_ref(), &snap, plan.min_interval_cs);
-    // The boot's wall-clock start, fixed when the boot is first seen: a later jump of the clock
-    // (a board without a real-time clock, a wrong NTP answer, USAGE_NOW) does not move it.
+    // The boot's wall-clock start: the earliest this boot's readings put it at. A clock that
+    // jumps ahead later (a wrong NTP answer, USAGE_NOW) never moves it; one that was ahead when
+    // the machine booted (a board without a real-time clock) is set right by the first reading
+    // after NTP set the clock. Taken too early, it only prunes less.
     let uptime_s = (snap.uptime_cs / 100) as i64;
     let known_boot = stored
         .as_ref()
@@ -295,7 +297,8 @@ fn take(
     };
     let record = baseline::derive(measure_from.as_ref(), &snap, &ctx);
     store::insert(&tx, host, &record)?;
-    let boot_wall = known_boot.unwrap_or(now.floor() as i64 - uptime_s);
+    let reading = now.floor() as i64 - uptime_s;
+    let boot_wall = known_boot.map_or(reading, |b| b.min(reading));
     // An overtaken or too early reading keeps the baseline: the next sample measures from it.
     if !matches!(relation, Relation::Overtaken | Relation::TooSoon) {
         let b = Baseline {
@@ -308,11 +311,8 @@ fn take(
     // the boot has run for SETTLE_SECS (a board without a real-time clock boots with a wrong
     // clock until NTP sets it), and against the earlier of the clock and that start plus the
     // uptime, so a clock that jumps ahead deletes nothing.
-    if plan.retention_days > 0
-        && uptime_s >= SETTLE_SECS
-        && let Some(boot) = known_boot
-    {
-        let now = record.time.min(boot + uptime_s);
+    if plan.retention_days > 0 && uptime_s >= SETTLE_SECS && known_boot.is_some() {
+        let now = record.time.min(boot_wall + uptime_s);
         store::prune(&tx, host, now - i64::from(plan.retention_days) * 86_400)?;
     }
     tx.commit()?;

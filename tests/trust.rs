@@ -716,6 +716,13 @@ fn a_machine_that_boots_with_its_clock_ahead_deletes_no_history() {
         18,
         "retention pruned against the clock the machine booted with"
     );
+    // Later in the same boot the clock jumps ahead again: the boot's start was set right.
+    m.clock += 91 * 86_400;
+    for _ in 0..2 {
+        m.sample(&sb).succeeded();
+        m.minute(10);
+    }
+    assert_eq!(count(), 20, "retention pruned after a second jump");
 }
 
 #[test]

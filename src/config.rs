@@ -328,7 +328,8 @@ fn xdg_dir(env: &Env, var: &str, fallback: &str) -> Option<PathBuf> {
     }
 }
 
-fn parse(path: &Path, text: &str) -> Result<File> {
+/// The configuration file's text as settings; an error names the file, line and column.
+pub fn parse(path: &Path, text: &str) -> Result<File> {
     toml::from_str(text).map_err(|e| {
         let at = e
             .span()

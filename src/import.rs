@@ -5,7 +5,7 @@
 
 mod load;
 mod locations;
-mod parse;
+pub mod parse;
 mod source;
 
 use std::io::Write;

@@ -113,7 +113,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help)
+        usage__alert__subcmd__help)
             opts="status history rules test maintenance help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -127,7 +127,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help__subcmd__help)
+        usage__alert__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -141,7 +141,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help__subcmd__history)
+        usage__alert__subcmd__help__subcmd__history)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -155,7 +155,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help__subcmd__maintenance)
+        usage__alert__subcmd__help__subcmd__maintenance)
             opts="add list delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -169,7 +169,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help__subcmd__maintenance__subcmd__add)
+        usage__alert__subcmd__help__subcmd__maintenance__subcmd__add)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -183,7 +183,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help__subcmd__maintenance__subcmd__delete)
+        usage__alert__subcmd__help__subcmd__maintenance__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -197,7 +197,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help__subcmd__maintenance__subcmd__list)
+        usage__alert__subcmd__help__subcmd__maintenance__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -211,7 +211,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help__subcmd__rules)
+        usage__alert__subcmd__help__subcmd__rules)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -225,7 +225,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help__subcmd__status)
+        usage__alert__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -239,7 +239,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__help__subcmd__test)
+        usage__alert__subcmd__help__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -253,7 +253,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__history)
+        usage__alert__subcmd__history)
             opts="-f -h --since --rule --format --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -291,7 +291,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__maintenance)
+        usage__alert__subcmd__maintenance)
             opts="-h --db --config --help add list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -313,7 +313,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__maintenance__subcmd__add)
+        usage__alert__subcmd__maintenance__subcmd__add)
             opts="-h --start --end --duration --rule --reason --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -355,7 +355,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__maintenance__subcmd__delete)
+        usage__alert__subcmd__maintenance__subcmd__delete)
             opts="-h --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -377,7 +377,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__maintenance__subcmd__help)
+        usage__alert__subcmd__maintenance__subcmd__help)
             opts="add list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -391,7 +391,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__maintenance__subcmd__help__subcmd__add)
+        usage__alert__subcmd__maintenance__subcmd__help__subcmd__add)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -405,7 +405,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__maintenance__subcmd__help__subcmd__delete)
+        usage__alert__subcmd__maintenance__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -419,7 +419,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__maintenance__subcmd__help__subcmd__help)
+        usage__alert__subcmd__maintenance__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -433,7 +433,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__maintenance__subcmd__help__subcmd__list)
+        usage__alert__subcmd__maintenance__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -447,7 +447,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__maintenance__subcmd__list)
+        usage__alert__subcmd__maintenance__subcmd__list)
             opts="-f -h --all --format --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -477,7 +477,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__rules)
+        usage__alert__subcmd__rules)
             opts="-f -h --format --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -507,7 +507,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__status)
+        usage__alert__subcmd__status)
             opts="-f -h --format --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -537,7 +537,7 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__alert__subcmd__test)
+        usage__alert__subcmd__test)
             opts="-h --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -152,7 +152,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__alerts)
+        usage__report__subcmd__alerts)
             opts="-f -o -l -h --events --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -222,7 +222,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__cycles)
+        usage__report__subcmd__cycles)
             opts="-f -o -l -h --source --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -296,7 +296,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__daily)
+        usage__report__subcmd__daily)
             opts="-f -o -l -h --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -366,7 +366,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help)
+        usage__report__subcmd__help)
             opts="overview daily cycles trends system traffic users processes alerts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -380,7 +380,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__alerts)
+        usage__report__subcmd__help__subcmd__alerts)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -394,7 +394,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__cycles)
+        usage__report__subcmd__help__subcmd__cycles)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -408,7 +408,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__daily)
+        usage__report__subcmd__help__subcmd__daily)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -422,7 +422,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__help)
+        usage__report__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -436,7 +436,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__overview)
+        usage__report__subcmd__help__subcmd__overview)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -450,7 +450,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__processes)
+        usage__report__subcmd__help__subcmd__processes)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -464,7 +464,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__system)
+        usage__report__subcmd__help__subcmd__system)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -478,7 +478,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__traffic)
+        usage__report__subcmd__help__subcmd__traffic)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -492,7 +492,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__trends)
+        usage__report__subcmd__help__subcmd__trends)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -506,7 +506,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__help__subcmd__users)
+        usage__report__subcmd__help__subcmd__users)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -520,7 +520,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__overview)
+        usage__report__subcmd__overview)
             opts="-f -o -l -h --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -590,7 +590,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__processes)
+        usage__report__subcmd__processes)
             opts="-f -o -l -h --by --top --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -668,7 +668,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__system)
+        usage__report__subcmd__system)
             opts="-f -o -l -h --bucket --metric --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -746,7 +746,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__traffic)
+        usage__report__subcmd__traffic)
             opts="-f -o -l -h --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -816,7 +816,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__trends)
+        usage__report__subcmd__trends)
             opts="-f -o -l -h --days --window --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -894,7 +894,7 @@ _usage__report() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__subcmd__report__subcmd__users)
+        usage__report__subcmd__users)
             opts="-f -o -l -h --by --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

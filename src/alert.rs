@@ -243,6 +243,10 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "usage-alert maintenance add --duration 2h --rule high-cpu --reason 'kernel upgrade'\tSilence one rule for two hours from now.",
             "usage-alert test ops-mail\tSend a test notification through the channel ops-mail.",
             "usage-alert history --since 2026-11-01 --rule quota\tThe quota alerts of this month.",
+            "usage-alert status\tThe alerts now pending or firing, with since when.",
+            "usage-alert rules --format json\tThe rules in force (the built-in defaults when none are configured), as JSON.",
+            "usage-alert maintenance list --all\tEvery maintenance window, stored and configured, with the numbers delete takes.",
+            "usage-alert maintenance delete 3\tDelete stored window 3.",
         ],
     ),
 ];

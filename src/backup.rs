@@ -214,6 +214,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "usage-backup verify --latest 5\tVerify the five newest backups; the exit status says what failed.",
             "usage-backup restore usage-20261123T020000Z.db.gz --confirm\tVerify that backup, back up the current database as pre-restore, then replace it in one transaction.",
             "usage-backup prune --dry-run --keep-daily 7 --keep-weekly 4 --keep-monthly 12\tShow what a grandfather-father-son policy would remove.",
+            "usage-backup list --format json\tThe backups, newest first, as JSON.",
         ],
     ),
 ];

@@ -441,6 +441,102 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// usage.conf(5): every section and key with its default. The `[alert]` rules, channels and
+/// windows are described by usage-alert, whose sections the page adds (tests/generated.rs).
+pub fn man_sections() -> crate::cli::ManSections {
+    let skip: Vec<&str> = CheckName::ALL.iter().map(|c| c.as_str()).collect();
+    let skip = format!(
+        "skip = [NAME, ...]\tChecks left out [default: none]: {}.",
+        skip.join(", ")
+    );
+    let mut sections = crate::cli::man_sections(CONF_SECTIONS);
+    if let Some(check) = sections.iter_mut().find(|s| s.0 == "[check]") {
+        check.1.push(skip);
+    }
+    sections
+}
+
+const CONF_SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "DESCRIPTION",
+        &[
+            "The configuration of the usage tools is one TOML file. Each tool reads the file named by --config, else by USAGE_CONFIG, else $XDG_CONFIG_HOME/usage/config.toml (~/.config/usage/config.toml), else /etc/usage/config.toml; without one, the defaults below apply. Every key is optional.",
+            "An unknown key, a value of the wrong type or a file that is not TOML is an error that names the file, line and column, and the tool exits with status 2. Problems in [alert] are the exception: usage-alert reports each bad rule, channel or window and uses the rest, and the other tools ignore [alert]. Relative paths are taken from the directory of the configuration file.",
+            "Command-line flags override the file, and the file overrides the defaults.",
+        ],
+    ),
+    (
+        "TOP-LEVEL KEYS",
+        &[
+            "db = PATH\tThe database [default: $XDG_DATA_HOME/usage/usage.db if XDG_DATA_HOME is set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]. --db and USAGE_DB override it.",
+            "host = NAME\tThe name this machine's samples are stored under [default: the kernel's host name]; any non-empty name without control characters.",
+        ],
+    ),
+    (
+        "[sample]",
+        &[
+            "processes = true\tScan the processes for the per-user figures and the top processes.",
+            "top = 5\tHow many top processes are kept per sample, by CPU and by memory each.",
+            "exclude_users = []\tUsers left out of the per-user figures and the top processes.",
+            "exclude_interfaces = []\tNetwork interfaces not recorded; the loopback never is.",
+            "exclude_mounts = []\tMount points not recorded; pseudo and network file systems never are.",
+            "retention_days = 90\tSamples older than this are deleted by usage-sample; 0 keeps them forever.",
+        ],
+    ),
+    (
+        "[ledger]",
+        &[
+            "billing_day = 1\tThe day of the month billing cycles start on, 1 to 31 (a shorter month starts its cycle on its last day); a location's own billing day overrides it.",
+            "max_daily_gb = 10000\tThe most a location may use in a day; usage-import refuses a larger value as a typing error.",
+        ],
+    ),
+    (
+        "[backup]",
+        &[
+            "dir = PATH\tThe backup directory [default: backups beside the database].",
+            "mirror = PATH\tA second directory (a NAS mount) every new backup is copied to and pruned in alike.",
+            "level = 6\tThe gzip level, 1 (fastest) to 12 (smallest).",
+            "retention_days = 30\tBackups older than this are pruned; 0: no age limit.",
+            "max_backups = 50\tAt most this many backups are kept; 0: no limit. Named backups do not count and are never pruned.",
+            "keep_daily = 0\tAlso keep the newest backup of each of the last N days that have backups (as restic forget --keep-daily).",
+            "keep_weekly = 0\tThe same for ISO weeks.",
+            "keep_monthly = 0\tThe same for months.",
+        ],
+    ),
+    (
+        "[check]",
+        &[
+            "sample_interval = 60\tSeconds between samples: the sampler's cron or timer interval.",
+            "sample_warning = 5\tThe newest sample older than this many intervals is a WARNING.",
+            "sample_critical = 15\tAnd older than this many, CRITICAL.",
+            "ledger_warning_days = 3\tDays since the newest ledger entry before a WARNING, when active locations exist.",
+            "ledger_critical_days = 10\tAnd before a CRITICAL.",
+            "backup_warning_hours = 26\tHours since the newest backup before a WARNING.",
+            "backup_critical_hours = 50\tAnd before a CRITICAL.",
+            "free_warning_percent = 10\tFree space on the database's file system below which it is a WARNING.",
+            "free_critical_percent = 5\tAnd a CRITICAL.",
+            "fill_warning_days = 30\tA WARNING when the database's growth fills its file system sooner than this.",
+        ],
+    ),
+    (
+        "[alert]",
+        &[
+            "repeat_interval = \"4h\"\tReminders while an alert keeps firing; a rule's repeat overrides it; 0 for none.",
+            "[[alert.rule]], [alert.channel.NAME] and [[alert.maintenance]] are described under RULES, CHANNELS and MAINTENANCE below. With no rule at all, the built-in default rules apply (see usage-alert(1)).",
+        ],
+    ),
+    (
+        "MAINTENANCE",
+        &[
+            "Windows are [[alert.maintenance]] tables (or made with usage-alert maintenance add); while one is open, its rules' transitions are recorded but nobody is notified; once it is over, an alert still firing is announced.",
+            "start = \"2026-12-24 00:00\"\tWhen the window opens, local time, or RFC 3339 with an offset.",
+            "end = TIME, duration = DURATION\tWhen it closes: one of the two.",
+            "rules = [\"NAME\", ...]\tThe rules it silences [default: every rule].",
+            "reason = TEXT\tWhy, shown by usage-alert maintenance list and in the history.",
+        ],
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -235,6 +235,12 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "usage-import set 2024-03-13 location1 9.9\tSet (or correct) one day's usage.",
             "usage-import set --monthly 2024-03 location1 412.5\tRecord a billing period's total from a provider's statement.",
             "usage-import locations set location1 --billing-day 13 --quota 500\tBill location1 from the 13th, with a quota of 500 GB per cycle.",
+            "usage-import delete 2024-03-13 location1\tRemove one day's entry (a typing error).",
+            "usage-import locations add north --display-name 'North site' --quota 500\tAdd a location before its first import.",
+            "usage-import locations rename north 'North campus'\tChange the name reports show; the key stays north.",
+            "usage-import locations deactivate south\tLeave south out of reports unless asked for; its data stays.",
+            "usage-import locations activate south\tCount south again.",
+            "usage-import locations list --format csv\tEvery location with its settings.",
         ],
     ),
 ];

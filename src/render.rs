@@ -378,6 +378,39 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// usage(7)'s description of the formats and what stays stable; the generator adds the
+/// database's tables (tests/generated.rs).
+pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "DESCRIPTION",
+        &[
+            "The usage tools keep one SQLite database and print rows as aligned tables for people, as CSV and as JSON lines for programs. This page describes what programs may rely on.",
+        ],
+    ),
+    (
+        "CSV",
+        &[
+            "UTF-8, a header line of column names, then one line per row; fields are quoted as RFC 4180 says (a comma, quote or line break inside a field), lines end with a newline. The columns of each view are listed in usage-report(1).",
+            "Dates are YYYY-MM-DD; times are RFC 3339 with the offset (2026-12-01T14:05:00+01:00, or Z with --utc). Amounts in GB are exact decimals of bytes (9.9 is 9,900,000,000 bytes; 1 GB is 10^9 bytes). Booleans are true and false. An empty field has no value.",
+            "usage-report daily writes date,location,usage_gb, which usage-import reads back unchanged.",
+        ],
+    ),
+    (
+        "JSON",
+        &[
+            "One JSON object per line (JSON Lines), with the CSV header's names as keys in the same order; numbers are JSON numbers, an empty value is null, times are RFC 3339 strings. The overview (usage-report overview --format json) is one object with a key per section. Text keeps its exact bytes; only a table for people shows control characters escaped.",
+            "Notifications (webhook bodies, log lines, usage-alert's exec environment) are the version 1 document described in usage-alert(1).",
+        ],
+    ),
+    (
+        "STABILITY",
+        &[
+            "Within a major version, the columns of a view and the keys of a JSON object keep their names, meanings and units, and new ones are only added at the end; read columns by name, not by position. A column is renamed or removed only in a new major version, named in the release notes.",
+            "The database is versioned by PRAGMA user_version (the schema version below) and marked as the suite's by PRAGMA application_id; each release brings older schemas up to date on first use and refuses a newer one. Other programs may read every table with sqlite3(1) while the tools run (WAL mode); they must not write to it.",
+        ],
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

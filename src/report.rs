@@ -486,6 +486,12 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "usage-report daily --since 2024-03-01 --until 2024-03-31 > march.csv\tA month of daily usage, in a file usage-import reads back.",
             "usage-report system --since 7d --metric cpu,memory -o week.png\tA week of CPU and memory as a chart.",
             "usage-report -o report.html\tThe HTML report, to mail or open from disk.",
+            "usage-report overview --format json\tThe overview as one JSON object, for a dashboard.",
+            "usage-report trends --days 90 --window 7\tNinety days of daily usage with a 7-day moving average.",
+            "usage-report traffic --since 2026-11-01\tBytes received and sent per interface per day, as vnStat's daily view.",
+            "usage-report users --since 24h --by memory\tThe last day's CPU time and memory per user, largest memory first.",
+            "usage-report processes --top 5\tThe five commands that used the most CPU in the last day.",
+            "usage-report alerts --events --since 7d\tEvery alert event of the last week.",
         ],
     ),
 ];

@@ -30,19 +30,173 @@ fn subcommands(cmd: &clap::Command, prefix: &str) -> Vec<(clap::Command, String)
     out
 }
 
-fn man_page(cmd: &clap::Command, sections: &[(&str, Vec<String>)]) -> Vec<u8> {
+/// The pages' date, in the footer: the day of the version's release (change both together).
+const RELEASED: &str = "2026-12-02";
+
+/// A page per tool and subcommand: clap's NAME, SYNOPSIS, DESCRIPTION, OPTIONS and SUBCOMMANDS,
+/// then the hand-written sections, then SEE ALSO. Lint-clean under `mandoc -T lint -W warning`.
+fn man_page(cmd: &clap::Command, sections: &[(&str, Vec<String>)], see_also: &[String]) -> Vec<u8> {
+    let man = clap_mangen::Man::new(cmd.clone())
+        .date(RELEASED)
+        .source(format!("usage {}", env!("CARGO_PKG_VERSION")))
+        .manual("usage manual");
     let mut out = Vec::new();
-    clap_mangen::Man::new(cmd.clone()).render(&mut out).unwrap();
+    man.render_title(&mut out).unwrap();
+    man.render_name_section(&mut out).unwrap();
+    man.render_synopsis_section(&mut out).unwrap();
+    man.render_description_section(&mut out).unwrap();
+    man.render_options_section(&mut out).unwrap();
+    if cmd.get_subcommands().any(|s| s.get_name() != "help") {
+        man.render_subcommands_section(&mut out).unwrap();
+    }
+    let mut text = String::from_utf8(out).unwrap();
+    // clap puts a blank line (a paragraph break) between two line breaks before a list of values.
+    text = text.replace("\n.br\n\n.br\n", "\n.br\n");
+    text.push_str(&sections_roff(sections));
+    text.push_str(&see_also_roff(see_also));
+    text.into_bytes()
+}
+
+/// The hand-written sections as roff: a tagged paragraph for "term\tText", a section's first
+/// paragraph without a break, a paragraph of lines starting with four spaces kept as written.
+fn sections_roff(sections: &[(&str, Vec<String>)]) -> String {
+    let mut text = String::new();
     for (title, paragraphs) in sections {
-        out.extend_from_slice(format!(".SH \"{title}\"\n").as_bytes());
-        for p in paragraphs.iter() {
-            let roff = match p.split_once('\t') {
-                Some((term, text)) => format!(".TP\n\\fB{}\\fR\n{}\n", escape(term), escape(text)),
-                None => format!(".PP\n{}\n", escape(p)),
-            };
-            out.extend_from_slice(roff.as_bytes());
+        text.push_str(&format!(".SH \"{title}\"\n"));
+        for (i, p) in paragraphs.iter().enumerate() {
+            text.push_str(&if p.starts_with("    ") {
+                let lines: Vec<String> = p.lines().map(|l| escape(&l[4.min(l.len())..])).collect();
+                let brk = if i == 0 { "" } else { ".PP\n" };
+                format!("{brk}.nf\n{}\n.fi\n", lines.join("\n"))
+            } else {
+                match p.split_once('\t') {
+                    Some((term, body)) => {
+                        format!(".TP\n\\fB{}\\fR\n{}\n", escape(term), escape(body))
+                    }
+                    None if i == 0 => format!("{}\n", escape(p)),
+                    None => format!(".PP\n{}\n", escape(p)),
+                }
+            });
         }
     }
+    text
+}
+
+fn see_also_roff(see_also: &[String]) -> String {
+    let mut text = String::from(".SH \"SEE ALSO\"\n");
+    for (i, r) in see_also.iter().enumerate() {
+        let (name, section) = r.split_once('(').unwrap();
+        let comma = if i + 1 < see_also.len() { "," } else { "" };
+        text.push_str(&format!(".BR {} ({}{comma}\n", escape(name), section));
+    }
+    text
+}
+
+/// A page that no command stands behind: a file format, an overview.
+fn plain_page(
+    name: &str,
+    section: u8,
+    summary: &str,
+    sections: &[(&str, Vec<String>)],
+    see_also: &[String],
+) -> Vec<u8> {
+    let mut text = format!(
+        ".TH {} {section} \"{RELEASED}\" \"usage {}\" \"usage manual\"\n.SH NAME\n{} \\- {}\n",
+        name.to_uppercase().replace('-', "\\-"),
+        env!("CARGO_PKG_VERSION"),
+        escape(name),
+        escape(summary)
+    );
+    text.push_str(&sections_roff(sections));
+    text.push_str(&see_also_roff(see_also));
+    text.into_bytes()
+}
+
+/// The tables of a new database, each with its columns, for usage(7).
+fn schema_section() -> (&'static str, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = usage::db::open(&dir.path().join("schema.db")).unwrap();
+    let mut paragraphs = vec![format!(
+        "Schema version {} (PRAGMA user_version), application_id 0x{:08x}. The tables and their columns:",
+        usage::db::SCHEMA_VERSION,
+        usage::db::APPLICATION_ID
+    )];
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in tables {
+        let columns: Vec<String> = conn
+            .prepare(&format!(
+                "SELECT name, type FROM pragma_table_info('{table}')"
+            ))
+            .unwrap()
+            .query_map([], |r| {
+                Ok(format!(
+                    "{} {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?.to_lowercase()
+                ))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        paragraphs.push(format!("{table}\t{}", columns.join(", ")));
+    }
+    ("DATABASE", paragraphs)
+}
+
+/// The configuration example of the README, which the tests also parse.
+fn readme_config() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("```toml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    block
+        .lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The sections of a tool's page that hold for each of its subcommands too, and the tool's
+/// examples that run this subcommand.
+fn sub_sections(tool: &usage::cli::ManSections, words: &str) -> usage::cli::ManSections {
+    let mut out = Vec::new();
+    for (title, paragraphs) in tool {
+        match *title {
+            "EXIT STATUS" | "ENVIRONMENT" | "FILES" => out.push((*title, paragraphs.clone())),
+            "EXAMPLES" => {
+                let own: Vec<String> = paragraphs
+                    .iter()
+                    .filter(|p| {
+                        p.strip_prefix(words)
+                            .is_some_and(|rest| rest.starts_with([' ', '\t']))
+                    })
+                    .cloned()
+                    .collect();
+                if !own.is_empty() {
+                    out.push((*title, own));
+                }
+            }
+            _ => {}
+        }
+    }
+    // EXIT STATUS, ENVIRONMENT, FILES, EXAMPLES: the conventional order.
+    let rank = |t: &str| {
+        ["EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES"]
+            .iter()
+            .position(|x| *x == t)
+    };
+    out.sort_by_key(|(t, _)| rank(t));
     out
 }
 
@@ -54,6 +208,16 @@ fn escape(text: &str) -> String {
     } else {
         text
     }
+}
+
+/// clap_complete's bash script for a name with a hyphen tracks `usage-backup create` as
+/// `usage__backup__subcmd__create` but labels its case `usage__subcmd__backup__subcmd__create`,
+/// so nothing below the top level completes: the labels are given the name the loop sets.
+fn bash_labels(script: &[u8], name: &str) -> Vec<u8> {
+    let text = String::from_utf8(script.to_vec()).unwrap();
+    let wrong = format!("{}__subcmd__", name.replace('-', "__subcmd__"));
+    let right = format!("{}__subcmd__", name.replace('-', "__"));
+    text.replace(&wrong, &right).into_bytes()
 }
 
 fn check(path: &Path, generated: &[u8], stale: &mut Vec<String>) {
@@ -72,22 +236,42 @@ fn check(path: &Path, generated: &[u8], stale: &mut Vec<String>) {
 fn man_pages_and_completions_are_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut stale = Vec::new();
-    for (cmd, sections) in tools() {
+    let tools = tools();
+    let names: Vec<String> = tools.iter().map(|t| t.0.get_name().to_string()).collect();
+    for (cmd, sections) in tools {
         let name = cmd.get_name().to_string();
+        let mut built = cmd.clone();
+        built.build();
+        let subs = subcommands(&built, &name);
+        // A tool's page points to its subcommands' pages, the other tools and the file formats.
+        let mut see_also: Vec<String> = subs.iter().rev().map(|s| format!("{}(1)", s.1)).collect();
+        see_also.extend(
+            names
+                .iter()
+                .filter(|n| **n != name)
+                .map(|n| format!("{n}(1)")),
+        );
+        see_also.extend(["usage.conf(5)".to_string(), "usage(7)".to_string()]);
         check(
             &root.join(format!("man/{name}.1")),
-            &man_page(&cmd, &sections),
+            &man_page(&cmd, &sections, &see_also),
             &mut stale,
         );
         // A page per subcommand, as git does: usage-import-locations(1).
-        let mut built = cmd.clone();
-        built.build();
-        for sub in subcommands(&built, &name) {
+        for sub in &subs {
             let page_name: &'static str = Box::leak(sub.1.clone().into_boxed_str());
             let page = sub.0.clone().name(page_name);
+            // usage-import-locations-add runs as `usage-import locations add`.
+            let parts: Vec<&str> = sub.1.split('-').collect();
+            let words = format!("{}-{} {}", parts[0], parts[1], parts[2..].join(" "));
+            let parent = sub.1.rsplit_once('-').unwrap().0.to_string();
             check(
                 &root.join(format!("man/{}.1", sub.1)),
-                &man_page(&page, &[]),
+                &man_page(
+                    &page,
+                    &sub_sections(&sections, &words),
+                    &[format!("{parent}(1)"), "usage.conf(5)".into()],
+                ),
                 &mut stale,
             );
         }
@@ -98,12 +282,180 @@ fn man_pages_and_completions_are_up_to_date() {
         ] {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut cmd.clone(), &name, &mut out);
+            if shell == Shell::Bash {
+                out = bash_labels(&out, &name);
+            }
             check(&root.join("completions").join(file), &out, &mut stale);
         }
     }
+    // The configuration file and the formats, each a page of its own.
+    let alert = usage::alert::man_sections();
+    let mut conf = usage::config::man_sections();
+    for wanted in ["RULES", "DEFAULT RULES", "CHANNELS"] {
+        let at = conf.iter().position(|s| s.0 == "MAINTENANCE").unwrap();
+        let section = alert.iter().find(|s| s.0 == wanted).unwrap().clone();
+        conf.insert(at, section);
+    }
+    conf.push(("EXAMPLE", vec![readme_config()]));
+    check(
+        &root.join("man/usage.conf.5"),
+        &plain_page(
+            "usage.conf",
+            5,
+            "configuration file of the usage tools",
+            &conf,
+            &names
+                .iter()
+                .map(|n| format!("{n}(1)"))
+                .chain(["usage(7)".into()])
+                .collect::<Vec<_>>(),
+        ),
+        &mut stale,
+    );
+    let mut formats = usage::cli::man_sections(usage::render::MAN_SECTIONS);
+    formats.insert(1, schema_section());
+    check(
+        &root.join("man/usage.7"),
+        &plain_page(
+            "usage",
+            7,
+            "the usage tools' database, CSV and JSON formats, and what stays stable",
+            &formats,
+            &names
+                .iter()
+                .map(|n| format!("{n}(1)"))
+                .chain(["usage.conf(5)".into()])
+                .collect::<Vec<_>>(),
+        ),
+        &mut stale,
+    );
     assert!(
         stale.is_empty(),
         "out of date: {}; run `USAGE_BLESS=1 cargo test` and commit",
         stale.join(", ")
     );
+}
+
+/// The keys a configuration section accepts, as serde knows them: the field list a struct hands
+/// to `deserialize_struct`.
+fn keys<T: serde::de::DeserializeOwned>() -> Vec<&'static str> {
+    use serde::de::{Error, Visitor, value};
+    struct Catch(std::rc::Rc<std::cell::Cell<&'static [&'static str]>>);
+    impl<'de> serde::Deserializer<'de> for Catch {
+        type Error = value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, value::Error> {
+            Err(value::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, value::Error> {
+            self.0.set(fields);
+            Err(value::Error::custom("caught"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let fields = std::rc::Rc::new(std::cell::Cell::new(&[][..]));
+    let _ = T::deserialize(Catch(fields.clone()));
+    fields.get().to_vec()
+}
+
+#[test]
+fn usage_conf_names_every_key_the_configuration_accepts() {
+    use usage::config::{BackupSection, CheckSection, File, LedgerSection, SampleSection};
+    let conf = usage::config::man_sections();
+    let documented = |title: &str| -> Vec<String> {
+        let section = conf.iter().find(|s| s.0 == title).unwrap();
+        section
+            .1
+            .iter()
+            .filter_map(|p| p.split_once('\t'))
+            .map(|(term, _)| term.split([' ', '=']).next().unwrap().to_string())
+            .collect()
+    };
+    let sections = [
+        ("[sample]", keys::<SampleSection>()),
+        ("[ledger]", keys::<LedgerSection>()),
+        ("[backup]", keys::<BackupSection>()),
+        ("[check]", keys::<CheckSection>()),
+    ];
+    let top = keys::<File>();
+    assert!(top.contains(&"db") && top.contains(&"sample"), "{top:?}");
+    for key in top {
+        let as_section = format!("[{key}]");
+        assert!(
+            documented("TOP-LEVEL KEYS").iter().any(|k| k == key)
+                || conf.iter().any(|s| s.0 == as_section),
+            "usage.conf(5) does not describe '{key}'"
+        );
+    }
+    for (title, accepted) in sections {
+        assert!(!accepted.is_empty(), "{title}");
+        let written = documented(title);
+        for key in &accepted {
+            assert!(
+                written.iter().any(|k| k == key),
+                "usage.conf(5) {title} lacks {key}"
+            );
+        }
+        for key in &written {
+            assert!(
+                accepted.contains(&key.as_str()),
+                "usage.conf(5) {title} names {key}, which is refused"
+            );
+        }
+    }
+    // The example, the README's, is a configuration the tools accept whole.
+    let example: String = readme_config()
+        .lines()
+        .map(|l| format!("{}\n", &l[4.min(l.len())..]))
+        .collect();
+    let path = Path::new("README.md");
+    usage::config::parse(path, &example).unwrap();
+    let alerts = usage::alert::config::load(Some(path), Some(&example));
+    assert!(alerts.problems.is_empty(), "{:?}", alerts.problems);
+}
+
+/// A program the test needs: present, or (outside CI) the test says so and passes.
+fn needed(program: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "{program} is not installed"
+    );
+    if !found {
+        eprintln!("skipped: {program} is not installed");
+    }
+    found
+}
+
+#[test]
+fn man_pages_are_lint_clean() {
+    if !needed("mandoc") {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages: Vec<_> = std::fs::read_dir(root.join("man"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pages.sort();
+    assert!(pages.len() > 30, "{pages:?}");
+    let out = std::process::Command::new("mandoc")
+        .args(["-T", "lint", "-W", "warning"])
+        .args(&pages)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(said.trim().is_empty(), "{said}");
 }

@@ -1,13 +1,14 @@
-# The usage pipeline, for /etc/cron.d/usage (install -m 644 cron/usage.cron.d /etc/cron.d/usage).
-# Every tool is silent on success, so cron mails only failures.
+# The usage pipeline, for /etc/cron.d/usage (make install puts it there, with PATH naming the
+# directory the tools were installed to). Every tool is silent on success, so cron mails only
+# failures; a line whose tool is not installed (any more) does nothing, as sysstat's do.
 SHELL=/bin/sh
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # One sample a minute; each run also deletes samples older than sample.retention_days.
-* * * * *  root  usage-sample
+* * * * *  root  command -v usage-sample >/dev/null && usage-sample
 # Every five minutes: the alert rules over the samples stored since the last run. Notifications
 # go to the configured channels; without any, to standard output, which cron mails.
-*/5 * * * *  root  usage-alert
+*/5 * * * *  root  command -v usage-alert >/dev/null && usage-alert
 
 # Nightly: load the ledger files a provider or a script drops into a directory. Each file is all
 # or nothing; a refused file is named in cron's mail and stays for a look.
@@ -15,13 +16,13 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # A monthly HTML report on the 13th (the billing day here):
 # 0 7 13 * *  root  usage-report --last-cycle -o /var/lib/usage/report-last-cycle.html
 
-# Backups and checks on the schedule of the seed documents. Daily at 02:00 an online backup, then
-# the retention policy ([backup] retention_days, max_backups, keep_daily/weekly/monthly):
-0 2 * * *  root  usage-backup create && usage-backup prune
+# Daily at 02:00 an online backup, then the retention policy ([backup] retention_days,
+# max_backups, keep_daily/weekly/monthly):
+0 2 * * *  root  command -v usage-backup >/dev/null && usage-backup create && usage-backup prune
 # Daily at 04:00: integrity, freshness, backup age, free space; mails only when not OK.
-0 4 * * *  root  usage-check --quiet
+0 4 * * *  root  command -v usage-check >/dev/null && usage-check --quiet
 # Weekly: verify the five newest backups (Monday 05:00), refresh the planner's statistics
 # (Sunday 03:00); monthly: compact the database (the 1st, 03:30).
-0 5 * * 1  root  usage-backup verify --latest 5
-0 3 * * 0  root  usage-check --quiet --optimize
-30 3 1 * *  root  usage-check --quiet --vacuum
+0 5 * * 1  root  command -v usage-backup >/dev/null && usage-backup verify --latest 5
+0 3 * * 0  root  command -v usage-check >/dev/null && usage-check --quiet --optimize
+30 3 1 * *  root  command -v usage-check >/dev/null && usage-check --quiet --vacuum

@@ -55,7 +55,26 @@ fn check(file: &str, has_user: bool) {
                 fields[i]
             );
         }
-        let command = if has_user { fields[6] } else { fields[5] };
+        let mut words = &fields[if has_user { 6 } else { 5 }..];
+        // `command -v usage-x >/dev/null && usage-x ...`: a guard, as sysstat's lines have.
+        if let [
+            "command",
+            "-v",
+            guarded,
+            "/dev/null" | ">/dev/null",
+            rest @ ..,
+        ] = words
+        {
+            let rest = rest.strip_prefix(&["&&"][..]).unwrap_or(rest);
+            assert_eq!(
+                rest.first(),
+                Some(guarded),
+                "{file}:{}: the guard names another tool",
+                n + 1
+            );
+            words = rest;
+        }
+        let command = words[0];
         assert!(
             bins.iter().any(|b| b == command),
             "{file}:{}: '{command}' is not one of {bins:?}",

@@ -220,6 +220,36 @@ fn bash_labels(script: &[u8], name: &str) -> Vec<u8> {
     text.replace(&wrong, &right).into_bytes()
 }
 
+/// clap_complete's zsh function for a tool that takes files or a subcommand first (usage-import
+/// a.csv, usage-import set ...) makes the first word a file and the second the subcommand, so no
+/// subcommand completes: the first word is offered as either, and words after files are files.
+fn zsh_files_or_commands(script: &[u8], name: &str) -> Vec<u8> {
+    let text = String::from_utf8(script.to_vec()).unwrap();
+    let commands = format!("\":: :_{name}_commands\" \\\n");
+    let Some(at) = text.find(&commands) else {
+        return script.to_vec();
+    };
+    let line_start = text[..at - 1].rfind('\n').unwrap() + 1;
+    if !text[line_start..at].starts_with("':files -- ") {
+        return script.to_vec();
+    }
+    let mut text = format!(
+        "{}\": :_alternative 'commands\\:command\\:_{name}_commands' 'files\\:file\\:_files'\" \\\n{}",
+        &text[..line_start],
+        &text[at + commands.len()..]
+    );
+    for (wrong, right) in [
+        ("words=($line[2] ", "words=($line[1] "),
+        ("command-$line[2]:", "command-$line[1]:"),
+        ("case $line[2] in", "case $line[1] in"),
+    ] {
+        text = text.replacen(wrong, right, 1);
+    }
+    let end = format!("        esac\n    ;;\nesac\n}}\n\n(( $+functions[_{name}_commands] ))");
+    let files = format!("(*)\n_files && ret=0\n;;\n{end}");
+    text.replacen(&end, &files, 1).into_bytes()
+}
+
 fn check(path: &Path, generated: &[u8], stale: &mut Vec<String>) {
     if std::fs::read(path).ok().as_deref() == Some(generated) {
         return;
@@ -284,6 +314,9 @@ fn man_pages_and_completions_are_up_to_date() {
             clap_complete::generate(shell, &mut cmd.clone(), &name, &mut out);
             if shell == Shell::Bash {
                 out = bash_labels(&out, &name);
+            }
+            if shell == Shell::Zsh {
+                out = zsh_files_or_commands(&out, &name);
             }
             check(&root.join("completions").join(file), &out, &mut stale);
         }

@@ -92,7 +92,7 @@ _usage__alert() {
 
     case "${cmd}" in
         usage__alert)
-            opts="-n -h -V --db --config --dry-run --help --version status history rules test maintenance help"
+            opts="-n -f -h -V --db --config --dry-run --format --help --version status history rules test maintenance help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -104,6 +104,14 @@ _usage__alert() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -314,7 +322,7 @@ _usage__alert() {
             return 0
             ;;
         usage__alert__subcmd__maintenance__subcmd__add)
-            opts="-h --start --end --duration --rule --reason --db --config --help"
+            opts="-h --start --end --duration --rule --reason --print --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

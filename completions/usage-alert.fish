@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_usage_alert_global_optspecs
-    string join \n db= config= n/dry-run h/help V/version
+    string join \n db= config= n/dry-run f/format= h/help V/version
 end
 
 function __fish_usage_alert_needs_command
@@ -26,6 +26,9 @@ end
 
 complete -c usage-alert -n "__fish_usage_alert_needs_command" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-alert -n "__fish_usage_alert_needs_command" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_needs_command" -s f -l format -d 'Output format of the dry run [default: table on a terminal, else csv]' -r -f -a "table\t'Aligned text for people'
+csv\t'Comma-separated values with a header line'
+json\t'JSON, one object per line'"
 complete -c usage-alert -n "__fish_usage_alert_needs_command" -s n -l dry-run -d 'Evaluate and print what would happen; change no state, notify nobody'
 complete -c usage-alert -n "__fish_usage_alert_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-alert -n "__fish_usage_alert_needs_command" -s V -l version -d 'Print version'
@@ -72,6 +75,7 @@ complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and
 complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l reason -d 'Why: shown in lists and in the history' -r
 complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -l print -d 'Say what was added (its number, times and rules) even when stdout is not a terminal'
 complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c usage-alert -n "__fish_usage_alert_using_subcommand maintenance; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format [default: table on a terminal, else csv]' -r -f -a "table\t'Aligned text for people'
 csv\t'Comma-separated values with a header line'

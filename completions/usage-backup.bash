@@ -263,12 +263,20 @@ _usage__backup() {
             return 0
             ;;
         usage__backup__subcmd__prune)
-            opts="-n -h --dry-run --retention-days --max-backups --keep-daily --keep-weekly --keep-monthly --db --config --dir --mirror --help"
+            opts="-n -f -h --dry-run --format --retention-days --max-backups --keep-daily --keep-weekly --keep-monthly --db --config --dir --mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
                 --retention-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -343,7 +351,7 @@ _usage__backup() {
             return 0
             ;;
         usage__backup__subcmd__verify)
-            opts="-h --latest --all --print --db --config --dir --mirror --help"
+            opts="-f -h --latest --all --print --format --db --config --dir --mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,6 +359,14 @@ _usage__backup() {
             case "${prev}" in
                 --latest)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
                     return 0
                     ;;
                 --db)

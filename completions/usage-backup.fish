@@ -53,13 +53,16 @@ complete -c usage-backup -n "__fish_usage_backup_using_subcommand list" -l dir -
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand list" -l mirror -d 'Also copy new backups to DIR (a NAS mount) and prune it with the same policy [default: backup.mirror]' -r -F
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -l latest -d 'Verify the newest N backups [default: 1 when no FILE is given]' -r
+complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -s f -l format -d 'Output format of the results (given, they are printed) [default: table on a terminal, else csv]' -r -f -a "table\t'Aligned text for people'
+csv\t'Comma-separated values with a header line'
+json\t'JSON, one object per line'"
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -l dir -d 'Backup directory [default: backup.dir in the configuration, else \'backups\' beside the database]' -r -F
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -l mirror -d 'Also copy new backups to DIR (a NAS mount) and prune it with the same policy [default: backup.mirror]' -r -F
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -l all -d 'Verify every backup'
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -l print -d 'Print each result even when stdout is not a terminal'
-complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c usage-backup -n "__fish_usage_backup_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand restore" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand restore" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand restore" -l dir -d 'Backup directory [default: backup.dir in the configuration, else \'backups\' beside the database]' -r -F
@@ -67,6 +70,9 @@ complete -c usage-backup -n "__fish_usage_backup_using_subcommand restore" -l mi
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand restore" -l confirm -d 'Really replace the database'
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand restore" -l allow-outside -d 'Accept a backup outside the backup directory and the mirror'
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand restore" -s h -l help -d 'Print help'
+complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -s f -l format -d 'Output format of what is kept and removed (given, it is printed) [default: table on a terminal, else csv]' -r -f -a "table\t'Aligned text for people'
+csv\t'Comma-separated values with a header line'
+json\t'JSON, one object per line'"
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -l retention-days -d 'Remove backups older than N days (0: no age limit) [default: backup.retention_days, else 30]' -r
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -l max-backups -d 'Keep at most N unnamed backups (0: no limit) [default: backup.max_backups, else 50]' -r
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -l keep-daily -d 'Also keep the newest backup of each of the last N days that have backups' -r
@@ -77,7 +83,7 @@ complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -l conf
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -l dir -d 'Backup directory [default: backup.dir in the configuration, else \'backups\' beside the database]' -r -F
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -l mirror -d 'Also copy new backups to DIR (a NAS mount) and prune it with the same policy [default: backup.mirror]' -r -F
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -s n -l dry-run -d 'Show what would be removed and remove nothing'
-complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -s h -l help -d 'Print help'
+complete -c usage-backup -n "__fish_usage_backup_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand help; and not __fish_seen_subcommand_from create list verify restore prune help" -f -a "create" -d 'Back up the database now'
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand help; and not __fish_seen_subcommand_from create list verify restore prune help" -f -a "list" -d 'List the backups, newest first'
 complete -c usage-backup -n "__fish_usage_backup_using_subcommand help; and not __fish_seen_subcommand_from create list verify restore prune help" -f -a "verify" -d 'Prove backups restorable: checksum, inflate, integrity, foreign keys, schema, row counts'

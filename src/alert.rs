@@ -64,6 +64,10 @@ pub struct Args {
     #[arg(long, short = 'n')]
     pub dry_run: bool,
 
+    /// Output format of the dry run [default: table on a terminal, else csv]
+    #[arg(long, short = 'f', value_enum, requires = "dry_run")]
+    pub format: Option<Format>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -142,6 +146,9 @@ pub struct AddArgs {
     /// Why: shown in lists and in the history
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub reason: String,
+    /// Say what was added (its number, times and rules) even when stdout is not a terminal
+    #[arg(long)]
+    pub print: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -298,7 +305,10 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let mut conn = db::open_reader(&config.db)?;
     let mut verdict = Verdict::default();
     match args.command {
-        None => verdict = evaluate_and_notify(&mut conn, &ctx, args.dry_run, env)?,
+        None => {
+            let dry_run = args.dry_run.then_some(args.format);
+            verdict = evaluate_and_notify(&mut conn, &ctx, dry_run, env)?
+        }
         Some(Command::Status(a)) => show::status(&conn, &a, env)?,
         Some(Command::History(a)) => show::history(&conn, ctx.now, &a, env)?,
         Some(Command::Rules(a)) => show::rules(&ctx.alerts, &a, env)?,
@@ -340,7 +350,8 @@ struct Evaluation<'a> {
 fn evaluate_and_notify(
     conn: &mut Connection,
     ctx: &Ctx,
-    dry_run: bool,
+    // A dry run, in this output format: nothing recorded, nobody notified.
+    dry_run: Option<Option<Format>>,
     env: &mut Env,
 ) -> Result<Verdict> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -353,9 +364,9 @@ fn evaluate_and_notify(
         misconfigured: !evaluation.problems.is_empty(),
         undelivered: false,
     };
-    if dry_run {
+    if let Some(format) = dry_run {
         tx.rollback()?;
-        show::dry_run(&evaluation, env)?;
+        show::dry_run(&evaluation, format, env)?;
         return Ok(verdict);
     }
     tx.commit()?;
@@ -586,6 +597,10 @@ fn run_maintenance(
             }
             let rules = serde_json::to_string(&a.rule)?;
             let id = db::alerts::add_window(conn, (start, end), &rules, &a.reason, ctx.now)?;
+            // Silent off a terminal, as every command that writes.
+            if !(a.print || env.stdout_is_terminal) {
+                return Ok(());
+            }
             writeln!(
                 env.stdout,
                 "maintenance window #{id}: {} to {}, {}{}",

@@ -104,6 +104,10 @@ pub struct VerifyArgs {
     /// Print each result even when stdout is not a terminal
     #[arg(long)]
     pub print: bool,
+    /// Output format of the results (given, they are printed) [default: table on a terminal,
+    /// else csv]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,6 +128,10 @@ pub struct PruneArgs {
     /// Show what would be removed and remove nothing
     #[arg(long, short = 'n')]
     pub dry_run: bool,
+    /// Output format of what is kept and removed (given, it is printed) [default: table on a
+    /// terminal, else csv]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
     /// Remove backups older than N days (0: no age limit) [default: backup.retention_days, else 30]
     #[arg(long, value_name = "N")]
     pub retention_days: Option<u32>,
@@ -309,9 +317,25 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
         Command::Restore(a) => run_restore(&a, &plan, env),
         Command::Prune(a) => {
             let now = utc(env.now());
-            run_prune(dir, &plan.policy, now, a.dry_run, env)?;
+            let mut rows = run_prune(dir, &plan.policy, now, a.dry_run)?;
             if let Some(m) = plan.mirror.as_ref().filter(|m| m.exists()) {
-                run_prune(m, &plan.policy, now, a.dry_run, env)?;
+                rows.extend(run_prune(m, &plan.policy, now, a.dry_run)?);
+            }
+            // A dry run always says what it would do; a real one only on a terminal or when
+            // asked, and then only what it removed unless the format is given.
+            if a.dry_run || a.format.is_some() || env.stdout_is_terminal {
+                let shown = if a.dry_run || a.format.is_some() {
+                    rows
+                } else {
+                    rows.into_iter()
+                        .filter(|r| r[0] != Cell::Text("keep".into()))
+                        .collect()
+                };
+                let rows = Rows {
+                    columns: vec!["action", "backup", "why"],
+                    rows: shown,
+                };
+                rows.write(Format::or_default(a.format, env), &mut env.stdout)?;
             }
             Ok(Outcome::Done)
         }
@@ -567,7 +591,8 @@ fn run_verify(a: &VerifyArgs, dir: &Path, env: &mut Env) -> Result<Outcome> {
     } else {
         a.files.iter().map(|f| resolve(f, dir)).collect()
     };
-    let print = a.print || env.stdout_is_terminal;
+    let print = a.print || a.format.is_some() || env.stdout_is_terminal;
+    let mut results = Vec::new();
     let mut first_failure: Option<Stage> = None;
     for path in &targets {
         let scratch = scratch_dir(path, dir);
@@ -587,13 +612,22 @@ fn run_verify(a: &VerifyArgs, dir: &Path, env: &mut Env) -> Result<Outcome> {
             b.finish_and_clear();
         }
         record_verification(path, &report, env);
-        if print {
-            writeln!(env.stdout, "{}: {}", path.display(), report.summary())?;
-        }
+        results.push(vec![
+            Cell::Text(path.display().to_string()),
+            Cell::Bool(report.ok()),
+            Cell::Text(report.summary()),
+        ]);
         if let Some(stage) = report.first() {
             env.say(format!("{}: {}", path.display(), report.summary()));
             first_failure.get_or_insert(stage);
         }
+    }
+    if print {
+        let rows = Rows {
+            columns: vec!["backup", "verified", "result"],
+            rows: results,
+        };
+        rows.write(Format::or_default(a.format, env), &mut env.stdout)?;
     }
     Ok(first_failure.map_or(Outcome::Done, Outcome::Unverified))
 }
@@ -722,39 +756,37 @@ fn run_restore(a: &RestoreArgs, plan: &Plan, env: &mut Env) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
+/// Prunes `dir` (or, as a dry run, only decides); returns a row per backup: what is done with
+/// it, and why a kept one is kept.
 fn run_prune(
     dir: &Path,
     policy: &prune::Policy,
     now: DateTime<Utc>,
     dry_run: bool,
-    env: &mut Env,
-) -> Result<()> {
+) -> Result<Vec<Vec<Cell>>> {
+    let mut rows = Vec::new();
     let entries = store::list(dir)?;
     let keys: Vec<_> = entries
         .iter()
         .map(|e| (e.created, e.name.is_some()))
         .collect();
     let verdicts = prune::decide(&keys, now, policy);
-    let show = dry_run || env.stdout_is_terminal;
     for (e, v) in entries.iter().zip(&verdicts) {
+        let path = Cell::Text(e.path.display().to_string());
         match v {
-            prune::Verdict::Keep(why) if show && dry_run => {
-                writeln!(
-                    env.stdout,
-                    "keep    {} ({})",
-                    e.path.display(),
-                    why.join(", ")
-                )?;
+            prune::Verdict::Keep(why) => {
+                rows.push(vec![
+                    Cell::Text("keep".into()),
+                    path,
+                    Cell::Text(why.join(", ")),
+                ]);
             }
-            prune::Verdict::Keep(_) => {}
             prune::Verdict::Remove => {
-                if show {
-                    let verb = if dry_run { "would remove" } else { "remove" };
-                    writeln!(env.stdout, "{verb:<8}{}", e.path.display())?;
-                }
+                let verb = if dry_run { "would remove" } else { "removed" };
                 if !dry_run {
                     store::remove(&e.path)?;
                 }
+                rows.push(vec![Cell::Text(verb.into()), path, Cell::Null]);
             }
         }
     }
@@ -774,5 +806,5 @@ fn run_prune(
             }
         }
     }
-    Ok(())
+    Ok(rows)
 }

@@ -203,22 +203,16 @@ pub fn main<A: Tool>(
     let convention = A::CONVENTION;
     let matches = match command.try_get_matches() {
         Ok(m) => m,
-        // clap prints help, version and its own errors (exit 0 or 2); a closed pipe is fine.
-        Err(e) => {
+        // clap prints help and version (a closed pipe is fine); its errors are the tool's own.
+        Err(e) if e.exit_code() == 0 => {
             let _ = e.print();
-            return ExitCode::from(if e.exit_code() == 0 {
-                0
-            } else {
-                convention.invocation()
-            });
+            return ExitCode::SUCCESS;
         }
+        Err(e) => return invocation_error(&name, &e, convention),
     };
     let args = match A::from_arg_matches(&matches) {
         Ok(a) => a,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(convention.invocation());
-        }
+        Err(e) => return invocation_error(&name, &e, convention),
     };
     // Without this a file-size limit (ulimit -f) kills a tool mid-write; ignored, the write fails
     // with EFBIG and is undone like one on a full disk.
@@ -245,6 +239,15 @@ pub fn main<A: Tool>(
             ExitCode::from(convention.status(&err))
         }
     }
+}
+
+/// A wrong command line, said as every other error is (`usage-report: unexpected argument ...`),
+/// with clap's usage line and hint after it.
+fn invocation_error(name: &str, e: &clap::Error, convention: Convention) -> ExitCode {
+    let text = e.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    let _ = write!(io::stderr(), "{name}: {text}");
+    ExitCode::from(convention.invocation())
 }
 
 /// The error and its causes on one line, outermost first, without repeating a cause that the

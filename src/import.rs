@@ -388,7 +388,8 @@ fn run_files(args: &FileArgs, config: &Config, env: &mut Env) -> Result<()> {
         max_daily: args.max_daily.map_or(base.max_daily, gb_to_bytes),
         ..base
     };
-    let summary = !args.quiet && (args.print || env.stderr_is_terminal);
+    // A dry run always says what it would do (unless --quiet): that is all it is for.
+    let summary = !args.quiet && (args.print || args.dry_run || env.stderr_is_terminal);
     let mut conn = open(&config.db, args.dry_run)?;
     let mut outcomes = Vec::new();
     for path in &args.files {

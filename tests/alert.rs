@@ -226,7 +226,7 @@ fn maintenance_holds_notices_back_and_sends_the_resolved_one_afterwards() {
     let added = sb
         .cmd("usage-alert")
         .args(["maintenance", "add", "--start", &start, "--duration", "15m"])
-        .args(["--rule", "cpu", "--reason", "kernel upgrade"])
+        .args(["--rule", "cpu", "--reason", "kernel upgrade", "--print"])
         .env("USAGE_NOW", at(36))
         .ok()
         .stdout();

@@ -13,7 +13,7 @@ use crate::metric;
 use crate::render::{Cell, Rows};
 use crate::time::{self, Zone};
 
-pub fn dry_run(evaluation: &Evaluation, env: &mut Env) -> Result<()> {
+pub fn dry_run(evaluation: &Evaluation, format: Option<Format>, env: &mut Env) -> Result<()> {
     let rows = Rows {
         columns: vec![
             "time", "rule", "subject", "event", "severity", "value", "notify", "message",
@@ -42,7 +42,7 @@ pub fn dry_run(evaluation: &Evaluation, env: &mut Env) -> Result<()> {
             })
             .collect(),
     };
-    rows.write(Format::or_default(None, env), &mut env.stdout)?;
+    rows.write(Format::or_default(format, env), &mut env.stdout)?;
     env.say(format!(
         "{} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
         evaluation.happened.len(),

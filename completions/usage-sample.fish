@@ -1,6 +1,6 @@
 complete -c usage-sample -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-sample -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
-complete -c usage-sample -s i -l interval -d 'Take samples every SECS seconds (decimals allowed); repeats until stopped unless --count is given' -r
+complete -c usage-sample -s i -l interval -d 'Take samples every SECS seconds (decimals allowed), each covering one interval, the first too (as sar\'s first report); repeats until stopped unless --count is given' -r
 complete -c usage-sample -s n -l count -d 'Number of samples to take at --interval' -r
 complete -c usage-sample -l warm-up -d 'When there is no baseline yet (empty database, reboot), read the counters, wait SECS and measure against them, so even the first sample has rates' -r
 complete -c usage-sample -s f -l format -d 'Output format of --print [default: table]' -r -f -a "table\t'Aligned text for people'

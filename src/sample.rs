@@ -39,8 +39,8 @@ pub struct Args {
     #[command(flatten)]
     pub common: CommonArgs,
 
-    /// Take samples every SECS seconds (decimals allowed); repeats until stopped unless --count
-    /// is given
+    /// Take samples every SECS seconds (decimals allowed), each covering one interval, the first
+    /// too (as sar's first report); repeats until stopped unless --count is given
     #[arg(long, short = 'i', value_name = "SECS", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub interval: Option<f64>,
 
@@ -188,14 +188,18 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let mut taken: u64 = 0;
     while count.is_none_or(|c| taken < c) {
         if taken > 0 {
-            // Keep to a fixed grid so the samples do not drift by the time each one takes.
-            let due = start + interval.mul_f64(taken as f64);
+            // Keep to a fixed grid so the samples do not drift by the time each one takes; the
+            // first one ended an interval after the start.
+            let due = start + interval.mul_f64((taken + 1) as f64);
             std::thread::sleep(due.saturating_duration_since(Instant::now()));
         }
-        let warm_up = args
-            .warm_up
-            .filter(|_| taken == 0)
-            .map(Duration::from_secs_f64);
+        // As sar 5 12: the first of a series covers its own first interval, measured from a
+        // reading taken now; alone, --warm-up does so only when there is no baseline.
+        let warm_up = match (taken, args.interval, args.warm_up) {
+            (0, Some(i), _) => Some(WarmUp::Always(Duration::from_secs_f64(i))),
+            (0, None, Some(w)) => Some(WarmUp::WithoutBaseline(Duration::from_secs_f64(w))),
+            _ => None,
+        };
         let record = take(&mut conn, env, &plan, warm_up)
             .with_context(|| format!("storing a sample in '{}'", cfg.db.display()))?;
         db::fold_wal(&conn, &cfg.db)?;
@@ -237,16 +241,26 @@ fn plan(args: &Args, cfg: &Config, env: &Env) -> Result<Plan> {
     })
 }
 
+/// A reading taken before the sample, to measure it from.
+#[derive(Debug, Clone, Copy)]
+enum WarmUp {
+    /// Always, this long before: the first sample of --interval.
+    Always(Duration),
+    /// Only when there is no usable baseline: --warm-up.
+    WithoutBaseline(Duration),
+}
+
 /// Reads, derives and stores one sample in one write transaction.
-fn take(
-    conn: &mut Connection,
-    env: &Env,
-    plan: &Plan,
-    warm_up: Option<Duration>,
-) -> Result<Record> {
-    // With --warm-up and no usable baseline, an earlier reading taken here stands in for one.
+fn take(conn: &mut Connection, env: &Env, plan: &Plan, warm_up: Option<WarmUp>) -> Result<Record> {
+    // An earlier reading taken here stands in for the baseline: always for the first sample of
+    // a series, else (--warm-up) when there is no usable one.
     let early = match warm_up {
-        Some(wait) => {
+        Some(WarmUp::Always(wait)) => {
+            let first = collect::read(&env.sysroot, &plan.opts)?;
+            std::thread::sleep(wait);
+            Some(Baseline::of(&first))
+        }
+        Some(WarmUp::WithoutBaseline(wait)) => {
             let stored = {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
                 let host = store::host_id(&tx, &plan.host)?;
@@ -283,8 +297,9 @@ fn take(
         .as_ref()
         .filter(|b| b.boot_id == snap.boot_id)
         .and_then(|b| b.boot_wall);
-    let measure_from = match (relation, early) {
-        (Relation::First | Relation::Rebooted, Some(early)) => Some(early),
+    let measure_from = match (relation, early, warm_up) {
+        (_, Some(early), Some(WarmUp::Always(_))) => Some(early),
+        (Relation::First | Relation::Rebooted, Some(early), _) => Some(early),
         _ => stored,
     };
     let ctx = baseline::Context {

@@ -77,8 +77,8 @@ fn interval_and_count_take_several_samples_in_one_process() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 3, "{run}");
-    assert!(lines[0]["cpu"].is_null());
-    for later in &lines[1..] {
+    // The first covers its own interval too, as sar's first report does.
+    for later in &lines {
         let busy = later["cpu"]["busy"].as_f64().unwrap();
         assert!((0.0..=100.0).contains(&busy));
         let interval = later["interval_s"].as_f64().unwrap();
@@ -611,4 +611,35 @@ fn samples_older_than_the_retention_are_deleted_with_their_rows() {
         .unwrap();
     sb.cmd("usage-sample").ok();
     assert_eq!(count(&db, "SELECT count(*) FROM samples"), 2);
+}
+
+/// As `sar 1 3`: every sample of a series covers one interval, the first included, even right
+/// after another sample (cron's) and on an empty database.
+#[test]
+fn each_sample_of_a_series_covers_one_interval() {
+    for before in [false, true] {
+        let sb = Sandbox::new();
+        if before {
+            sb.cmd("usage-sample").arg("-q").ok();
+        }
+        sb.cmd("usage-sample")
+            .args(["-q", "--interval", "1", "--count", "3", "--no-processes"])
+            .ok();
+        let db = sb.open_db();
+        let intervals: Vec<Option<i64>> = db
+            .prepare("SELECT interval_cs FROM samples ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let series = &intervals[usize::from(before)..];
+        assert_eq!(series.len(), 3, "{intervals:?}");
+        for cs in series {
+            assert!(
+                cs.is_some_and(|cs| (95..=150).contains(&cs)),
+                "{intervals:?}"
+            );
+        }
+    }
 }

@@ -179,14 +179,15 @@ fn live_sample_agrees_with_sadc_over_the_same_seconds() {
         .unwrap();
     let ours = sb
         .cmd("usage-sample")
-        .args(["--interval", "2", "--count", "2", "--no-processes"])
+        // One sample over the same two seconds as sadc's two records, as `sar 2 1` reports.
+        .args(["--interval", "2", "--count", "1", "--no-processes"])
         .ok();
     assert!(sadc.wait_with_output().unwrap().status.success());
     let sar = sar_all_rows(&file);
     let sar_busy = sar[0][0] + sar[0][1] + sar[0][2];
     let busy: i64 = sb
         .open_db()
-        .query_row("SELECT cpu_busy FROM samples WHERE id = 2", [], |r| {
+        .query_row("SELECT cpu_busy FROM samples WHERE id = 1", [], |r| {
             r.get(0)
         })
         .unwrap();

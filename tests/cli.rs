@@ -5,16 +5,7 @@
 
 mod util;
 
-use util::Sandbox;
-
-const TOOLS: [&str; 6] = [
-    "usage-sample",
-    "usage-import",
-    "usage-report",
-    "usage-backup",
-    "usage-check",
-    "usage-alert",
-];
+use util::{Sandbox, TOOLS};
 
 #[test]
 fn every_error_starts_with_the_tool_name() {

@@ -93,6 +93,16 @@ impl Line {
         }
     }
 
+    /// One run that met one fault and left everything intact.
+    fn once(operation: &str) -> Line {
+        Line {
+            runs: 1,
+            faults: 1,
+            intact: 1,
+            ..Line::new(operation)
+        }
+    }
+
     fn kills(operation: &str, kills: u64) -> Line {
         Line {
             runs: kills,
@@ -285,6 +295,13 @@ fn killed_at_random_moments(s: &Settings, rng: &mut Rng, lines: &mut Vec<Line>) 
     assert!(temp_files(&sb.path("data/usage")).is_empty());
 }
 
+/// The run failed saying the space ran out.
+fn said_full(out: &util::Run) {
+    assert_eq!(out.code(), 1, "{out}");
+    let said = out.stderr();
+    assert!(said.contains("full") || said.contains("too large"), "{out}");
+}
+
 /// A small file system for the database: a 1 MiB tmpfs where the test may mount one (as root),
 /// else a file-size limit on every write (`ulimit -f`).
 /// Unmounts the small file system however the test ends.
@@ -344,23 +361,13 @@ fn full_file_system(lines: &mut Vec<Line>) {
     std::fs::write(sb.path("big.csv"), csv).unwrap();
     let big = sb.path("big.csv");
     let out = run(&[import, "--db", &db_arg, big.to_str().unwrap()]);
-    assert_eq!(out.code(), 1, "{out}");
-    let said = out.stderr();
-    assert!(
-        said.contains("full") || said.contains("too large") || said.contains("File too large"),
-        "{out}"
-    );
+    said_full(&out);
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         assert_intact(&conn);
         assert_eq!(count(&conn, "SELECT count(*) FROM daily_usage"), 0);
     }
-    lines.push(Line {
-        runs: 1,
-        faults: 1,
-        intact: 1,
-        ..Line::new("disk full: usage-import")
-    });
+    lines.push(Line::once("disk full: usage-import"));
     // Samples until the space runs out: each is stored whole or fails with a message. On the
     // tmpfs, all but 64 KiB is filled first.
     if mounted {
@@ -418,12 +425,7 @@ fn full_file_system(lines: &mut Vec<Line>) {
     let backups_arg = backups.to_str().unwrap().to_string();
     let backup = env!("CARGO_BIN_EXE_usage-backup");
     let out = run(&[backup, "--db", &source_arg, "--dir", &backups_arg, "create"]);
-    assert_eq!(out.code(), 1, "{out}");
-    let said = out.stderr();
-    assert!(
-        said.contains("full") || said.contains("too large") || said.contains("File too large"),
-        "{out}"
-    );
+    said_full(&out);
     let listed = run(&[
         backup,
         "--db",
@@ -444,12 +446,7 @@ fn full_file_system(lines: &mut Vec<Line>) {
     let conn = rusqlite::Connection::open(&source).unwrap();
     assert_intact(&conn);
     assert_eq!(count(&conn, "SELECT count(*) FROM daily_usage"), 200_000);
-    lines.push(Line {
-        runs: 1,
-        faults: 1,
-        intact: 1,
-        ..Line::new("disk full: usage-backup create")
-    });
+    lines.push(Line::once("disk full: usage-backup create"));
 }
 
 /// A machine sampled every minute whose clock jumps ahead (up to 200 days) and back, whose

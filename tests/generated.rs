@@ -2,7 +2,11 @@
 //! test regenerates them and fails when the committed files differ.
 #![allow(clippy::unwrap_used)]
 
+mod util;
+
 use std::path::Path;
+
+use util::needed;
 
 use clap_complete::Shell;
 
@@ -453,22 +457,6 @@ fn usage_conf_names_every_key_the_configuration_accepts() {
     usage::config::parse(path, &example).unwrap();
     let alerts = usage::alert::config::load(Some(path), Some(&example));
     assert!(alerts.problems.is_empty(), "{:?}", alerts.problems);
-}
-
-/// A program the test needs: present, or (outside CI) the test says so and passes.
-fn needed(program: &str) -> bool {
-    let found = std::process::Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "{program} is not installed"
-    );
-    if !found {
-        eprintln!("skipped: {program} is not installed");
-    }
-    found
 }
 
 #[test]

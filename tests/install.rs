@@ -8,18 +8,8 @@ mod util;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use util::Sandbox;
-
-const TOOLS: [&str; 6] = [
-    "usage-sample",
-    "usage-import",
-    "usage-report",
-    "usage-backup",
-    "usage-check",
-    "usage-alert",
-];
+use util::{Sandbox, TOOLS, needed};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -31,22 +21,6 @@ fn binaries() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-/// A program the test needs: present, or (outside CI) the test says so and passes.
-fn needed(program: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "{program} is not installed"
-    );
-    if !found {
-        eprintln!("skipped: {program} is not installed");
-    }
-    found
 }
 
 /// Runs make in the source tree with these variables; insists on success.

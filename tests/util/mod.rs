@@ -4,6 +4,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The six tools, in the order of the README.
+pub const TOOLS: [&str; 6] = [
+    "usage-sample",
+    "usage-import",
+    "usage-report",
+    "usage-backup",
+    "usage-check",
+    "usage-alert",
+];
+
 /// A scratch directory that also serves as HOME; dropped with the test.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -370,4 +380,21 @@ impl Machine {
             .env("USAGE_NOW", self.clock.to_string())
             .output()
     }
+}
+
+/// A program a test needs: present, or (outside CI, which installs it) the test says it skips
+/// that part and passes.
+pub fn needed(program: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "{program} is not installed"
+    );
+    if !found {
+        eprintln!("skipped: {program} is not installed");
+    }
+    found
 }

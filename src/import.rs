@@ -189,7 +189,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "FILE LAYOUTS",
         &[
-            "wide\tThe first column is a date, every other column a location, as spreadsheets export them: Date,Location1,Location2 then 13-Mar,9.9,130. Each new header becomes a location (its name is the header lower-cased with '_' for spaces and punctuation; the header is kept as its display name).",
+            "wide\tThe first column is a date, every other column a location, as spreadsheets export them: Date,Location1,Location2 then 13-Mar,9.9,130. The date column may be called anything (Datum, Fecha) when the first row is a date and amounts. Each new header becomes a location (its name is the header lower-cased with '_' for spaces and punctuation; the header is kept as its display name).",
             "long\tColumns date, location and usage in any order (also accepted: location_name or site; usage_gb or gb). Other columns are errors unless --ignore-column names them. usage-report's daily CSV is in this layout.",
             "monthly\tColumns period_start, location and total: totals per billing period entered by hand, kept apart from daily rows. period_start is the first day of a billing cycle of the location (ledger.billing_day, or the location's own) or a month (2024-03); the period's end follows from the billing day.",
         ],
@@ -515,6 +515,7 @@ fn progress_bar(input: &source::Input, args: &FileArgs, env: &Env) -> indicatif:
 }
 
 fn summary_line(r: &Report, dry_run: bool) -> String {
+    use crate::render::counted;
     let layout = r.layout.map_or("", Layout::name);
     let dates = match (&r.first_date, &r.last_date) {
         (Some(a), Some(b)) if a != b => format!(", {a}..{b}"),
@@ -522,18 +523,18 @@ fn summary_line(r: &Report, dry_run: bool) -> String {
         _ => String::new(),
     };
     let mut line = format!(
-        "{}{}: {layout}, {} rows{dates}: {} inserted, {} updated, {} unchanged, {} skipped, {} warnings",
+        "{}{}: {layout}, {}{dates}: {} inserted, {} updated, {} unchanged, {} skipped, {}",
         if dry_run { "dry run: " } else { "" },
         r.file,
-        r.rows,
+        counted(r.rows, "row"),
         r.inserted,
         r.updated,
         r.unchanged,
         r.skipped,
-        r.warnings,
+        counted(r.warnings, "warning"),
     );
     if r.new_locations > 0 {
-        line.push_str(&format!(", {} new locations", r.new_locations));
+        line.push_str(&format!(", {}", counted(r.new_locations, "new location")));
     }
     if r.inserted == 0 && r.updated == 0 && r.new_locations == 0 {
         line.push_str(if dry_run {

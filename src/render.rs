@@ -344,6 +344,15 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
+/// A count and its noun, singular for one: "1 row", "2 rows", "0 new locations".
+pub fn counted(n: impl TryInto<u64> + Copy + std::fmt::Display, noun: &str) -> String {
+    if n.try_into().ok() == Some(1) {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Text as a person may safely see it: control characters (a process named `\e[2J`, a cell
 /// holding a carriage return) are shown escaped, as `\u{1b}[2J`, the way `ls -b` and `ps` keep
 /// a terminal from obeying them. CSV and JSON keep the exact text.

@@ -173,6 +173,8 @@ pub struct Output<'a> {
     pub rows: Stream<'a>,
     /// The chart, drawn only when asked for: reading what it shows may cost as much as the rows.
     pub chart: Option<Drawing<'a>>,
+    /// What the rows cover, as the end of a sentence ("since 2024-03-01", "from ... to ...").
+    pub during: String,
 }
 
 /// A chart made when it is wanted.
@@ -329,8 +331,7 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         out.rows.write(rows_format(format), w)
     })?;
     if rows == 0 && env.stderr_is_terminal {
-        let period = ctx.period.describe();
-        env.say(format!("{} has no data in {period}", view.name()));
+        env.say(format!("{} has no data {}", view.name(), out.during));
     }
     Ok(Outcome::Done)
 }

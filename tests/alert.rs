@@ -558,7 +558,7 @@ command = ["/nonexistent/pager"]
     let err = out.stderr();
     assert!(err.contains("usage-alert: channel 'missing': cannot run '/nonexistent/pager': No such file or directory"), "{err}");
     assert!(
-        err.contains(&format!("usage-alert: channel 'stuck': webhook http://127.0.0.1:{}/hook: no answer within 1s (2 attempts); 1 notification(s) kept for the next run", hanging.port)),
+        err.contains(&format!("usage-alert: channel 'stuck': webhook http://127.0.0.1:{}/hook: no answer within 1s (2 attempts); 1 notification kept for the next run", hanging.port)),
         "{err}"
     );
     // Two attempts of one second and a pause of one: the others were not held up by it.

@@ -124,7 +124,7 @@ fn empty_cells_are_zero_but_never_overwrite_and_non_numbers_are_skipped_with_a_w
     assert_eq!(
         run.stderr(),
         "usage-import: warning: gaps.csv:2:3: 'n/a' is not a number; skipped\n\
-         gaps.csv: wide, 2 rows, 2024-03-13..2024-03-16: 3 inserted, 0 updated, 2 unchanged, 1 skipped, 1 warnings\n"
+         gaps.csv: wide, 2 rows, 2024-03-13..2024-03-16: 3 inserted, 0 updated, 2 unchanged, 1 skipped, 1 warning\n"
     );
     assert_eq!(bytes(&sb, "location1", 20240313), Some(9_900_000_000));
     assert_eq!(bytes(&sb, "location2", 20240313), Some(130_000_000_000));
@@ -142,7 +142,7 @@ fn empty_cells_are_zero_but_never_overwrite_and_non_numbers_are_skipped_with_a_w
         .fails(1);
     assert_eq!(
         run.stderr(),
-        "usage-import: gaps.csv:2:3: 'n/a' is not a number; skipped (an error under --strict)\n"
+        "usage-import: gaps.csv:2:3: 'n/a' is not a number (--strict refuses the file)\n"
     );
     assert_eq!(ledger(&sb), before);
 }
@@ -268,7 +268,7 @@ fn dry_run_reports_without_writing_or_creating_the_database() {
         .ok();
     assert!(
         run.stderr()
-            .starts_with("dry run: fix.csv: wide, 1 rows, 2024-03-14: 1 inserted, 1 updated"),
+            .starts_with("dry run: fix.csv: wide, 1 row, 2024-03-14: 1 inserted, 1 updated"),
         "{run}"
     );
     assert_eq!(ledger(&sb), before);
@@ -535,7 +535,7 @@ fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         (
             "unknown-layout.csv",
             b"when,where,what\n2024-03-13,a,1\n".to_vec(),
-            "cannot tell the layout of 'unknown-layout.csv' from its header 'when,where,what'",
+            "cannot tell the layout of 'unknown-layout.csv' from its header 'when,where,what' and first row",
         ),
         (
             "ragged.csv",
@@ -816,6 +816,35 @@ fn other_date_formats_by_flag_and_tab_delimiters() {
     assert!(
         run.stderr()
             .contains("us.tsv:2:1: '03/13/2024' does not match --date-format '%Y%m%d'"),
+        "{run}"
+    );
+}
+
+/// A European export names its date column in its own language: the first row (a date, then
+/// amounts) tells the wide layout, and a refusal quotes the header as the file has it.
+#[test]
+fn a_wide_file_is_told_by_its_dates_whatever_the_header_calls_them() {
+    let sb = Sandbox::new();
+    write(
+        &sb.path("de.csv"),
+        "Datum;Büro;Lager\n13.03.2024;9,9;130\n14.03.2024;1,5;2\n",
+    );
+    write(&sb.path("es.csv"), "Fecha;Oficina\n13/03/2024;9,9\n");
+    import(&sb)
+        .args(["--decimal-comma", "de.csv", "es.csv"])
+        .ok();
+    let conn = sb.open_db();
+    assert_eq!(count(&conn, "SELECT count(*) FROM daily_usage"), 5);
+    assert_eq!(
+        count(&conn, "SELECT sum(bytes) FROM daily_usage"),
+        9_900_000_000 + 130_000_000_000 + 1_500_000_000 + 2_000_000_000 + 9_900_000_000
+    );
+    // A first row that is not a date and amounts is still refused, its header quoted as written.
+    write(&sb.path("site.csv"), "Site;North\nnorth;1\n");
+    let run = import(&sb).arg("site.csv").fails(1);
+    assert!(
+        run.stderr()
+            .contains("from its header 'Site;North' and first row"),
         "{run}"
     );
 }

@@ -54,8 +54,8 @@ pub fn outbox(
         match alerts.channel(&name) {
             None => {
                 failures.push(format!(
-                    "channel '{name}' is no longer configured: {} notification(s) for it dropped",
-                    items.len()
+                    "channel '{name}' is no longer configured: {} for it dropped",
+                    crate::render::counted(items.len(), "notification")
                 ));
                 for q in items {
                     results.push((q.id, q.created, Ok(())));
@@ -110,8 +110,8 @@ pub fn outbox(
                 let failed: Vec<&String> = out.iter().filter_map(|r| r.2.as_ref().err()).collect();
                 if let Some(first) = failed.first() {
                     failures.push(format!(
-                        "channel '{name}': {first}; {} notification(s) kept for the next run",
-                        failed.len()
+                        "channel '{name}': {first}; {} kept for the next run",
+                        crate::render::counted(failed.len(), "notification")
                     ));
                 }
                 results.extend(out);

@@ -44,9 +44,9 @@ pub fn dry_run(evaluation: &Evaluation, format: Option<Format>, env: &mut Env) -
     };
     rows.write(Format::or_default(format, env), &mut env.stdout)?;
     env.say(format!(
-        "{} event(s); {} alert(s) firing; dry run: nothing recorded, nobody notified",
-        evaluation.happened.len(),
-        evaluation.firing
+        "{}; {} firing; dry run: nothing recorded, nobody notified",
+        crate::render::counted(evaluation.happened.len(), "event"),
+        crate::render::counted(evaluation.firing, "alert")
     ));
     Ok(())
 }

@@ -99,10 +99,18 @@ pub fn import(
     let mut reader = csv_reader(input)?;
     let mut record = ByteRecord::new();
     let header = read_header(&mut reader, &mut record, &name)?;
-    let plan = Plan::new(&header, opts, &name)?;
     if !read_row(&mut reader, &mut record, &name)? {
         bail!("'{name}' has a header but no rows");
     }
+    // A first row of a date and amounts makes a wide file whatever its header calls the date
+    // column (Datum, Fecha).
+    let dated = text(&record, 0, &name)
+        .is_ok_and(|t| parse::date(t, opts.date_format.as_deref()).is_ok())
+        && (1..record.len()).all(|col| {
+            text(&record, col, &name)
+                .is_ok_and(|t| parse::amount(t, opts.decimal_comma, opts.unit).is_ok())
+        });
+    let plan = Plan::new(&header, opts, &name, (input.delimiter, dated))?;
     let mut loader = Loader::new(conn, opts, &name, input.delimiter, plan.layout, warn)?;
     // Yearless dates are placed so the latest lands on or before today, which takes a look at
     // every date first.
@@ -242,17 +250,23 @@ const PERIOD_NAMES: &[&str] = &["period_start", "period", "start", "month"];
 const TOTAL_NAMES: &[&str] = &["total", "total_gb", "total_usage_gb", "usage", "usage_gb"];
 
 impl Plan {
-    fn new(header: &[String], opts: &Options, name: &str) -> Result<Plan> {
+    /// `delimiter` is the file's, `dated` whether the first row starts with a date.
+    fn new(
+        header: &[String],
+        opts: &Options,
+        name: &str,
+        (delimiter, dated): (u8, bool),
+    ) -> Result<Plan> {
         let slugs: Vec<String> = header.iter().map(|h| ledger::slug(h)).collect();
         let has = |names: &[&str]| slugs.iter().any(|s| names.contains(&s.as_str()));
         let layout = match opts.layout {
             Some(l) => l,
             None if has(PERIOD_NAMES) && has(LOCATION_NAMES) => Layout::Monthly,
             None if has(DATE_NAMES) && has(LOCATION_NAMES) => Layout::Long,
-            None if slugs[0].starts_with("date") || slugs[0] == "day" => Layout::Wide,
+            None if slugs[0].starts_with("date") || slugs[0] == "day" || dated => Layout::Wide,
             None => bail!(
-                "cannot tell the layout of '{name}' from its header '{}': expected 'Date,<location>,...' (wide), 'date,location,usage' (long) or 'period_start,location,total' (monthly); or pass --format wide|long|monthly",
-                header.join(",")
+                "cannot tell the layout of '{name}' from its header '{}' and first row: expected a first column of dates (wide: Date,<location>,...), 'date,location,usage' (long) or 'period_start,location,total' (monthly); or pass --format wide|long|monthly",
+                header.join(&char::from(delimiter).to_string())
             ),
         };
         let mut plan = Plan {
@@ -779,12 +793,13 @@ impl<'c> Loader<'c> {
         self.set_date(start).map_err(at)
     }
 
-    fn warn(&mut self, message: String) -> Result<()> {
+    /// A warning, and what is done about it; under --strict it refuses the file instead.
+    fn warn(&mut self, message: String, done: &str) -> Result<()> {
         if self.opts.strict {
-            bail!("{message} (an error under --strict)");
+            bail!("{message} (--strict refuses the file)");
         }
         self.report.warnings += 1;
-        (self.warn)(&message);
+        (self.warn)(&format!("{message}; {done}"));
         Ok(())
     }
 
@@ -821,17 +836,17 @@ impl<'c> Loader<'c> {
             Err(AmountError::TooLarge) => bail!(at(format!("'{}' is too large", shown.trim()))),
             Err(AmountError::NotANumber(why)) => {
                 self.report.skipped += 1;
-                return self.warn(at(format!("{why}; skipped")));
+                return self.warn(at(why), "skipped");
             }
         };
         if !self.locs[loc].seen.insert(self.date.days) {
             let message = format!(
-                "{} {} for '{}' was given earlier in this file; the later value wins",
+                "{} {} for '{}' was given earlier in this file",
                 if monthly { "period" } else { "date" },
                 self.date.date,
                 self.locs[loc].name
             );
-            self.warn(at(message))?;
+            self.warn(at(message), "the later value wins")?;
         }
         let id = self.locs[loc].id;
         let date = self.date.key;

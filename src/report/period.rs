@@ -46,6 +46,17 @@ impl Period {
     }
 
     /// How the period reads in a note: `2024-03-01..2024-03-31`, `since 2024-03-01`.
+    /// The period as the end of a sentence: "has no data since 2024-03-01".
+    pub fn during(&self) -> String {
+        match (self.first_day(), self.last_day()) {
+            (Some(a), Some(b)) if a == b => format!("on {a}"),
+            (Some(a), Some(b)) => format!("from {a} to {b}"),
+            (Some(a), None) => format!("since {a}"),
+            (None, Some(b)) => format!("until {b}"),
+            (None, None) => "at all".into(),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match (self.first_day(), self.last_day()) {
             (Some(a), Some(b)) => format!("{a}..{b}"),

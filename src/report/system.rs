@@ -312,6 +312,7 @@ impl Figures {
 pub fn system<'a>(ctx: &Ctx<'a>, args: &SystemArgs) -> Result<Output<'a>> {
     let wanted = selection(&args.metric)?;
     let period = recent(ctx, 86_400);
+    let during = period.during();
     let (since, until) = bounds(&period);
     let size = match args.bucket {
         Bucket::Minute => 60,
@@ -364,6 +365,7 @@ pub fn system<'a>(ctx: &Ctx<'a>, args: &SystemArgs) -> Result<Output<'a>> {
     Ok(Output {
         rows,
         chart: Some(Box::new(chart)),
+        during,
     })
 }
 
@@ -471,6 +473,7 @@ pub fn traffic(ctx: &Ctx) -> Result<Output<'static>> {
         ..ctx.period.clone()
     };
     Ok(Output {
+        during: period.during(),
         rows: Stream::from(Rows {
             columns: vec!["date", "interface", "rx_gb", "tx_gb", "total_gb"],
             rows,
@@ -596,6 +599,7 @@ pub fn users(ctx: &Ctx, args: &UsersArgs) -> Result<Output<'static>> {
         args.by,
     );
     Ok(Output {
+        during: period.during(),
         rows: Stream::from(Rows {
             columns: vec![
                 "user",
@@ -647,6 +651,7 @@ pub fn processes(ctx: &Ctx, args: &ProcessesArgs) -> Result<Output<'static>> {
         args.by,
     );
     Ok(Output {
+        during: period.during(),
         rows: Stream::from(Rows {
             columns: vec![
                 "command",
@@ -745,6 +750,7 @@ pub fn alerts(ctx: &Ctx, args: &AlertsArgs) -> Result<Output<'static>> {
         }
     };
     Ok(Output {
+        during: period.during(),
         rows: rows.into(),
         chart: drawn(chart),
     })

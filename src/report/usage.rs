@@ -114,6 +114,7 @@ pub fn daily<'a>(ctx: &Ctx<'a>) -> Result<Output<'a>> {
         .collect();
     let (conn, ids) = (ctx.conn, location_ids(ctx));
     Ok(Output {
+        during: ctx.period.during(),
         rows: Stream::new(vec!["date", "location", "usage_gb"], move |sink| {
             db::ledger::each_day(conn, span, &ids, |day| {
                 sink(vec![
@@ -440,6 +441,7 @@ fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output<'static> {
         .collect();
     let (period, today) = (ctx.period.clone(), ctx.today);
     Output {
+        during: ctx.period.during(),
         rows: Stream::from_iter(
             CYCLE_COLUMNS.to_vec(),
             accounts
@@ -517,6 +519,7 @@ pub fn trends<'a>(ctx: &Ctx<'a>, args: &TrendsArgs) -> Result<Output<'a>> {
     let conn = ctx.conn;
     let columns = vec!["date", "location", "usage_gb", "average_gb"];
     Ok(Output {
+        during: format!("from {start} to {end}"),
         rows: Stream::new(columns, move |sink| {
             each_trend(conn, &active, &days, |day, i, bytes, average| {
                 sink(vec![

@@ -12,6 +12,12 @@ use crate::ledger::format_gb;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
+    /// A thing with a key programs use and a name people read: a location is `north_site` in
+    /// CSV and JSON (usage-import reads it back) and "North Site" in a table or chart.
+    Named {
+        key: String,
+        name: String,
+    },
     Int(i64),
     /// Bytes, shown as exact GB.
     Gb(i64),
@@ -29,6 +35,8 @@ impl Cell {
         match self {
             Cell::Text(s) if for_people => visible(s).into_owned(),
             Cell::Text(s) => s.clone(),
+            Cell::Named { name, .. } if for_people => visible(name).into_owned(),
+            Cell::Named { key, .. } => key.clone(),
             Cell::Int(i) => i.to_string(),
             Cell::Gb(b) => format_gb(*b),
             Cell::Bool(b) if for_people => if *b { "yes" } else { "no" }.into(),
@@ -52,7 +60,7 @@ impl Cell {
 
     fn json(&self) -> Result<String> {
         Ok(match self {
-            Cell::Text(s) => serde_json::to_string(s)?,
+            Cell::Text(s) | Cell::Named { key: s, .. } => serde_json::to_string(s)?,
             Cell::Int(i) => i.to_string(),
             // format_gb writes a valid JSON number, exactly.
             Cell::Gb(b) => format_gb(*b),
@@ -401,6 +409,7 @@ pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
         &[
             "UTF-8, a header line of column names, then one line per row; fields are quoted as RFC 4180 says (a comma, quote or line break inside a field), lines end with a newline. The columns of each view are listed in usage-report(1).",
             "Dates are YYYY-MM-DD; times are RFC 3339 with the offset (2026-12-01T14:05:00+01:00, or Z with --utc). Amounts in GB are exact decimals of bytes (9.9 is 9,900,000,000 bytes; 1 GB is 10^9 bytes). Booleans are true and false. An empty field has no value.",
+            "A location is named by its key (north_site), which usage-import and --location accept; tables, charts and the HTML report show its display name (North Site) instead.",
             "usage-report daily writes date,location,usage_gb, which usage-import reads back unchanged.",
         ],
     ),

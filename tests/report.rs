@@ -696,3 +696,41 @@ fn help_never_opens_the_database() {
     }
     assert!(!sb.db().exists());
 }
+
+/// People read a location's display name (tables, overview, charts, the HTML report); programs
+/// get its key (CSV, JSON), which usage-import reads back.
+#[test]
+fn people_read_display_names_and_programs_get_keys() {
+    let sb = Sandbox::new();
+    write(
+        &sb.path("w.csv"),
+        "Date,North Site,\"O'Brien, the pub\"\n2024-03-13,9.9,130\n2024-03-14,1,2\n",
+    );
+    import(&sb).arg("w.csv").ok();
+    for view in ["daily", "cycles", "overview"] {
+        let table = report(&sb)
+            .args([view, "--format", "table", "--since", "2024-03-01"])
+            .ok()
+            .stdout();
+        assert!(
+            table.contains("North Site") && table.contains("O'Brien, the pub"),
+            "{view}: {table}"
+        );
+        assert!(!table.contains("north_site"), "{view}: {table}");
+    }
+    let csv = report(&sb)
+        .args(["daily", "--format", "csv", "--since", "2024-03-01"])
+        .ok()
+        .stdout();
+    assert!(csv.contains("2024-03-13,o_brien_the_pub,130"), "{csv}");
+    let json = report(&sb)
+        .args(["cycles", "--format", "json", "--since", "2024-03-01"])
+        .ok()
+        .stdout();
+    assert!(json.contains("\"location\":\"north_site\""), "{json}");
+    report(&sb)
+        .args(["--since", "2024-03-01", "-o", "r.html"])
+        .ok();
+    let page = std::fs::read_to_string(sb.path("r.html")).unwrap();
+    assert!(page.contains("O&#39;Brien, the pub"), "the HTML report");
+}

@@ -305,6 +305,8 @@ pub struct Day {
     /// The date as a YYYYMMDD key.
     pub date: i64,
     pub location: String,
+    /// The location's display name.
+    pub display: String,
     pub bytes: i64,
 }
 
@@ -317,7 +319,8 @@ pub fn each_day(
     mut each: impl FnMut(Day) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT d.date, l.name, d.bytes FROM daily_usage d JOIN locations l ON l.id = d.location_id
+        "SELECT d.date, l.name, d.bytes, l.display_name FROM daily_usage d
+         JOIN locations l ON l.id = d.location_id
          WHERE d.date BETWEEN ?1 AND ?2{} ORDER BY d.date, l.name",
         among("d.location_id", ids)
     ))?;
@@ -327,6 +330,7 @@ pub fn each_day(
             date: r.get(0)?,
             location: r.get(1)?,
             bytes: r.get(2)?,
+            display: r.get(3)?,
         })?;
     }
     Ok(())
@@ -337,6 +341,7 @@ pub fn each_day(
 pub struct Active {
     pub id: i64,
     pub name: String,
+    pub display: String,
     /// Bytes from the day asked for to the span's end, as a float: a sum cannot overflow.
     pub total: f64,
 }
@@ -350,7 +355,7 @@ pub fn active(
     ids: &[i64],
 ) -> Result<Vec<Active>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT l.id, l.name, total(CASE WHEN d.date >= ?3 THEN d.bytes END)
+        "SELECT l.id, l.name, total(CASE WHEN d.date >= ?3 THEN d.bytes END), l.display_name
          FROM daily_usage d JOIN locations l ON l.id = d.location_id
          WHERE d.date BETWEEN ?1 AND ?2{} GROUP BY l.id ORDER BY l.name",
         among("d.location_id", ids)
@@ -360,6 +365,7 @@ pub fn active(
             id: r.get(0)?,
             name: r.get(1)?,
             total: r.get(2)?,
+            display: r.get(3)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -448,13 +454,14 @@ pub fn top(
     (first, last): (i64, i64),
     ids: &[i64],
     n: usize,
-) -> Result<Vec<(String, i64)>> {
+) -> Result<Vec<(String, String, i64)>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT l.name, sum(d.bytes) AS total FROM daily_usage d JOIN locations l ON l.id = d.location_id
+        "SELECT l.name, l.display_name, sum(d.bytes) AS total FROM daily_usage d
+         JOIN locations l ON l.id = d.location_id
          WHERE d.date BETWEEN ?1 AND ?2{} GROUP BY l.id ORDER BY total DESC, l.name LIMIT {n}",
         among("d.location_id", ids)
     ))?;
-    let rows = stmt.query_map((first, last), |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map((first, last), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -59,7 +59,7 @@ pub fn sections(ctx: &Ctx) -> Result<Vec<Section>> {
     };
     let top = db::ledger::top(ctx.conn, span, &ids, TOP)?
         .into_iter()
-        .map(|(name, bytes)| vec![Cell::Text(name), Cell::Gb(bytes)])
+        .map(|(key, name, bytes)| vec![Cell::Named { key, name }, Cell::Gb(bytes)])
         .collect();
     // The last days up to the newest record in the period, each with every location's total.
     let recent_from = g.last.map_or(i64::MAX, |d| {

@@ -107,7 +107,7 @@ pub fn daily<'a>(ctx: &Ctx<'a>) -> Result<Output<'a>> {
     let series = chosen
         .iter()
         .map(|&i| Series {
-            name: active[i].name.clone(),
+            name: active[i].display.clone(),
             points: points.remove(&active[i].name).unwrap_or_default(),
             dashed: false,
         })
@@ -119,7 +119,10 @@ pub fn daily<'a>(ctx: &Ctx<'a>) -> Result<Output<'a>> {
             db::ledger::each_day(conn, span, &ids, |day| {
                 sink(vec![
                     Cell::Text(key_date(day.date).unwrap_or_default().to_string()),
-                    Cell::Text(day.location),
+                    Cell::Named {
+                        key: day.location,
+                        name: day.display,
+                    },
                     Cell::Gb(day.bytes),
                 ])
             })
@@ -139,6 +142,8 @@ pub fn daily<'a>(ctx: &Ctx<'a>) -> Result<Output<'a>> {
 #[derive(Debug)]
 pub struct Account {
     pub name: String,
+    /// What people read: a location's display name, an interface's name.
+    pub display: String,
     pub billing_day: u8,
     pub quota: Option<i64>,
     /// Manual totals by period start.
@@ -219,6 +224,7 @@ fn ledger_accounts(ctx: &Ctx) -> Result<(Vec<Account>, HashMap<i64, usize>)> {
         index.insert(l.id, accounts.len());
         accounts.push(Account {
             name: l.name,
+            display: l.display_name,
             billing_day: l.billing_day.unwrap_or(ctx.billing_day),
             quota: l.quota,
             manual: BTreeMap::new(),
@@ -287,6 +293,7 @@ fn interface_accounts(
             let l = locations.get(&ledger::slug(name));
             Account {
                 name: name.clone(),
+                display: name.clone(),
                 billing_day: l.and_then(|l| l.billing_day).unwrap_or(ctx.billing_day),
                 quota: l.and_then(|l| l.quota),
                 manual: BTreeMap::new(),
@@ -380,7 +387,10 @@ fn account_rows(a: &Account, period: &Period, today: NaiveDate) -> Vec<Vec<Cell>
                 .filter(|_| current)
                 .map(|c| forecast(c, length, today, a.quota));
             vec![
-                Cell::Text(a.name.clone()),
+                Cell::Named {
+                    key: a.name.clone(),
+                    name: a.display.clone(),
+                },
                 Cell::Text(format!("{start}..{end}")),
                 Cell::Text(start.to_string()),
                 Cell::Text(end.to_string()),
@@ -434,7 +444,7 @@ fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output<'static> {
     let series = chosen
         .iter()
         .map(|&i| Series {
-            name: charted[i].0.name.clone(),
+            name: charted[i].0.display.clone(),
             points: points(charted[i].0),
             dashed: false,
         })
@@ -504,12 +514,12 @@ pub fn trends<'a>(ctx: &Ctx<'a>, args: &TrendsArgs) -> Result<Output<'a>> {
         .flat_map(|(location, (usage, average))| {
             [
                 Series {
-                    name: location.name.clone(),
+                    name: location.display.clone(),
                     points: usage,
                     dashed: false,
                 },
                 Series {
-                    name: format!("{} ({window}-day average)", location.name),
+                    name: format!("{} ({window}-day average)", location.display),
                     points: average,
                     dashed: true,
                 },
@@ -524,7 +534,10 @@ pub fn trends<'a>(ctx: &Ctx<'a>, args: &TrendsArgs) -> Result<Output<'a>> {
             each_trend(conn, &active, &days, |day, i, bytes, average| {
                 sink(vec![
                     Cell::Text(day.to_string()),
-                    Cell::Text(active[i].name.clone()),
+                    Cell::Named {
+                        key: active[i].name.clone(),
+                        name: active[i].display.clone(),
+                    },
                     Cell::Gb(bytes),
                     Cell::Gb(average),
                 ])
@@ -622,6 +635,7 @@ mod tests {
     fn account(day: u8) -> Account {
         Account {
             name: "a".into(),
+            display: "A".into(),
             billing_day: day,
             quota: None,
             manual: BTreeMap::new(),

@@ -528,6 +528,15 @@ fn copy_to_mirror(backup: &Path, mirror: &Path) -> Result<()> {
     files::copy_atomically(backup, &to).map_err(fail)
 }
 
+/// The stages a verification result names ("gzip: ...; checksum: ...") as "gzip, checksum".
+fn failed_stages(result: &str) -> String {
+    result
+        .split("; ")
+        .filter_map(|part| part.split_once(": ").map(|(stage, _)| stage))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn list_rows(entries: &[store::Entry]) -> Rows {
     let columns = [
         "file",
@@ -547,7 +556,11 @@ fn list_rows(entries: &[store::Entry]) -> Rows {
             let verified = match meta.and_then(|m| m.verified.as_ref()) {
                 _ if meta.is_none() => Cell::Text("no metadata".into()),
                 Some(v) if v.ok => Cell::Text("ok".into()),
-                Some(v) => Cell::Text(format!("FAILED: {}", v.result)),
+                // People get the stages that failed; programs the whole result.
+                Some(v) => Cell::Named {
+                    key: format!("FAILED: {}", v.result),
+                    name: format!("FAILED: {} (verify says why)", failed_stages(&v.result)),
+                },
                 None => Cell::Text("never".into()),
             };
             let at = meta

@@ -569,3 +569,41 @@ fn check_speaks_the_monitoring_plugin_protocol() {
         "{run}"
     );
 }
+
+/// A failed verification fits a table for people (its stages) and stays whole for programs.
+#[test]
+fn a_failed_verification_is_listed_short_for_people_and_whole_for_programs() {
+    let sb = util::Sandbox::new();
+    sb.cmd("usage-sample").arg("-q").ok();
+    sb.cmd("usage-backup").arg("create").ok();
+    let dir = sb.path("data/usage/backups");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "gz"))
+        .unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[100..107].copy_from_slice(b"garbage");
+    std::fs::write(&file, bytes).unwrap();
+    sb.cmd("usage-backup").arg("verify").output();
+    let table = sb
+        .cmd("usage-backup")
+        .args(["list", "--format", "table"])
+        .ok()
+        .stdout();
+    assert!(
+        table.contains("FAILED: gzip, checksum (verify says why)"),
+        "{table}"
+    );
+    assert!(table.lines().all(|l| l.chars().count() < 160), "{table}");
+    let csv = sb
+        .cmd("usage-backup")
+        .args(["list", "--format", "csv"])
+        .ok()
+        .stdout();
+    assert!(
+        csv.contains("FAILED: gzip: the member at byte 0 does not inflate"),
+        "{csv}"
+    );
+}

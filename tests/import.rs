@@ -79,10 +79,10 @@ fn the_seeds_sample_file_becomes_a_ledger() {
     let list = import(&sb).args(["locations"]).ok().stdout();
     assert_eq!(
         list,
-        "name,display_name,active,billing_day,quota_gb,days,first_date,last_date,total_gb\n\
-         location1,Location1,true,1,,3,2024-03-13,2024-03-15,40.9\n\
-         location2,Location2,true,1,,3,2024-03-13,2024-03-15,220\n\
-         location3,Location3,true,1,,3,2024-03-13,2024-03-15,25.4\n"
+        "name,display_name,active,billing_day,quota_gb,days,first_date,last_date,total_gb,own_billing_day\n\
+         location1,Location1,true,1,,3,2024-03-13,2024-03-15,40.9,false\n\
+         location2,Location2,true,1,,3,2024-03-13,2024-03-15,220,false\n\
+         location3,Location3,true,1,,3,2024-03-13,2024-03-15,25.4,false\n"
     );
 }
 
@@ -417,7 +417,7 @@ fn locations_are_listed_added_configured_renamed_and_deactivated() {
     let lines: Vec<&str> = json.lines().collect();
     assert_eq!(
         lines[0],
-        "{\"name\":\"location1\",\"display_name\":\"North Site\",\"active\":true,\"billing_day\":31,\"quota_gb\":1500,\"days\":3,\"first_date\":\"2024-03-13\",\"last_date\":\"2024-03-15\",\"total_gb\":40.9}"
+        "{\"name\":\"location1\",\"display_name\":\"North Site\",\"active\":true,\"billing_day\":31,\"quota_gb\":1500,\"days\":3,\"first_date\":\"2024-03-13\",\"last_date\":\"2024-03-15\",\"total_gb\":40.9,\"own_billing_day\":true}"
     );
     assert!(
         lines[1].starts_with(
@@ -430,7 +430,7 @@ fn locations_are_listed_added_configured_renamed_and_deactivated() {
     );
     assert_eq!(
         lines[3],
-        "{\"name\":\"main_office\",\"display_name\":\"Main Office\",\"active\":true,\"billing_day\":13,\"quota_gb\":500,\"days\":0,\"first_date\":null,\"last_date\":null,\"total_gb\":0}"
+        "{\"name\":\"main_office\",\"display_name\":\"Main Office\",\"active\":true,\"billing_day\":13,\"quota_gb\":500,\"days\":0,\"first_date\":null,\"last_date\":null,\"total_gb\":0,\"own_billing_day\":true}"
     );
     let before = ledger(&sb);
     for (args, code, message) in [

@@ -171,6 +171,8 @@ pub struct Summary {
     pub active: bool,
     /// Its own billing day, else `default_day`.
     pub billing_day: u8,
+    /// Whether the billing day is its own (else the default: ledger.billing_day).
+    pub own_billing_day: bool,
     pub quota: Option<i64>,
     pub days: i64,
     pub first: Option<NaiveDate>,
@@ -182,7 +184,8 @@ pub struct Summary {
 pub fn summaries(conn: &Connection, default_day: u8) -> Result<Vec<Summary>> {
     let mut stmt = conn.prepare(
         "SELECT l.name, l.display_name, l.active, coalesce(l.billing_day, ?1), l.quota,
-                coalesce(d.days, 0), d.first, d.last, coalesce(d.total, 0)
+                coalesce(d.days, 0), d.first, d.last, coalesce(d.total, 0),
+                l.billing_day IS NOT NULL
          FROM locations l
          LEFT JOIN (SELECT location_id, count(*) AS days, min(date) AS first,
                            max(date) AS last, sum(bytes) AS total
@@ -200,6 +203,7 @@ pub fn summaries(conn: &Connection, default_day: u8) -> Result<Vec<Summary>> {
             first: r.get::<_, Option<i64>>(6)?.and_then(key_date),
             last: r.get::<_, Option<i64>>(7)?.and_then(key_date),
             total: r.get(8)?,
+            own_billing_day: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

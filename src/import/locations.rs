@@ -32,7 +32,8 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 pub enum Action {
-    /// List every location with its settings and data (the default)
+    /// List every location with its settings and data (the default); billing_day is the one in
+    /// force, own_billing_day whether it is the location's own or the default (ledger.billing_day)
     List,
     /// Add a location before any data names it
     Add {
@@ -219,6 +220,7 @@ fn list(conn: &Connection, default_day: u8) -> Result<Rows> {
                 date(s.first),
                 date(s.last),
                 Cell::Gb(s.total),
+                Cell::Bool(s.own_billing_day),
             ]
         })
         .collect();
@@ -233,6 +235,7 @@ fn list(conn: &Connection, default_day: u8) -> Result<Rows> {
             "first_date",
             "last_date",
             "total_gb",
+            "own_billing_day",
         ],
         rows,
     })

@@ -109,7 +109,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l hos
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l days -d 'How many days, ending with --until\'s day (or today)' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l days -d 'How many days, ending with --until\'s day, else with the newest day the ledger has (at most today: a day not yet imported is not drawn as zero)' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l window -d 'Days in the trailing moving average' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F

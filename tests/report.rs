@@ -734,3 +734,38 @@ fn people_read_display_names_and_programs_get_keys() {
     let page = std::fs::read_to_string(sb.path("r.html")).unwrap();
     assert!(page.contains("O&#39;Brien, the pub"), "the HTML report");
 }
+
+/// A day not yet imported is not a day of zero usage: without --until, trends ends on the newest
+/// day the ledger has.
+#[test]
+fn trends_end_on_the_newest_day_imported() {
+    let sb = Sandbox::new();
+    // NOW is 2024-05-20; the ledger's newest day is the 18th.
+    write(
+        &sb.path("w.csv"),
+        "Date,North\n2024-05-17,2\n2024-05-18,4\n",
+    );
+    import(&sb).arg("w.csv").ok();
+    let csv = report(&sb)
+        .args(["trends", "--days", "3", "--window", "2", "-f", "csv"])
+        .ok()
+        .stdout();
+    assert_eq!(
+        csv,
+        "date,location,usage_gb,average_gb\n2024-05-16,north,0,0\n2024-05-17,north,2,1\n2024-05-18,north,4,3\n"
+    );
+    // --until still says where it ends.
+    let csv = report(&sb)
+        .args([
+            "trends",
+            "--days",
+            "1",
+            "--until",
+            "2024-05-20",
+            "-f",
+            "csv",
+        ])
+        .ok()
+        .stdout();
+    assert!(csv.ends_with("2024-05-20,north,0,0.857142857\n"), "{csv}");
+}

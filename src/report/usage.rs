@@ -30,7 +30,8 @@ pub enum Source {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct TrendsArgs {
-    /// How many days, ending with --until's day (or today)
+    /// How many days, ending with --until's day, else with the newest day the ledger has (at
+    /// most today: a day not yet imported is not drawn as zero)
     #[arg(long, value_name = "N", default_value = "30", value_parser = clap::value_parser!(u32).range(1..=36_600))]
     pub days: u32,
 
@@ -473,7 +474,12 @@ fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output<'static> {
 /// date and location, are made as they are written, so memory grows with the locations, not with
 /// days times locations; the chart draws the largest locations.
 pub fn trends<'a>(ctx: &Ctx<'a>, args: &TrendsArgs) -> Result<Output<'a>> {
-    let end = ctx.period.last_day().unwrap_or(ctx.today);
+    let end = match ctx.period.last_day() {
+        Some(last) => last,
+        None => db::ledger::freshness(ctx.conn)?
+            .1
+            .map_or(ctx.today, |newest| newest.min(ctx.today)),
+    };
     let start = match ctx.period.first_day() {
         Some(first) if ctx.period.since.is_some() => first,
         _ => end - Duration::days(i64::from(args.days) - 1),

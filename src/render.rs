@@ -90,17 +90,11 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// Written as a [`Stream`] is: one writer for every format.
     pub fn write(&self, format: Format, out: &mut dyn Write) -> Result<()> {
-        match format {
-            Format::Table => self.table(out),
-            Format::Csv => write_csv(&self.columns, self.rows.iter(), out),
-            Format::Json => {
-                for row in &self.rows {
-                    writeln!(out, "{}", object(&self.columns, row)?)?;
-                }
-                Ok(())
-            }
-        }
+        let rows = self.rows.iter().cloned();
+        Stream::from_iter(self.columns.clone(), rows).write(format, out)?;
+        Ok(())
     }
 
     fn table(&self, out: &mut dyn Write) -> Result<()> {
@@ -299,21 +293,6 @@ impl Layout {
         writeln!(out, "{}", s.trim_end())?;
         Ok(())
     }
-}
-
-fn write_csv<R: AsRef<[Cell]>>(
-    columns: &[&str],
-    rows: impl Iterator<Item = R>,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(columns).map_err(unwrap_io)?;
-    for row in rows {
-        w.write_record(row.as_ref().iter().map(|c| c.text(false)))
-            .map_err(unwrap_io)?;
-    }
-    w.flush()?;
-    Ok(())
 }
 
 /// The io::Error inside a csv error, so a closed pipe is still recognised as one.

@@ -672,6 +672,17 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
     chars.into_iter().collect()
 }
 
+/// The `i`th input of a run: each seed as it is first, then mutations of seeds chosen at random.
+fn nth_input(rng: &mut Rng, seeds: &[&str], i: u64) -> String {
+    match seeds.get(i as usize) {
+        Some(seed) => seed.to_string(),
+        None => {
+            let seed = seeds[rng.below(seeds.len() as u64) as usize];
+            mutate(rng, seed)
+        }
+    }
+}
+
 /// Peak resident memory of this process, in KiB.
 fn peak_kib() -> i64 {
     // SAFETY: rusage is plain data that getrusage fills.
@@ -691,12 +702,7 @@ fn fuzz(
 ) -> Line {
     let mut slowest = Duration::ZERO;
     for i in 0..inputs {
-        let seed = seeds[rng.below(seeds.len() as u64) as usize];
-        let input = if i < seeds.len() as u64 {
-            seed.to_string()
-        } else {
-            mutate(rng, seed)
-        };
+        let input = nth_input(rng, seeds, i);
         let flag = rng.below(2) == 0;
         let started = std::time::Instant::now();
         if std::panic::catch_unwind(|| parse(&input, flag)).is_err() {
@@ -725,13 +731,7 @@ fn parsers(s: &Settings, rng: &mut Rng, lines: &mut Vec<Line>) {
     use usage::import::parse;
     let n = s.inputs;
     let before = peak_kib();
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let config = readme
-        .split("```toml\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("README has a configuration example");
+    let config = util::readme_config();
     let now = 1_796_090_400;
     let gb = usage::ledger::GB as u128;
     lines.push(fuzz(
@@ -802,7 +802,7 @@ fn parsers(s: &Settings, rng: &mut Rng, lines: &mut Vec<Line>) {
         },
     ));
     let path = Path::new("config.toml");
-    lines.push(fuzz("configuration", &[config], n / 10, rng, |t, _| {
+    lines.push(fuzz("configuration", &[&config], n / 10, rng, |t, _| {
         let _ = usage::config::parse(path, t);
         let _ = usage::alert::config::load(Some(path), Some(t));
     }));
@@ -820,12 +820,7 @@ fn parsers(s: &Settings, rng: &mut Rng, lines: &mut Vec<Line>) {
     let mut line = Line::new("usage-import: mutated CSV files");
     let mut slowest = Duration::ZERO;
     for i in 0..files {
-        let seed = seeds[rng.below(seeds.len() as u64) as usize];
-        let text = if i < seeds.len() as u64 {
-            seed.to_string()
-        } else {
-            mutate(rng, seed)
-        };
+        let text = nth_input(rng, &seeds, i);
         std::fs::write(sb.path("in.csv"), &text).unwrap();
         let started = std::time::Instant::now();
         let run = sb

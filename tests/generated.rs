@@ -153,24 +153,6 @@ fn schema_section() -> (&'static str, Vec<String>) {
     ("DATABASE", paragraphs)
 }
 
-/// The configuration example of the README, which the tests also parse.
-fn readme_config() -> String {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let block = readme
-        .split("```toml\n")
-        .nth(1)
-        .unwrap()
-        .split("```")
-        .next()
-        .unwrap();
-    block
-        .lines()
-        .map(|l| format!("    {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The sections of a tool's page that hold for each of its subcommands too, and the tool's
 /// examples that run this subcommand.
 fn sub_sections(tool: &usage::cli::ManSections, words: &str) -> usage::cli::ManSections {
@@ -333,7 +315,12 @@ fn man_pages_and_completions_are_up_to_date() {
         let section = alert.iter().find(|s| s.0 == wanted).unwrap().clone();
         conf.insert(at, section);
     }
-    conf.push(("EXAMPLE", vec![readme_config()]));
+    // Kept as written: each line indented, the generator's mark for a preformatted paragraph.
+    let example: Vec<String> = util::readme_config()
+        .lines()
+        .map(|l| format!("    {l}"))
+        .collect();
+    conf.push(("EXAMPLE", vec![example.join("\n")]));
     check(
         &root.join("man/usage.conf.5"),
         &plain_page(
@@ -449,10 +436,7 @@ fn usage_conf_names_every_key_the_configuration_accepts() {
         }
     }
     // The example, the README's, is a configuration the tools accept whole.
-    let example: String = readme_config()
-        .lines()
-        .map(|l| format!("{}\n", &l[4.min(l.len())..]))
-        .collect();
+    let example = util::readme_config();
     let path = Path::new("README.md");
     usage::config::parse(path, &example).unwrap();
     let alerts = usage::alert::config::load(Some(path), Some(&example));

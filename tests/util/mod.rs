@@ -398,3 +398,16 @@ pub fn needed(program: &str) -> bool {
     }
     found
 }
+
+/// The configuration example of the README, as written there: the man page shows it and the
+/// tests parse it.
+pub fn readme_config() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README has a configuration example")
+        .to_string()
+}

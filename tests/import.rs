@@ -248,6 +248,36 @@ fn yearless_dates_roll_over_into_the_next_year() {
     assert_eq!(bytes(&sb, "a", 20240102), Some(4_000_000_000));
 }
 
+/// A bank-style export, newest first: accepted with --year (the first row's year) and without,
+/// rolling back at the turn of the year; a step the wrong way is refused with a hint that fits.
+#[test]
+fn a_file_newest_first_is_read_in_its_own_order() {
+    let sb = Sandbox::new();
+    write(&sb.path("d.csv"), "Date,A\n02-Apr,3\n01-Apr,2\n31-Mar,1\n");
+    import(&sb).args(["--year", "2024", "d.csv"]).ok();
+    assert_eq!(bytes(&sb, "a", 20240402), Some(3_000_000_000));
+    assert_eq!(bytes(&sb, "a", 20240331), Some(1_000_000_000));
+    let sb = Sandbox::new();
+    write(
+        &sb.path("d.csv"),
+        "Date,A\n2-Jan,4\n1-Jan,3\n31-Dec,2\n30-Dec,1\n",
+    );
+    import(&sb).args(["d.csv"]).ok();
+    assert_eq!(bytes(&sb, "a", 20240102), Some(4_000_000_000));
+    assert_eq!(bytes(&sb, "a", 20231230), Some(1_000_000_000));
+    write(
+        &sb.path("bad.csv"),
+        "Date,A\n02-Apr,3\n01-Apr,2\n02-May,1\n",
+    );
+    let run = import(&sb).args(["--year", "2024", "bad.csv"]).fails(1);
+    assert!(
+        run.stderr()
+            .contains("in a file whose dates run newest first")
+            && !run.stderr().contains("--year"),
+        "{run}"
+    );
+}
+
 #[test]
 fn dry_run_reports_without_writing_or_creating_the_database() {
     let sb = Sandbox::new();
@@ -559,8 +589,8 @@ fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ),
         (
             "ambiguous.csv",
-            b"Date,A\n01-Apr,1\n31-Mar,2\n".to_vec(),
-            "ambiguous.csv:3:1: '31-Mar' comes after a date in April without a year: cannot tell whether it is the next year or out of order",
+            b"Date,A\n30-Mar,1\n01-Apr,1\n31-Mar,2\n".to_vec(),
+            "ambiguous.csv:4:1: '31-Mar' comes after a date in April without a year, in a file whose dates run oldest first: cannot tell whether it is another year or out of order",
         ),
         (
             "mixed.csv",

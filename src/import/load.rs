@@ -411,31 +411,47 @@ impl Plan {
 }
 
 /// The years of yearless dates: from `--year` or a first scan, rolling over when the month
-/// jumps back half a year or more (Dec -> Jan).
+/// jumps half a year or more against the file's order: forward in time (Dec -> Jan) in a file
+/// oldest first, back (Jan -> Dec) in one newest first. The order is told by the first change
+/// of date.
 #[derive(Default)]
 struct Years {
     base: Option<i32>,
     offset: i32,
-    last_month: Option<u32>,
+    last: Option<(u32, u32)>,
+    newest_first: Option<bool>,
 }
 
 impl Years {
-    /// The year offset of the next yearless (month, day); an error for a jump back that could be
-    /// either a disorder or a new year.
-    fn step(&mut self, month: u32, text: &str) -> Result<i32, String> {
-        if let Some(last) = self.last_month
-            && month < last
+    /// The year offset of the next yearless (month, day); an error for a step against the
+    /// file's order that could be either a disorder or a new year.
+    fn step(&mut self, month: u32, day: u32, text: &str) -> Result<i32, String> {
+        if let Some(last) = self.last
+            && (month, day) != last
         {
-            if last - month >= 6 {
-                self.offset += 1;
-            } else {
+            // Forward in time: a small step to a later day, or a turn of the year (Dec -> Jan).
+            let later = (month, day) > last;
+            let turn = month.abs_diff(last.0) >= 6;
+            let forward = later != turn;
+            // The first change of date tells the file's order.
+            let newest_first = *self.newest_first.get_or_insert(!forward);
+            if forward != newest_first {
+                if turn {
+                    self.offset += if newest_first { -1 } else { 1 };
+                }
+            } else if !turn && month != last.0 {
+                let order = if newest_first {
+                    "newest first"
+                } else {
+                    "oldest first"
+                };
                 return Err(format!(
-                    "'{text}' comes after a date in {} without a year: cannot tell whether it is the next year or out of order (give full dates, sort the file by date, or pass --year for the first row)",
-                    month_name(last)
+                    "'{text}' comes after a date in {} without a year, in a file whose dates run {order}: cannot tell whether it is another year or out of order (give full dates, or sort the file by date)",
+                    month_name(last.0)
                 ));
             }
         }
-        self.last_month = Some(month);
+        self.last = Some((month, day));
         Ok(self.offset)
     }
 }
@@ -468,7 +484,7 @@ fn yearless_base(reader: &mut Reader, record: &mut ByteRecord, plan: &Plan, opts
         else {
             break;
         };
-        let Ok(offset) = years.step(month, cell) else {
+        let Ok(offset) = years.step(month, day, cell) else {
             break;
         };
         latest = latest.max((offset, month, day));
@@ -749,7 +765,7 @@ impl<'c> Loader<'c> {
         match day {
             Day::Full(date) => Ok(date),
             Day::Yearless { month, day } => {
-                let offset = self.years.step(month, text.trim())?;
+                let offset = self.years.step(month, day, text.trim())?;
                 let year = self.years.base.unwrap_or(self.opts.today.year()) + offset;
                 NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
                     format!(
@@ -917,13 +933,32 @@ mod tests {
     #[test]
     fn yearless_months_roll_over_forward_and_refuse_small_steps_back() {
         let mut y = Years::default();
-        assert_eq!(y.step(11, "1-Nov"), Ok(0));
-        assert_eq!(y.step(12, "1-Dec"), Ok(0));
-        assert_eq!(y.step(1, "1-Jan"), Ok(1));
-        assert_eq!(y.step(1, "2-Jan"), Ok(1));
-        assert!(y.step(12, "1-Dec").is_ok()); // a jump forward stays in the year
+        assert_eq!(y.step(11, 1, "1-Nov"), Ok(0));
+        assert_eq!(y.step(12, 1, "1-Dec"), Ok(0));
+        assert_eq!(y.step(1, 1, "1-Jan"), Ok(1));
+        assert_eq!(y.step(1, 2, "2-Jan"), Ok(1));
+        assert!(y.step(12, 1, "1-Dec").is_ok()); // a jump forward stays in the year
         let mut y = Years::default();
-        y.step(4, "1-Apr").unwrap();
-        assert!(y.step(3, "31-Mar").unwrap_err().contains("cannot tell"));
+        y.step(3, 30, "30-Mar").unwrap();
+        y.step(4, 1, "1-Apr").unwrap();
+        assert!(y.step(3, 31, "31-Mar").unwrap_err().contains("cannot tell"));
+    }
+
+    #[test]
+    fn a_file_newest_first_rolls_back_a_year() {
+        let mut y = Years::default();
+        assert_eq!(y.step(4, 2, "02-Apr"), Ok(0));
+        assert_eq!(y.step(4, 1, "01-Apr"), Ok(0));
+        assert_eq!(y.step(3, 31, "31-Mar"), Ok(0));
+        assert_eq!(y.step(1, 1, "01-Jan"), Ok(0));
+        assert_eq!(y.step(12, 31, "31-Dec"), Ok(-1));
+        assert_eq!(y.step(11, 30, "30-Nov"), Ok(-1));
+        let err = y.step(12, 1, "01-Dec").unwrap_err();
+        assert!(err.contains("newest first"), "{err}");
+        // The first change of date may be the turn of the year itself.
+        let mut y = Years::default();
+        y.step(1, 1, "01-Jan").unwrap();
+        assert_eq!(y.step(12, 31, "31-Dec"), Ok(-1));
+        assert_eq!(y.step(12, 30, "30-Dec"), Ok(-1));
     }
 }

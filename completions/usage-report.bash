@@ -83,7 +83,7 @@ _usage__report() {
 
     case "${cmd}" in
         usage__report)
-            opts="-f -o -l -h -V --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help --version overview daily cycles trends system traffic users processes alerts help"
+            opts="-f -o -l -h -V --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help --version overview daily cycles trends system traffic users processes alerts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -98,11 +98,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -115,6 +115,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -153,7 +157,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__alerts)
-            opts="-f -o -l -h --events --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --events --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,11 +172,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -185,6 +189,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -223,7 +231,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__cycles)
-            opts="-f -o -l -h --source --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --source --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,11 +250,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -259,6 +267,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -297,7 +309,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__daily)
-            opts="-f -o -l -h --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,11 +324,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -329,6 +341,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -521,7 +537,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__overview)
-            opts="-f -o -l -h --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -536,11 +552,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -553,6 +569,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -591,7 +611,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__processes)
-            opts="-f -o -l -h --by --top --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --by --top --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -614,11 +634,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -631,6 +651,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -669,7 +693,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__system)
-            opts="-f -o -l -h --bucket --metric --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --bucket --metric --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -692,11 +716,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -709,6 +733,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -747,7 +775,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__traffic)
-            opts="-f -o -l -h --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -762,11 +790,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -779,6 +807,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -817,7 +849,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__trends)
-            opts="-f -o -l -h --days --window --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --days --window --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,11 +872,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -857,6 +889,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -895,7 +931,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__users)
-            opts="-f -o -l -h --by --db --config --format --output --size --utc --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --by --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,11 +950,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -931,6 +967,10 @@ _usage__report() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
                     return 0
                     ;;
                 --since)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_usage_report_global_optspecs
-    string join \n db= config= f/format= o/output= size= utc since= until= cycle= last-cycle l/location= billing-day= host= h/help V/version
+    string join \n db= config= f/format= o/output= size= utc paper= since= until= cycle= last-cycle l/location= billing-day= host= h/help V/version
 end
 
 function __fish_usage_report_needs_command
@@ -30,9 +30,12 @@ complete -c usage-report -n "__fish_usage_report_needs_command" -s f -l format -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_needs_command" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_needs_command" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_needs_command" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_needs_command" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_needs_command" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_needs_command" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_needs_command" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
@@ -59,9 +62,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -s f
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
@@ -77,9 +83,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -s f -l
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
@@ -97,9 +106,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s f -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
@@ -117,9 +129,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -s f -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
@@ -141,9 +156,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s f -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
@@ -159,9 +177,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -s f 
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
@@ -179,9 +200,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand users" -s f -l
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
@@ -200,9 +224,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -s 
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
@@ -218,9 +245,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -s f -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'"
+html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
-complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l size -d 'Size of a PNG chart (or of each chart in the HTML report), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
+letter\t'8.5 x 11 in'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l since -d 'Start: a date (2024-03-13), a time (2024-03-13 14:05), today, yesterday, or an age (30m, 24h, 7d, 2w) [default: the whole record; system, users, processes: 24h; traffic, alerts: 30 days; trends: --days]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l until -d 'End, as for --since; a date includes that day [default: now]' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r

@@ -297,8 +297,8 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
                     env.stdout,
                     "{}: {} -> {} ({:.1}x) in {:.1}s",
                     made.path.display(),
-                    crate::render::human_bytes(made.meta.db_bytes),
-                    crate::render::human_bytes(made.meta.gz_bytes),
+                    crate::render::binary_bytes(made.meta.db_bytes),
+                    crate::render::binary_bytes(made.meta.gz_bytes),
                     made.meta.db_bytes as f64 / made.meta.gz_bytes.max(1) as f64,
                     made.seconds
                 )?;

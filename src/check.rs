@@ -460,7 +460,7 @@ fn free_space_check(cx: &Cx) -> Check {
                 format!(
                     "{:.1}% free ({}) on the database's file system",
                     pct,
-                    crate::render::human_bytes(*avail)
+                    crate::render::binary_bytes(*avail)
                 ),
             )
             .perf_below(
@@ -685,7 +685,7 @@ fn growth(cx: &Cx) -> Check {
     let mut check = Check::new(
         "growth",
         Status::Ok,
-        format!("database is {}", crate::render::human_bytes(size)),
+        format!("database is {}", crate::render::binary_bytes(size)),
     )
     .perf("db_size", size as f64, "B", None, None);
     let Some((then, was)) = base else {
@@ -698,8 +698,8 @@ fn growth(cx: &Cx) -> Check {
     check = check.perf("growth", per_day.round(), "B", None, None);
     check.message = format!(
         "database is {}, growing {}/day",
-        crate::render::human_bytes(size),
-        crate::render::human_bytes(per_day.max(0.0) as u64)
+        crate::render::binary_bytes(size),
+        crate::render::binary_bytes(per_day.max(0.0) as u64)
     );
     if per_day > 0.0
         && let Some(avail) = avail
@@ -739,8 +739,8 @@ fn vacuum(cx: &Cx, integrity_ok: bool) -> Check {
             Status::Warning,
             format!(
                 "vacuum refused: it needs about {} free, there is {}",
-                crate::render::human_bytes(need),
-                crate::render::human_bytes(avail)
+                crate::render::binary_bytes(need),
+                crate::render::binary_bytes(avail)
             ),
         );
     }
@@ -753,8 +753,8 @@ fn vacuum(cx: &Cx, integrity_ok: bool) -> Check {
                 Status::Ok,
                 format!(
                     "{} -> {} in {:.1}s",
-                    crate::render::human_bytes(size),
-                    crate::render::human_bytes(after),
+                    crate::render::binary_bytes(size),
+                    crate::render::binary_bytes(after),
                     t.elapsed().as_secs_f64()
                 ),
             )

@@ -43,14 +43,23 @@ impl Unit {
         }
     }
 
-    /// A chart's y axis for averages in this unit.
+    /// A chart's y axis for averages in this unit (its unit is added by the chart).
     pub fn axis(self) -> &'static str {
         match self {
-            Unit::Percent => "percent (average per bucket)",
-            Unit::Load => "load average (average per bucket)",
-            Unit::Celsius => "degrees Celsius (average per bucket)",
-            Unit::BytesPerSecond => "bytes per second (average per bucket)",
-            Unit::Seconds => "seconds (average per bucket)",
+            Unit::Load => "load average, average per bucket",
+            _ => "average per bucket",
+        }
+    }
+
+    /// How values are scaled for people (a chart's axis).
+    pub fn quantity(self) -> crate::render::Quantity {
+        use crate::render::Quantity;
+        match self {
+            Unit::Percent => Quantity::Fixed("%"),
+            Unit::Load => Quantity::Fixed(""),
+            Unit::Celsius => Quantity::Fixed("°C"),
+            Unit::BytesPerSecond => Quantity::BytesPerSecond,
+            Unit::Seconds => Quantity::Fixed("s"),
         }
     }
 

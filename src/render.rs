@@ -19,7 +19,7 @@ pub enum Cell {
         name: String,
     },
     Int(i64),
-    /// Bytes, shown as exact GB.
+    /// Bytes, shown as GB: exact for programs, to two decimals for people.
     Gb(i64),
     Bool(bool),
     /// A measurement with this many decimals.
@@ -38,6 +38,8 @@ impl Cell {
             Cell::Named { name, .. } if for_people => visible(name).into_owned(),
             Cell::Named { key, .. } => key.clone(),
             Cell::Int(i) => i.to_string(),
+            // People read GB to the hundredth (10 MB); programs get every byte.
+            Cell::Gb(b) if for_people => format!("{:.2}", *b as f64 / crate::ledger::GB as f64),
             Cell::Gb(b) => format_gb(*b),
             Cell::Bool(b) if for_people => if *b { "yes" } else { "no" }.into(),
             Cell::Bool(b) => b.to_string(),
@@ -72,7 +74,7 @@ impl Cell {
         })
     }
 
-    fn is_number(&self) -> bool {
+    pub fn is_number(&self) -> bool {
         matches!(self, Cell::Int(_) | Cell::Gb(_) | Cell::Num(..))
     }
 }
@@ -148,6 +150,11 @@ impl<'a> Stream<'a> {
         Stream::new(columns, move |sink| rows.into_iter().try_for_each(sink))
     }
 
+    /// Hands every row to `sink` (a writer of its own, such as the PDF report's).
+    pub fn each(self, sink: &mut Sink<'_>) -> Result<()> {
+        (self.produce)(sink)
+    }
+
     /// Writes every row; returns how many there were.
     pub fn write(self, format: Format, out: &mut dyn Write) -> Result<usize> {
         let mut count = 0;
@@ -209,8 +216,9 @@ impl<'a> Stream<'a> {
         (self.produce)(&mut |row| {
             if count == 0 {
                 write!(out, "<table>\n<thead><tr>")?;
+                // People read `usage_gb` as "usage gb", which may wrap between its words.
                 for c in &columns {
-                    write!(out, "<th>{}</th>", escape(c))?;
+                    write!(out, "<th>{}</th>", escape(&c.replace('_', " ")))?;
                 }
                 write!(out, "</tr></thead>\n<tbody>\n")?;
             }
@@ -318,17 +326,79 @@ fn object(columns: &[&str], row: &[Cell]) -> Result<String> {
     Ok(s)
 }
 
-/// Text made safe inside HTML elements and attribute values.
-/// A size for people, in powers of 1000: 1.2 GB, 345 kB.
-pub fn human_bytes(n: u64) -> String {
-    let n = n as f64;
-    match n {
-        _ if n >= 1e12 => format!("{:.1} TB", n / 1e12),
-        _ if n >= 1e9 => format!("{:.1} GB", n / 1e9),
-        _ if n >= 1e6 => format!("{:.1} MB", n / 1e6),
-        _ if n >= 1e3 => format!("{:.0} kB", n / 1e3),
-        _ => format!("{n} B"),
+/// How an amount is written for people. Traffic and the ledger count in powers of 1000, as
+/// ISPs bill and vnStat's SI mode shows (1 GB is 10^9 bytes); memory and disks in powers of
+/// 1024, as `free -h` and `df -h` show (GiB). CSV and JSON keep exact numbers in the column's
+/// own unit; this is only for tables, messages and chart axes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// A measure in a fixed unit, never scaled: `%`, `°C`, `s`, or none (a load, a count).
+    Fixed(&'static str),
+    /// A number of things (alerts, rows): whole numbers, never scaled.
+    Count,
+    /// Bytes in powers of 1000: kB, MB, GB, TB.
+    Bytes,
+    /// Bytes per second in powers of 1000: kB/s, MB/s.
+    BytesPerSecond,
+    /// Bytes in powers of 1024: KiB, MiB, GiB, TiB.
+    BinaryBytes,
+}
+
+impl Quantity {
+    /// The unit and divisor that write `largest` (and everything smaller beside it) as a number
+    /// under 1000: `(1e6, "MB/s")` for 150,000,000 B/s.
+    pub fn scale(self, largest: f64) -> (f64, String) {
+        const SI: [&str; 6] = ["", "k", "M", "G", "T", "P"];
+        const IEC: [&str; 6] = ["", "Ki", "Mi", "Gi", "Ti", "Pi"];
+        let (base, prefixes, unit) = match self {
+            Quantity::Fixed(unit) => return (1.0, unit.to_string()),
+            Quantity::Count => return (1.0, String::new()),
+            Quantity::Bytes => (1000.0, SI, "B"),
+            Quantity::BytesPerSecond => (1000.0, SI, "B/s"),
+            Quantity::BinaryBytes => (1024.0, IEC, "B"),
+        };
+        let mut divisor = 1.0;
+        let mut i = 0;
+        while largest.abs() / divisor >= base && i + 1 < prefixes.len() {
+            divisor *= base;
+            i += 1;
+        }
+        (divisor, format!("{}{unit}", prefixes[i]))
     }
+
+    /// Whether the axis counts whole things at this divisor (no tick at 0.5 alerts or bytes).
+    pub fn whole(self, divisor: f64) -> bool {
+        divisor == 1.0 && !matches!(self, Quantity::Fixed(_))
+    }
+
+    /// One amount for people: `1.2 GB`, `345 kB`, `512 B`, `3.0 GiB`, `93.1%`.
+    pub fn show(self, value: f64) -> String {
+        let (divisor, unit) = self.scale(value);
+        let v = value / divisor;
+        // Whole numbers as they are; 100 and more of a decimal unit without a decimal (345 kB).
+        let whole = (divisor == 1.0 && v.fract() == 0.0) || self == Quantity::Count;
+        let large = divisor > 1.0 && v.abs() >= 100.0 && self != Quantity::BinaryBytes;
+        let number = if whole || large {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        };
+        match unit.as_str() {
+            "" => number,
+            "%" => format!("{number}%"),
+            _ => format!("{number} {unit}"),
+        }
+    }
+}
+
+/// A size in powers of 1000, for traffic and the ledger: 1.2 GB, 345 kB.
+pub fn human_bytes(n: u64) -> String {
+    Quantity::Bytes.show(n as f64)
+}
+
+/// A size in powers of 1024, for memory, disks and files, as `df -h` shows it: 3.0 GiB.
+pub fn binary_bytes(n: u64) -> String {
+    Quantity::BinaryBytes.show(n as f64)
 }
 
 /// A count and its noun, singular for one: "1 row", "2 rows", "0 new locations".
@@ -442,7 +512,7 @@ mod tests {
     fn one_set_of_rows_three_formats() {
         assert_eq!(
             render(Format::Table),
-            "name        gb  active  day\na, b       9.9  yes\nlong name  130  no       13\n"
+            "name           gb  active  day\na, b         9.90  yes\nlong name  130.00  no       13\n"
         );
         assert_eq!(
             render(Format::Csv),

@@ -1,13 +1,15 @@
 //! usage-report: answer questions about the stored record: the ledger's days, billing cycles and
 //! trends, the machine's samples, users and processes, and alerts; as a table, CSV, JSON, a PNG
-//! chart, or one self-contained HTML report.
+//! chart, or one self-contained HTML or PDF report.
 //!
 //! Every view builds [`Output`]: rows, which feed the table, CSV and JSON writers, and a chart
 //! drawn from the same figures.
 
 mod chart;
+mod document;
 mod html;
 mod overview;
+mod pdf;
 pub mod period;
 mod system;
 pub mod usage;
@@ -40,7 +42,7 @@ pub use period::Period;
 billing cycles with quotas and forecasts, trends, the machine's CPU, memory, disk and network \
 over a period, its users and processes, and alerts; as an aligned table (the default on a \
 terminal), CSV (the default otherwise), JSON lines, a PNG chart, or one self-contained HTML \
-report.\n\nWithout a view, the overview is shown. Dates and times are in the local time zone \
+or PDF report.\n\nWithout a view, the overview is shown. Dates and times are in the local time zone \
 (TZ) unless --utc is given."
 )]
 pub struct Args {
@@ -71,13 +73,18 @@ pub struct OutputArgs {
     #[arg(long, short = 'o', value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
 
-    /// Size of a PNG chart (or of each chart in the HTML report), in pixels
+    /// Size of a PNG chart (or of each chart in the HTML report; the PDF report's charts take
+    /// its proportions), in pixels
     #[arg(long, value_name = "WxH", default_value = "1200x600", value_parser = parse_size, global = true)]
     pub size: (u32, u32),
 
     /// Show dates and times in UTC rather than the local time zone
     #[arg(long, global = true)]
     pub utc: bool,
+
+    /// The page size of a PDF report
+    #[arg(long, value_enum, default_value = "a4", global = true)]
+    pub paper: pdf::Paper,
 }
 
 /// Which stretch of the record a view covers.
@@ -128,6 +135,9 @@ pub enum Format {
     Png,
     /// One self-contained HTML page: overview, cycles, system and alerts with charts
     Html,
+    /// The HTML report's content as a printable PDF (A4 or Letter, fonts embedded, charts as
+    /// vectors)
+    Pdf,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -303,6 +313,12 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         })?;
         return Ok(Outcome::Done);
     }
+    if format == Format::Pdf {
+        emit(format, &args.output, env, |w| {
+            pdf::report(&ctx, args.output.size, args.output.paper, w)
+        })?;
+        return Ok(Outcome::Done);
+    }
     if matches!(view, View::Overview) {
         let text = overview::render(&ctx, format == Format::Json)?;
         emit(format, &args.output, env, |w| {
@@ -342,6 +358,7 @@ fn format_of_path(path: &Path) -> Option<Format> {
     match ext.as_str() {
         "png" => Some(Format::Png),
         "html" | "htm" => Some(Format::Html),
+        "pdf" => Some(Format::Pdf),
         "csv" => Some(Format::Csv),
         "json" | "jsonl" => Some(Format::Json),
         "txt" => Some(Format::Table),
@@ -361,7 +378,7 @@ fn rows_format(format: Format) -> cli::Format {
 fn check_format(view: &View, format: Format) -> Result<()> {
     let fits = match (view, format) {
         (View::Overview, Format::Csv | Format::Png) => false,
-        (_, Format::Html) => matches!(view, View::Overview),
+        (_, Format::Html | Format::Pdf) => matches!(view, View::Overview),
         _ => true,
     };
     if fits {
@@ -379,6 +396,9 @@ fn no_format(view: &View, format: Format) -> anyhow::Error {
     let hint = match (view, format) {
         (_, Format::Html) => {
             "the HTML report is the overview's: run `usage-report --format html -o report.html`"
+        }
+        (_, Format::Pdf) => {
+            "the PDF report is the overview's: run `usage-report --format pdf -o report.pdf`"
         }
         (View::Overview, _) => {
             "the overview has sections of different shapes: use table or json, or a view such as cycles for csv and png"
@@ -403,10 +423,15 @@ fn emit<T>(
     match &out.output {
         Some(path) => crate::files::write_buffered(path, write),
         None => {
-            if format == Format::Png && env.stdout_is_terminal {
-                return Err(UsageError(
-                    "refusing to write a PNG image to a terminal (give --output FILE or redirect standard output)".into(),
-                )
+            if matches!(format, Format::Png | Format::Pdf) && env.stdout_is_terminal {
+                let name = if format == Format::Png {
+                    "a PNG image"
+                } else {
+                    "a PDF document"
+                };
+                return Err(UsageError(format!(
+                    "refusing to write {name} to a terminal (give --output FILE or redirect standard output)"
+                ))
                 .into());
             }
             let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut env.stdout);
@@ -431,9 +456,9 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
         "VIEWS AND COLUMNS",
         &[
             "The CSV header and the JSON keys are the column names below; they are stable. CSV and JSON carry exact values: amounts in GB (10^9 bytes) with every significant decimal, times in RFC 3339 with the zone's offset, empty cells (null in JSON) where a value does not apply. The table shows times as YYYY-MM-DD HH:MM.",
-            "overview\tSections ledger (locations, active, records, first_date, last_date, total_gb), top_locations (location, usage_gb; the 5 largest in the period), recent_days (date, usage_gb, locations; the last 7 days up to the newest record), system (host, time, cpu_pct, memory_pct, swap_pct, load1, load5, load15, temperature_c, uptime_s, processes: the newest sample), disks (mount, used_pct, total_gib, avail_gib) and database (path, bytes, schema_version). As JSON one object with a key per section. Formats: table, json, html.",
+            "overview\tSections ledger (locations, active, records, first_date, last_date, total_gb), top_locations (location, usage_gb; the 5 largest in the period), recent_days (date, usage_gb, locations; the last 7 days up to the newest record), system (host, time, cpu_pct, memory_pct, swap_pct, load1, load5, load15, temperature_c, uptime_s, processes: the newest sample), disks (mount, used_pct, total_gib, avail_gib) and database (path, bytes, schema_version). As JSON one object with a key per section. Formats: table, json, html, pdf.",
             "daily\tdate, location, usage_gb: one row per location and day, by date then location. The CSV is usage-import's long layout and imports back unchanged.",
-            "cycles\tlocation, cycle (2024-03-13..2024-04-12), start, end, length_days, days_with_data, usage_gb (the sum of daily records), manual_gb (a total entered with usage-import set --monthly), difference_gb (usage minus manual), quota_gb, quota_pct, and for the cycle holding today: forecast_gb (the average of the days up to the newest record times the cycle's length, to the MB), days_left (after today) and days_until_quota (whole days from today until the quota is reached at that average; 0 once reached). A cycle starts on the location's billing day, else --billing-day, else ledger.billing_day; a month shorter than the day starts it on its last day. With --source interfaces each network interface is counted as a location.",
+            "cycles\tlocation, cycle (2024-03-13..2024-04-12), start, end, length_days, days_with_data, usage_gb (the sum of daily records), manual_gb (a total entered with usage-import set --monthly), difference_gb (usage minus manual), quota_gb, quota_pct, and for the cycle holding today: forecast_gb (the average of the days up to the newest record times the cycle's length, to the MB), days_left (after today) and days_until_quota (whole days from today until the quota is reached at that average; 0 once reached), and partial: true for a cycle that --since or --until cut, whose sums are of the days inside them only (it has no forecast and no difference from a manual total). A cycle starts on the location's billing day, else --billing-day, else ledger.billing_day; a month shorter than the day starts it on its last day. With --source interfaces each network interface is counted as a location.",
             "trends\tdate, location, usage_gb, average_gb: every day of the last --days (30) days for each location with records, days without a record as 0, and the mean of the --window (7) days ending that day.",
             "system\ttime (the bucket's start), metric (the series, as alert rules write it: cpu_percent, disk_used_percent{mount=\"/\"}), unit, samples, min, avg, max, p95 (nearest rank). Without --metric: the CPU, memory, swap, load and temperature figures, disk_used_percent of each file system and net_rx_rate and net_tx_rate of each interface (see METRICS). --metric takes metric names, series, and the names of earlier releases: cpu (every CPU figure), cpu_user, cpu_system, cpu_iowait, cpu_steal, memory, swap, disk, net, net_rx, net_tx, disk:MOUNT, net_rx:IFACE, net_tx:IFACE. The first sample after a reboot has no CPU or network rates. Default period: the last 24 hours.",
             "traffic\tdate, interface, rx_gb, tx_gb, total_gb: bytes received and sent per interface per calendar day, summed from the sampler's counters as vnStat does. Default period: the last 30 days.",
@@ -449,9 +474,11 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "csv\tA header line and one line per row; the default otherwise (the overview's is json).",
             "The rows of daily, trends and system are written as they are read from the database (system a day of samples at a time), so a long result does not need memory of its size; system --bucket all holds the period's values for its p95.",
             "json\tOne JSON object per row, one per line (the overview: one object).",
-            "png\tA chart of the view's rows (--size, 1200x600 by default): lines over time, or bars for users and processes; the 8 largest series when there are more. Written to --output, or to standard output when it is not a terminal.",
-            "html\tOne self-contained page (no network fetches; charts are inline SVG): the overview, billing cycles of the last year, the trend, the system's last day, users and alerts. Only without a view (or with overview).",
-            "A file name given to --output ending in .png, .html, .csv, .json or .txt chooses the format when --format is not given.",
+            "png\tA chart of the view's rows (--size, 1200x600 by default): lines over time (a point per bucket, at its middle; a line breaks where the machine was not sampled), bars per day for traffic and alerts, bars per billing cycle for cycles (the current cycle's forecast as an outline around its bar, a quota as a dashed level), bars for users and processes; the 8 largest series when there are more (for system, the 8 with the largest average), and the title says so. The legend stands above the plot; dashed lines are averages. The x axis spans the view's period and is marked at whole minutes, hours, days, Mondays or months; the y axis is in a readable unit: traffic and the ledger in powers of 1000 (kB/s, MB, GB, TB, as ISPs bill), memory in powers of 1024 (MiB, GiB, as free -h shows). Written to --output, or to standard output when it is not a terminal.",
+            "Tables round amounts in GB to two decimals and show disk sizes in GiB to one; CSV and JSON keep every significant decimal.",
+            "html\tOne self-contained page (no network fetches; charts are inline SVG). It opens with what people look for first: each location's current billing cycle against its quota and forecast, and the machine's health (the newest sample and its age, each disk's free space, the alerts firing, the newest backup and its verification, judged by usage-check's thresholds); then the overview, billing cycles of the last year, the trend, the system's last day, users and alerts. It reads on a desktop and on a phone, which gets charts drawn for its width. Only without a view (or with overview).",
+            "pdf\tThe HTML report's content as a printable PDF, on A4 or Letter pages (--paper), with DejaVu Sans embedded and the charts as vectors; a table that goes on to the next page repeats its header there, and its type shrinks (to 4.5 points at least) when its columns are wider than the page. A table prints its first 1000 rows and says how many it left out; the HTML report and the view's CSV have them all. Written to --output, or to standard output when it is not a terminal.",
+            "A file name given to --output ending in .png, .html, .pdf, .csv, .json or .txt chooses the format when --format is not given.",
         ],
     ),
     (
@@ -487,6 +514,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "usage-report daily --since 2024-03-01 --until 2024-03-31 > march.csv\tA month of daily usage, in a file usage-import reads back.",
             "usage-report system --since 7d --metric cpu,memory -o week.png\tA week of CPU and memory as a chart.",
             "usage-report -o report.html\tThe HTML report, to mail or open from disk.",
+            "usage-report --paper letter -o report.pdf\tThe same report as a PDF on Letter pages, to print or archive.",
             "usage-report overview --format json\tThe overview as one JSON object, for a dashboard.",
             "usage-report trends --days 90 --window 7\tNinety days of daily usage with a 7-day moving average.",
             "usage-report traffic --since 2026-11-01\tBytes received and sent per interface per day, as vnStat's daily view.",
@@ -511,6 +539,7 @@ mod tests {
             output: None,
             size: (100, 100),
             utc: false,
+            paper: pdf::Paper::A4,
         };
         let err = emit(Format::Png, &out, &mut env, |w| Ok(w.write_all(b"png")?)).unwrap_err();
         assert!(

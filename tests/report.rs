@@ -281,14 +281,14 @@ fn cycles_carry_quota_forecast_and_manual_totals() {
     // The 2024-03-13 cycle: 31 days of 10 GB against a manual total of 290.
     assert!(
         csv.contains(
-            "north,2024-03-13..2024-04-12,2024-03-13,2024-04-12,31,31,310,290,20,300,103.3,,,\n"
+            "north,2024-03-13..2024-04-12,2024-03-13,2024-04-12,31,31,310,290,20,300,103.3,,,,false\n"
         ),
         "{csv}"
     );
     // The current cycle: 8 days of 10 GB, 31 days long, 23 days left, quota reached in 22.
     assert!(
         csv.contains(
-            "north,2024-05-13..2024-06-12,2024-05-13,2024-06-12,31,8,80,,,300,26.7,310,23,22\n"
+            "north,2024-05-13..2024-06-12,2024-05-13,2024-06-12,31,8,80,,,300,26.7,310,23,22,false\n"
         ),
         "{csv}"
     );
@@ -297,6 +297,38 @@ fn cycles_carry_quota_forecast_and_manual_totals() {
         csv.contains("north,2024-02-13..2024-03-12,2024-02-13,2024-03-12,29,29,290,"),
         "{csv}"
     );
+    // A range inside a cycle: the days inside it only, marked partial, with no forecast and no
+    // difference from the manual total.
+    let csv = report(&sb)
+        .args([
+            "cycles",
+            "-l",
+            "north",
+            "--since",
+            "2024-03-20",
+            "--until",
+            "2024-03-29",
+        ])
+        .args(["-f", "csv"])
+        .ok()
+        .stdout();
+    assert_eq!(
+        csv.lines().nth(1).unwrap(),
+        "north,2024-03-13..2024-04-12,2024-03-13,2024-04-12,31,10,100,290,,300,33.3,,,,true"
+    );
+    let csv = report(&sb)
+        .args([
+            "cycles",
+            "-l",
+            "north",
+            "--since",
+            "2024-05-15",
+            "-f",
+            "csv",
+        ])
+        .ok()
+        .stdout();
+    assert!(csv.ends_with(",31,6,60,,,300,20.0,,23,,true\n"), "{csv}");
 }
 
 #[test]
@@ -490,18 +522,44 @@ fn the_html_report_is_one_self_contained_file() {
     screenshot(&sb, &file);
 }
 
-/// Opens the report in headless Chromium and checks the screenshot shows charts. CI installs
+/// Opens the report in headless Chromium at a desktop's and a phone's width and checks what a
+/// person would see: margins, charts drawn (for the phone, its own narrow ones). CI installs
 /// Chromium; elsewhere the check is skipped with a note when it is missing.
 fn screenshot(sb: &Sandbox, html: &Path) {
+    for width in [1280, 390] {
+        let Some((w, step, buf)) = shoot(sb, html, width) else {
+            return;
+        };
+        // The charts' first and second series colours, as the browser drew the SVG.
+        let near = |p: &[u8], c: [u8; 3]| p.iter().zip(c).all(|(a, b)| a.abs_diff(b) < 12);
+        let blue = buf.chunks(step).filter(|p| near(p, [31, 119, 180])).count();
+        let orange = buf.chunks(step).filter(|p| near(p, [255, 127, 14])).count();
+        assert!(
+            blue > 1000 && orange > 300,
+            "{width} px: charts rendered: {blue} blue, {orange} orange pixels"
+        );
+        // A margin: nothing is drawn in the leftmost 8 pixels (the page's text and tables
+        // started at the window's edge before).
+        let rows = buf.len() / step / w as usize;
+        let inked = (0..rows)
+            .flat_map(|y| (0..8).map(move |x| (y * w as usize + x) * step))
+            .filter(|&i| buf[i..i + 3].iter().any(|c| *c < 200))
+            .count();
+        assert_eq!(inked, 0, "{width} px: ink in the left margin");
+    }
+}
+
+/// A screenshot of the page `width` pixels wide: (width, bytes per pixel, pixels).
+fn shoot(sb: &Sandbox, html: &Path, width: u32) -> Option<(u32, usize, Vec<u8>)> {
     let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| Path::new(p).exists())
     else {
         assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
         eprintln!("chromium is not installed: the screenshot check is skipped");
-        return;
+        return None;
     };
-    let shot = sb.path("shot.png");
+    let shot = sb.path(&format!("shot-{width}.png"));
     let out = std::process::Command::new(chromium)
         .args([
             "--headless",
@@ -513,8 +571,8 @@ fn screenshot(sb: &Sandbox, html: &Path) {
             "--disable-component-update",
             "--disable-sync",
             "--hide-scrollbars",
-            "--window-size=1300,4000",
         ])
+        .arg(format!("--window-size={width},4000"))
         .arg(format!("--user-data-dir={}", sb.path("chromium").display()))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", html.display()))
@@ -530,15 +588,8 @@ fn screenshot(sb: &Sandbox, html: &Path) {
     let mut reader = png::Decoder::new(png.as_slice()).read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).unwrap();
-    let step = info.color_type.samples();
-    // The charts' first and second series colours, as the browser drew the SVG.
-    let near = |p: &[u8], c: [u8; 3]| p.iter().zip(c).all(|(a, b)| a.abs_diff(b) < 12);
-    let blue = buf.chunks(step).filter(|p| near(p, [31, 119, 180])).count();
-    let orange = buf.chunks(step).filter(|p| near(p, [255, 127, 14])).count();
-    assert!(
-        blue > 2000 && orange > 500,
-        "charts rendered: {blue} blue, {orange} orange pixels"
-    );
+    buf.truncate(info.buffer_size());
+    Some((info.width, info.color_type.samples(), buf))
 }
 
 #[test]
@@ -768,4 +819,179 @@ fn trends_end_on_the_newest_day_imported() {
         .ok()
         .stdout();
     assert!(csv.ends_with("2024-05-20,north,0,0.857142857\n"), "{csv}");
+}
+
+/// A day-one database: three samples in the last hour and a 75-day ledger of three locations,
+/// one with a quota and its own billing day.
+fn day_one() -> Sandbox {
+    let sb = Sandbox::new();
+    let mut csv = String::from("Date,North Site,Depot,\"O'Brien, the pub\"\n");
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 5, 20).unwrap();
+    for back in (0..75).rev() {
+        let day = today - chrono::Duration::days(back);
+        writeln!(csv, "{day},{},{},{}", 30 + back % 7, 100 + back % 5, 5).unwrap();
+    }
+    write(&sb.path("l.csv"), &csv);
+    import(&sb).arg("l.csv").ok();
+    import(&sb)
+        .args([
+            "locations",
+            "set",
+            "depot",
+            "--quota",
+            "3000",
+            "--billing-day",
+            "13",
+        ])
+        .ok();
+    let conn = sb.open_db();
+    conn.execute_batch("INSERT INTO hosts(id, name) VALUES (1, 'fixture');")
+        .unwrap();
+    for (i, ago) in [1800_i64, 1200, 600].iter().enumerate() {
+        conn.execute(
+            "INSERT INTO samples(id, host_id, ts, interval_cs, ncpu, cpu_busy, cpu_user, cpu_nice,
+                 cpu_system, cpu_iowait, cpu_steal, mem_total, mem_used, mem_avail, swap_total,
+                 swap_used, load1, load5, load15, uptime, procs, temp)
+             VALUES (?1, 1, ?2, 6000, 4, 3000, 2000, 0, 1000, 0, 0, 1000000, 400000, 600000,
+                 0, 0, 150, 120, 100, 3600, 120, NULL)",
+            rusqlite::params![i as i64 + 1, NOW - ago],
+        )
+        .unwrap();
+    }
+    sb
+}
+
+/// Pixels of a colour in the rows and columns given of a PNG.
+fn colour_in(
+    png: &[u8],
+    colour: [u8; 3],
+    rows: std::ops::Range<u32>,
+    columns: std::ops::Range<u32>,
+) -> usize {
+    let (w, _, pixels) = decode(png);
+    pixels
+        .chunks(3)
+        .enumerate()
+        .filter(|(i, p)| {
+            let (x, y) = (*i as u32 % w, *i as u32 / w);
+            rows.contains(&y) && columns.contains(&x) && *p == colour
+        })
+        .count()
+}
+
+/// Charts on day one: one bucket is drawn, not an empty plot; the axis spans the period its
+/// title names; cycles are bars with their quota and the current cycle's forecast; the legend
+/// says which lines are averages; no axis is in 1970.
+#[test]
+fn day_one_charts_show_what_their_titles_say() {
+    let sb = day_one();
+    let png = |args: &[&str]| {
+        report(&sb)
+            .args(args)
+            .args(["--size", "800x400", "-f", "png"])
+            .ok()
+            .out
+            .stdout
+    };
+    // One hour bucket: its point is drawn at the right, where the last hour is (before: an
+    // empty plot, with the legend at the top left).
+    for metric in [&["system"][..], &["system", "--metric", "cpu"]] {
+        let drawn = colour_in(&png(metric), [31, 119, 180], 60..360, 600..800);
+        assert!(drawn > 20, "{metric:?}: {drawn} pixels of the series");
+    }
+    let cycles = png(&["cycles"]);
+    let bars = colour_in(&cycles, [31, 119, 180], 80..360, 0..800);
+    assert!(bars > 3000, "cycles are bars: {bars} pixels");
+    // The HTML report's charts are SVG, whose text can be read.
+    report(&sb).args(["-o", "r.html"]).ok();
+    let html = std::fs::read_to_string(sb.path("r.html")).unwrap();
+    assert!(!html.contains("1970"), "an axis in 1970");
+    for text in [
+        "Depot, forecast",
+        "Depot, quota",
+        "Depot, 7-day average",
+        // The system chart's title and axis: the last 24 hours, to the minute.
+        "System, since 2024-05-19 12:00",
+        "05-20 00:00",
+        "usage per cycle (TB)",
+    ] {
+        assert!(html.contains(text), "the report's charts lack {text:?}");
+    }
+    // The summary answers first: each location's current cycle, the machine's health.
+    let glance = &html[..html.find("<h2>Overview</h2>").unwrap()];
+    for text in [
+        "2024-05-13..2024-06-12",
+        "forecast over quota",
+        "latest sample",
+        "none in",
+    ] {
+        assert!(
+            glance.contains(text),
+            "the summary lacks {text:?}: {glance}"
+        );
+    }
+}
+
+/// The PDF report: the HTML report's content on A4 or Letter pages, with its fonts embedded,
+/// its numbers in the text and its charts drawn.
+#[test]
+fn the_pdf_report_has_the_numbers_and_draws_its_charts() {
+    if !util::needed("pdftoppm") {
+        return;
+    }
+    let sb = fixture();
+    report(&sb).args(["-o", "report.pdf"]).ok();
+    report(&sb)
+        .args(["--format", "pdf", "--paper", "letter", "-o", "letter.pdf"])
+        .ok();
+    let tool = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .current_dir(sb.dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{program} {args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let info = tool("pdfinfo", &["report.pdf"]);
+    assert!(info.contains("(A4)"), "{info}");
+    assert!(tool("pdfinfo", &["letter.pdf"]).contains("(letter)"));
+    let fonts = tool("pdffonts", &["report.pdf"]);
+    assert!(
+        fonts.lines().skip(2).all(|l| l.contains(" yes yes ")) && fonts.contains("DejaVuSans"),
+        "fonts are embedded: {fonts}"
+    );
+    let text = tool("pdftotext", &["-layout", "report.pdf", "-"]);
+    for number in [
+        "1948.50",
+        "2024-05-13..2024-06-12",
+        "300.00",
+        "At a glance",
+        "Billing cycles",
+    ] {
+        assert!(text.contains(number), "the PDF's text lacks {number}");
+    }
+    tool("pdftoppm", &["-r", "40", "-png", "report.pdf", "page"]);
+    let mut pages = 0;
+    let mut blue = 0;
+    for entry in std::fs::read_dir(sb.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("page") && name.ends_with(".png") {
+            pages += 1;
+            let png = std::fs::read(&path).unwrap();
+            let mut reader = png::Decoder::new(png.as_slice()).read_info().unwrap();
+            let mut buf = vec![0; reader.output_buffer_size()];
+            let info = reader.next_frame(&mut buf).unwrap();
+            let step = info.color_type.samples();
+            blue += buf[..info.buffer_size()]
+                .chunks(step)
+                .filter(|p| {
+                    p[0].abs_diff(31) < 16 && p[1].abs_diff(119) < 16 && p[2].abs_diff(180) < 16
+                })
+                .count();
+        }
+    }
+    assert!(pages >= 3, "{pages} pages");
+    assert!(blue > 500, "the charts are drawn: {blue} blue pixels");
 }

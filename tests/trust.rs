@@ -502,12 +502,13 @@ fn memory_follows_what_is_held_not_days_times_locations() {
     sb.cmd("usage-import").arg("wide.csv").ok();
     let now = "1710201600"; // 2024-03-12 00:00 UTC
     let out = sb.path("out");
-    let views: [(&[&str], usize); 6] = [
+    let views: [(&[&str], usize); 7] = [
         (&["trends"], 30 * LOCATIONS + 1),
         (&["trends", "--days", "120"], 120 * LOCATIONS + 1),
         (&["trends", "--format", "table"], 30 * LOCATIONS + 1),
         (&["daily"], LOCATIONS + 1),
         (&["cycles"], LOCATIONS + 1),
+        (&["--format", "pdf"], 0),
         (&["--format", "html"], 0),
     ];
     for (args, lines) in views {

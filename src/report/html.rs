@@ -1,100 +1,85 @@
 //! The HTML report: one self-contained page (inline CSS, charts as inline SVG, nothing fetched)
-//! combining the overview, billing cycles, the system's last day and the alerts.
+//! of the report's blocks. It reads on a desktop (1280 px) and on a phone (390 px): margins,
+//! tables that wrap their headings, and each chart drawn twice, for a wide and a narrow screen.
 
 use std::io::Write;
 
 use anyhow::Result;
 
-use super::{Ctx, Drawing, Output, overview, system, usage};
-use crate::render::{Stream, escape};
+use super::Ctx;
+use super::document::{self, Block};
+use crate::render::escape;
 
-const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1300px;color:#222}\
-h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
-h3{font-size:1em;margin-bottom:.3em}table{border-collapse:collapse;margin:.5em 0 1em}\
-th,td{padding:.2em .7em;border-bottom:1px solid #e4e4e4;text-align:left;white-space:nowrap}\
-.rows{overflow-x:auto}\
-td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\
-.chart svg{max-width:100%;height:auto}.note{color:#666}";
+const STYLE: &str = "body{font-family:sans-serif;margin:0 auto;padding:1.5em 2em 3em;\
+max-width:1200px;color:#222;line-height:1.35}\
+.narrow{display:none}\
+@media (max-width:600px){body{padding:1em .8em 2em}th,td{padding:.2em .35em}td{white-space:normal}\
+.wide{display:none}.narrow{display:block}}\
+h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
+h3{font-size:1em;margin-bottom:.3em}table{border-collapse:collapse;margin:.5em 0 1em;font-size:.9em}\
+th,td{padding:.2em .6em;border-bottom:1px solid #e4e4e4;text-align:left}\
+td{white-space:nowrap}th{background:#f4f4f4;vertical-align:bottom;font-weight:600}\
+.rows{overflow-x:auto;max-width:100%}\
+td.n{text-align:right;font-variant-numeric:tabular-nums}\
+td.ok{color:#1a7f37}td.warning{color:#9a6700;font-weight:600}td.critical{color:#cf222e;font-weight:600}\
+td.wrap{white-space:normal}\
+.chart svg{max-width:100%;height:auto;display:block}.note{color:#666}";
 
-/// A section's rows as a table, written as they come, or a note that there are none.
-fn table(rows: Stream, out: &mut dyn Write) -> Result<()> {
-    write!(out, "<div class=\"rows\">")?;
-    if rows.html(out)? == 0 {
-        write!(out, "<p class=\"note\">No data in this period.</p>")?;
-    }
-    writeln!(out, "</div>")?;
-    Ok(())
-}
+/// The size of the charts a narrow screen shows instead.
+const NARROW: (u32, u32) = (480, 400);
 
-fn chart(chart: Option<Drawing>, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
-    let Some(draw) = chart else {
-        return Ok(());
-    };
-    let c = draw()?;
-    if c.series.iter().any(|s| !s.points.is_empty()) {
-        writeln!(out, "<div class=\"chart\">{}</div>", c.svg(size)?)?;
-    }
-    Ok(())
-}
-
-/// The whole page, written as each section is read: the page may be larger than what is held.
+/// The whole page, written as each block is read: the page may be larger than what is held.
 pub fn report(ctx: &Ctx, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
-    let generated = ctx.zone.time(ctx.now).format("%Y-%m-%d %H:%M %:z");
+    let t = document::title(ctx);
     write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-<title>usage report, {generated}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-<h1>usage report</h1>\n<p class=\"note\">Generated {generated} from {}.</p>\n",
-        escape(&ctx.config.db.display().to_string())
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+<h1>usage report</h1>\n<p class=\"note\">Generated {} from {}.</p>\n",
+        escape(&t.title),
+        escape(&t.generated),
+        escape(&t.source)
     )?;
-    writeln!(out, "<h2>Overview</h2>")?;
-    for s in overview::sections(ctx)? {
-        writeln!(out, "<h3>{}</h3>", escape(&s.heading))?;
-        table(s.rows.into(), out)?;
-    }
-
-    // Cycles: those of the period, or of the last year.
-    let year_ago = ctx.zone.midnight(ctx.today - chrono::Duration::days(365));
-    let cycles_ctx = ctx.with_period(ctx.period.or_since(year_ago));
-    let cycles = usage::cycles(&cycles_ctx, &usage::CyclesArgs::default())?;
-    section("Billing cycles", cycles, size, out)?;
-
-    let trends = usage::trends(ctx, &usage::TrendsArgs::default())?;
-    writeln!(out, "<h2>Trends</h2>")?;
-    chart(trends.chart, size, out)?;
-
-    let args = system::SystemArgs {
-        bucket: system::Bucket::Auto,
-        metric: Vec::new(),
-    };
-    let buckets = system::system(ctx, &args)?;
-    let whole = system::system(
-        ctx,
-        &system::SystemArgs {
-            bucket: system::Bucket::All,
-            metric: Vec::new(),
-        },
-    )?;
-    writeln!(out, "<h2>System</h2>")?;
-    chart(buckets.chart, size, out)?;
-    table(whole.rows, out)?;
-
-    let users = system::users(
-        ctx,
-        &system::UsersArgs {
-            by: system::By::Cpu,
-        },
-    )?;
-    section("Users", users, size, out)?;
-
-    let alerts = system::alerts(ctx, &system::AlertsArgs { events: false })?;
-    section("Alerts", alerts, size, out)?;
+    document::blocks(ctx, &mut |block| {
+        match block {
+            Block::Heading(text) => writeln!(out, "<h2>{}</h2>", escape(&text))?,
+            Block::Subheading(text) => writeln!(out, "<h3>{}</h3>", escape(&text))?,
+            Block::Note(text) => writeln!(out, "<p class=\"note\">{}</p>", escape(&text))?,
+            Block::Table(rows) => {
+                write!(out, "<div class=\"rows\">")?;
+                if rows.html(out)? == 0 {
+                    write!(out, "<p class=\"note\">No data in this period.</p>")?;
+                }
+                writeln!(out, "</div>")?;
+            }
+            Block::States(rows) => {
+                write!(out, "<div class=\"rows\"><table>\n<tbody>\n")?;
+                for row in &rows.rows {
+                    let text = |i: usize| escape(&row[i].text(true));
+                    writeln!(
+                        out,
+                        "<tr><td>{}</td><td class=\"{}\">{}</td><td class=\"wrap\">{}</td></tr>",
+                        text(0),
+                        text(1),
+                        text(1),
+                        text(2)
+                    )?;
+                }
+                writeln!(out, "</tbody>\n</table></div>")?;
+            }
+            // A phone gets a chart drawn for its width, whose type it can read.
+            Block::Chart(chart) => {
+                writeln!(
+                    out,
+                    "<div class=\"chart wide\">{}</div>\n<div class=\"chart narrow\">{}</div>",
+                    chart.svg(size)?,
+                    chart.svg(NARROW)?
+                )?;
+            }
+        }
+        Ok(())
+    })?;
     writeln!(out, "</body>\n</html>")?;
     Ok(())
-}
-
-fn section(title: &str, output: Output, size: (u32, u32), out: &mut dyn Write) -> Result<()> {
-    writeln!(out, "<h2>{}</h2>", escape(title))?;
-    chart(output.chart, size, out)?;
-    table(output.rows, out)
 }

@@ -121,6 +121,129 @@ pub fn sections(ctx: &Ctx) -> Result<Vec<Section>> {
     Ok(out)
 }
 
+/// How the machine is, in a few lines people read first: the newest sample and its age, each
+/// disk's free space, the alerts firing now and the newest backup with its verification. A
+/// state per line (ok, warning, critical) by usage-check's thresholds in the configuration.
+pub fn health(ctx: &Ctx) -> Result<Rows> {
+    let c = &ctx.config.file.check;
+    let mut rows = Vec::new();
+    let mut line = |what: &str, state: &str, detail: String| {
+        rows.push(vec![
+            Cell::Text(what.into()),
+            Cell::Text(state.into()),
+            Cell::Text(detail),
+        ]);
+    };
+    let host = host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)?;
+    let latest = match &host {
+        Some(h) => samples::latest(ctx.conn, h.id)?,
+        None => None,
+    };
+    match (&host, &latest) {
+        (Some(h), Some(s)) => {
+            let age = (ctx.now - s.ts).max(0) as f64;
+            let interval = f64::from(c.sample_interval);
+            let state = if age > interval * c.sample_critical {
+                "critical"
+            } else if age > interval * c.sample_warning {
+                "warning"
+            } else {
+                "ok"
+            };
+            let pct =
+                |m: Metric| metric::of_sample(m, s).map_or("-".to_string(), |v| format!("{v:.0}%"));
+            line(
+                "latest sample",
+                state,
+                format!(
+                    "{}, {} ago: CPU {}, memory {}, load {:.2}",
+                    h.name,
+                    crate::time::age(age),
+                    pct(Metric::CpuPercent),
+                    pct(Metric::MemoryPercent),
+                    metric::of_sample(Metric::Load1, s).unwrap_or(0.0)
+                ),
+            );
+            for d in samples::disks_of(ctx.conn, s.id)? {
+                let size = d.used + d.avail;
+                let free = 100.0 * d.avail as f64 / size.max(1) as f64;
+                let state = if free < c.free_critical_percent {
+                    "critical"
+                } else if free < c.free_warning_percent {
+                    "warning"
+                } else {
+                    "ok"
+                };
+                line(
+                    &format!("disk {}", d.mount),
+                    state,
+                    format!(
+                        "{free:.0}% free: {} of {}",
+                        crate::render::binary_bytes(d.avail.max(0) as u64 * 1024),
+                        crate::render::binary_bytes(d.total.max(0) as u64 * 1024)
+                    ),
+                );
+            }
+        }
+        _ => line("latest sample", "critical", "no samples yet".into()),
+    }
+    let firing: Vec<String> = db::alerts::all_states(ctx.conn)?
+        .into_iter()
+        .filter(|(_, s)| s.state == "firing")
+        .map(|(rule, s)| {
+            if s.subject.is_empty() {
+                rule
+            } else {
+                format!("{rule} ({})", s.subject)
+            }
+        })
+        .collect();
+    if firing.is_empty() {
+        line("alerts", "ok", "none firing".into());
+    } else {
+        line(
+            "alerts",
+            "critical",
+            format!("{} firing: {}", firing.len(), firing.join(", ")),
+        );
+    }
+    let dir = ctx.config.backup_dir(None);
+    match crate::archive::store::list(&dir)?.first() {
+        None => line("backup", "critical", format!("none in {}", dir.display())),
+        Some(b) => {
+            let age = (ctx.now - b.created.timestamp()).max(0) as f64;
+            let state = if age > f64::from(c.backup_critical_hours) * 3600.0 {
+                "critical"
+            } else if age > f64::from(c.backup_warning_hours) * 3600.0 {
+                "warning"
+            } else {
+                "ok"
+            };
+            let verified = match b.meta.as_ref().ok().and_then(|m| m.verified.as_ref()) {
+                Some(v) if v.ok => format!(
+                    "verified {}",
+                    ctx.zone.time(v.at.timestamp()).format("%Y-%m-%d %H:%M")
+                ),
+                Some(_) => "its verification failed".into(),
+                None => "not verified yet".into(),
+            };
+            let state = match b.meta.as_ref().ok().and_then(|m| m.verified.as_ref()) {
+                Some(v) if !v.ok => "critical",
+                _ => state,
+            };
+            line(
+                "backup",
+                state,
+                format!("{}, {} ago, {verified}", b.file, crate::time::age(age)),
+            );
+        }
+    }
+    Ok(Rows {
+        columns: vec!["what", "state", "detail"],
+        rows,
+    })
+}
+
 /// The newest sample of the host and its disks.
 fn system_status(ctx: &Ctx) -> Result<Vec<Section>> {
     let Some(host) = host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)? else {
@@ -145,7 +268,8 @@ fn system_status(ctx: &Ctx) -> Result<Vec<Section>> {
         Cell::Int(latest.uptime),
         Cell::Int(latest.procs),
     ];
-    const GIB: i64 = 1024 * 1024;
+    // Disk sizes are stored in KiB; shown in GiB with a decimal, as usage-sample and df -h.
+    const GIB: f64 = 1024.0 * 1024.0;
     let disks = samples::disks_of(ctx.conn, latest.id)?
         .into_iter()
         .map(|d| {
@@ -153,8 +277,8 @@ fn system_status(ctx: &Ctx) -> Result<Vec<Section>> {
                 Cell::Text(d.mount.clone()),
                 metric::of_disk(Metric::DiskUsedPercent, &d)
                     .map_or(Cell::Null, |v| Cell::Num(v, 2)),
-                Cell::Int(d.total / GIB),
-                Cell::Int(d.avail / GIB),
+                Cell::Num(d.total as f64 / GIB, 1),
+                Cell::Num(d.avail as f64 / GIB, 1),
             ]
         })
         .collect();

@@ -14,6 +14,8 @@ pub enum CycleChoice {
     StartingIn(i32, u32),
     /// The last complete cycle before today's.
     Last,
+    /// The cycle today is in (the report's summary).
+    Current,
 }
 
 /// The period a report covers: `[since, until)` in UTC seconds, and the calendar days it
@@ -38,6 +40,18 @@ impl Period {
     }
 
     /// The period, or the given default start when it has none (the last 24 hours, say).
+    /// The cycle today is in, per location.
+    pub fn current_cycle(&self, today: NaiveDate, billing_day: u8) -> Period {
+        let (start, end) =
+            cycle_dates(CycleChoice::Current, today, billing_day).unwrap_or((today, today));
+        Period {
+            since: Some(self.zone.midnight(start)),
+            until: Some(self.zone.midnight(end + Duration::days(1))),
+            cycle: Some(CycleChoice::Current),
+            zone: self.zone,
+        }
+    }
+
     pub fn or_since(&self, since: i64) -> Period {
         Period {
             since: self.since.or(Some(since)),
@@ -57,13 +71,45 @@ impl Period {
         }
     }
 
+    /// The period in a title: days (`2024-03-01..2024-03-31`), or times where it does not
+    /// start or end at midnight (`since 2024-03-01 14:05`), so a title matches its axis.
     pub fn describe(&self) -> String {
-        match (self.first_day(), self.last_day()) {
+        let start = self.since.map(|t| self.show(t, self.zone.date(t)));
+        let end = self.until.map(|t| self.show(t, self.zone.date(t - 1)));
+        match (start, end) {
             (Some(a), Some(b)) => format!("{a}..{b}"),
             (Some(a), None) => format!("since {a}"),
             (None, Some(b)) => format!("until {b}"),
             (None, None) => "the whole record".into(),
         }
+    }
+
+    /// A bound as a day when it falls on midnight, else as a local minute.
+    fn show(&self, t: i64, day: NaiveDate) -> String {
+        if self.zone.midnight(self.zone.date(t)) == t {
+            day.to_string()
+        } else {
+            self.zone.time(t).format("%Y-%m-%d %H:%M").to_string()
+        }
+    }
+
+    /// The stretch a chart of the period spans (UTC seconds), up to `now` at most: none when
+    /// the period has no start (the whole record: the data's own).
+    pub fn span(&self, now: i64) -> Option<(f64, f64)> {
+        let since = self.since?;
+        let until = self.until.map_or(now, |u| u.min(now.max(since + 1)));
+        Some((since as f64, until as f64))
+    }
+
+    /// As [`span`](Self::span), in whole days: from the first day's midnight to the end of the
+    /// last day.
+    pub fn day_span(&self, now: i64) -> Option<(f64, f64)> {
+        let first = self.first_day()?;
+        let last = self.last_day().unwrap_or(self.zone.date(now));
+        Some((
+            self.zone.midnight(first) as f64,
+            self.zone.midnight(last + chrono::Duration::days(1)) as f64,
+        ))
     }
 }
 
@@ -134,6 +180,7 @@ pub fn cycle_dates(
             let (start, _) = ledger::cycle_containing(today, day)?;
             ledger::cycle_containing(start.pred_opt()?, day)
         }
+        CycleChoice::Current => ledger::cycle_containing(today, day),
     }
 }
 

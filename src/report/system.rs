@@ -6,16 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
-use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
+use super::chart::{Chart, DAY, Kind, MAX_SERIES, Series, XAxis, largest_series};
 use super::period::Period;
 use super::{Ctx, Output, drawn};
 use crate::cli::UsageError;
 use crate::db;
 use crate::db::samples::{self, Span};
 use crate::host;
-use crate::ledger::GB;
 use crate::metric::{self, Metric, Selector, Source, Unit};
-use crate::render::{Cell, Rows, Stream};
+use crate::render::{Cell, Quantity, Rows, Stream};
 use crate::time::Zone;
 use rusqlite::Connection;
 
@@ -83,6 +82,14 @@ pub(super) fn host(ctx: &Ctx) -> Result<Option<i64>> {
 fn recent(ctx: &Ctx, default: i64) -> Period {
     let end = ctx.period.until.unwrap_or(ctx.now);
     ctx.period.or_since(end - default)
+}
+
+/// The period, or its last `days` whole days when it has no start: a view of counts per day
+/// never starts in the middle of one.
+fn recent_days(ctx: &Ctx, days: i64) -> Period {
+    let last = ctx.period.last_day().unwrap_or(ctx.today);
+    let first = last - Duration::days(days - 1);
+    ctx.period.or_since(ctx.zone.midnight(first))
 }
 
 fn bounds(p: &Period) -> (i64, i64) {
@@ -333,7 +340,7 @@ pub fn system<'a>(ctx: &Ctx<'a>, args: &SystemArgs) -> Result<Output<'a>> {
         size,
         zone: ctx.zone,
     };
-    let (conn, zone) = (ctx.conn, ctx.zone);
+    let (conn, zone, now) = (ctx.conn, ctx.zone, ctx.now);
     let charted = figures.clone();
     let rows = Stream::new(SYSTEM_COLUMNS.to_vec(), move |sink| {
         figures.each(conn, |f| {
@@ -360,7 +367,14 @@ pub fn system<'a>(ctx: &Ctx<'a>, args: &SystemArgs) -> Result<Output<'a>> {
                 .push((f.start as f64, f.avg));
             Ok(())
         })?;
-        Ok(system_chart(lines, &charted.wanted, &period, zone))
+        Ok(system_chart(
+            lines,
+            &charted.wanted,
+            &period,
+            zone,
+            size,
+            now,
+        ))
     };
     Ok(Output {
         rows,
@@ -376,6 +390,8 @@ fn system_chart(
     wanted: &[Selector],
     period: &Period,
     zone: Zone,
+    size: i64,
+    now: i64,
 ) -> Chart {
     let unit = match lines.keys().next() {
         Some(first) if !wanted.is_empty() => first.0.unit(),
@@ -394,23 +410,25 @@ fn system_chart(
             unit.column()
         ));
     }
-    let series = lines
+    let lines: Vec<(String, Vec<(f64, f64)>)> = lines
         .into_iter()
         .filter(|(k, _)| k.0.unit() == unit && (!wanted.is_empty() || !k.0.is_breakdown()))
-        .take(MAX_SERIES)
-        .map(|(k, points)| Series {
-            name: metric::series(k.0, &k.1),
-            points,
-            dashed: false,
-        })
+        .map(|(k, points)| (metric::series(k.0, &k.1), points))
         .collect();
+    // The busiest series: the largest average over the period.
+    let (series, title) = largest_series(lines, MAX_SERIES, title, |points| {
+        points.iter().map(|p| p.1).sum::<f64>() / points.len().max(1) as f64
+    });
     Chart {
         title,
         y_label: unit.axis().into(),
+        quantity: unit.quantity(),
         x: XAxis::Time(zone),
-        kind: Kind::Line,
         series,
         y_max: (unit == Unit::Percent).then_some(100.0),
+        span: period.span(now),
+        bucket: Some(size as f64),
+        ..Chart::default()
     }
 }
 
@@ -446,11 +464,8 @@ pub fn traffic_days(
 
 /// Traffic per interface per day, vnStat's daily view.
 pub fn traffic(ctx: &Ctx) -> Result<Output<'static>> {
-    let first = ctx
-        .period
-        .first_day()
-        .unwrap_or(ctx.period.last_day().unwrap_or(ctx.today) - Duration::days(29));
-    let days = traffic_days(ctx, Some(first), ctx.period.last_day())?;
+    let period = recent_days(ctx, 30);
+    let days = traffic_days(ctx, period.first_day(), period.last_day())?;
     let mut series: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     let rows = days
         .into_iter()
@@ -458,7 +473,7 @@ pub fn traffic(ctx: &Ctx) -> Result<Output<'static>> {
             series
                 .entry(name.clone())
                 .or_default()
-                .push((ctx.zone.midnight(day) as f64, (rx + tx) as f64 / GB as f64));
+                .push((ctx.zone.midnight(day) as f64, (rx + tx) as f64));
             vec![
                 Cell::Text(day.to_string()),
                 Cell::Text(name),
@@ -468,33 +483,47 @@ pub fn traffic(ctx: &Ctx) -> Result<Output<'static>> {
             ]
         })
         .collect();
-    let period = Period {
-        since: Some(ctx.zone.midnight(first)),
-        ..ctx.period.clone()
-    };
     Ok(Output {
         during: period.during(),
         rows: Stream::from(Rows {
             columns: vec!["date", "interface", "rx_gb", "tx_gb", "total_gb"],
             rows,
         }),
-        chart: drawn(Chart {
-            title: format!("Traffic per interface per day, {}", period.describe()),
-            y_label: "GB per day (received + sent)".into(),
-            x: XAxis::Time(ctx.zone),
-            kind: Kind::Bar,
-            series: series
-                .into_iter()
-                .take(MAX_SERIES)
-                .map(|(name, points)| Series {
-                    name,
-                    points,
-                    dashed: false,
-                })
-                .collect(),
-            y_max: None,
-        }),
+        chart: drawn(day_bars(
+            ctx,
+            &period,
+            format!("Traffic per interface per day, {}", period.describe()),
+            "received + sent per day",
+            Quantity::Bytes,
+            series,
+        )),
     })
+}
+
+/// Bars per day of the largest series, over the period's days.
+fn day_bars(
+    ctx: &Ctx,
+    period: &Period,
+    title: String,
+    y_label: &str,
+    quantity: Quantity,
+    series: BTreeMap<String, Vec<(f64, f64)>>,
+) -> Chart {
+    let (series, title) =
+        largest_series(series.into_iter().collect(), MAX_SERIES, title, |points| {
+            points.iter().map(|p| p.1).sum()
+        });
+    Chart {
+        title,
+        y_label: y_label.into(),
+        quantity,
+        x: XAxis::Time(ctx.zone),
+        kind: Kind::Bar,
+        series,
+        span: period.day_span(ctx.now),
+        bucket: Some(DAY),
+        ..Chart::default()
+    }
 }
 
 /// Per-user or per-process sums over samples.
@@ -549,25 +578,31 @@ impl Usage {
 
 /// A bar chart of the rows' CPU seconds or peak memory.
 fn bar_chart(title: String, names: Vec<String>, values: Vec<f64>, by: By) -> Chart {
-    let (label, y_label) = match by {
-        By::Cpu => ("CPU time", "CPU seconds"),
-        By::Memory => ("peak memory", "resident memory, MiB"),
+    // Memory is ordered in MiB; the axis scales bytes.
+    let (label, y_label, quantity, factor) = match by {
+        By::Cpu => ("CPU time", "CPU time", Quantity::Fixed("s"), 1.0),
+        By::Memory => (
+            "peak memory",
+            "peak resident memory",
+            Quantity::BinaryBytes,
+            1_048_576.0,
+        ),
     };
     Chart {
         title: format!("{title} by {label}"),
         y_label: y_label.into(),
+        quantity,
         x: XAxis::Categories(names),
         kind: Kind::Bar,
-        series: vec![Series {
-            name: label.into(),
-            points: values
+        series: vec![Series::new(
+            label,
+            values
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| (i as f64, v))
+                .map(|(i, v)| (i as f64, v * factor))
                 .collect(),
-            dashed: false,
-        }],
-        y_max: None,
+        )],
+        ..Chart::default()
     }
 }
 
@@ -677,7 +712,7 @@ pub fn processes(ctx: &Ctx, args: &ProcessesArgs) -> Result<Output<'static>> {
 
 /// Alert events, or how many fired and resolved per day and rule.
 pub fn alerts(ctx: &Ctx, args: &AlertsArgs) -> Result<Output<'static>> {
-    let period = recent(ctx, 30 * 86_400);
+    let period = recent_days(ctx, 30);
     let (since, until) = bounds(&period);
     let mut events = Vec::new();
     let mut per_day: BTreeMap<(NaiveDate, String, String), (i64, i64)> = BTreeMap::new();
@@ -709,22 +744,14 @@ pub fn alerts(ctx: &Ctx, args: &AlertsArgs) -> Result<Output<'static>> {
             .or_default()
             .push((ctx.zone.midnight(*day) as f64, *fired as f64));
     }
-    let chart = Chart {
-        title: format!("Alerts fired per day, {}", period.describe()),
-        y_label: "alerts fired".into(),
-        x: XAxis::Time(ctx.zone),
-        kind: Kind::Bar,
-        series: series
-            .into_iter()
-            .take(MAX_SERIES)
-            .map(|(name, points)| Series {
-                name,
-                points,
-                dashed: false,
-            })
-            .collect(),
-        y_max: None,
-    };
+    let chart = day_bars(
+        ctx,
+        &period,
+        format!("Alerts fired per day, {}", period.describe()),
+        "alerts fired per day",
+        Quantity::Count,
+        series,
+    );
     let rows = if args.events {
         Rows {
             columns: vec![

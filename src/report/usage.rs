@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use anyhow::Result;
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::chart::{Chart, Kind, MAX_SERIES, Series, XAxis};
+use super::chart::{Chart, DAY, Kind, MAX_SERIES, Role, Series, XAxis, largest};
 use super::period::{CycleChoice, Period, cycle_dates};
 use super::{Ctx, Output, drawn};
 use crate::db;
-use crate::ledger::{self, Cycle, GB, date_key, forecast, key_date};
-use crate::render::{Cell, Stream};
+use crate::ledger::{self, Cycle, date_key, forecast, key_date};
+use crate::render::{Cell, Quantity, Stream};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CyclesArgs {
@@ -58,31 +58,6 @@ pub(super) fn day_bounds(first: Option<NaiveDate>, last: Option<NaiveDate>) -> (
     (first.map_or(0, date_key), last.map_or(99_999_999, date_key))
 }
 
-/// Which of the named totals a chart draws: the `keep` largest (ties by name), as indices in the
-/// order given, and the title, which says when some were left out.
-fn largest<'n>(
-    totals: impl IntoIterator<Item = (&'n str, f64)>,
-    keep: usize,
-    title: String,
-) -> (Vec<usize>, String) {
-    let mut order: Vec<(usize, &str, f64)> = totals
-        .into_iter()
-        .enumerate()
-        .map(|(i, (name, total))| (i, name, total))
-        .collect();
-    let all = order.len();
-    order.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(b.1)));
-    order.truncate(keep);
-    let mut chosen: Vec<usize> = order.into_iter().map(|o| o.0).collect();
-    chosen.sort_unstable();
-    let title = if all > chosen.len() {
-        format!("{title} (the {} largest of {all})", chosen.len())
-    } else {
-        title
-    };
-    (chosen, title)
-}
-
 /// Usage per location per day: `date,location,usage_gb`, which usage-import reads back. The rows
 /// are read as they are written; the chart draws the largest locations.
 pub fn daily<'a>(ctx: &Ctx<'a>) -> Result<Output<'a>> {
@@ -101,16 +76,17 @@ pub fn daily<'a>(ctx: &Ctx<'a>) -> Result<Output<'a>> {
             points
                 .entry(day.location)
                 .or_default()
-                .push((ctx.zone.midnight(date) as f64, day.bytes as f64 / GB as f64));
+                .push((ctx.zone.midnight(date) as f64, day.bytes as f64));
             Ok(())
         })?;
     }
     let series = chosen
         .iter()
-        .map(|&i| Series {
-            name: active[i].display.clone(),
-            points: points.remove(&active[i].name).unwrap_or_default(),
-            dashed: false,
+        .map(|&i| {
+            Series::new(
+                active[i].display.clone(),
+                points.remove(&active[i].name).unwrap_or_default(),
+            )
         })
         .collect();
     let (conn, ids) = (ctx.conn, location_ids(ctx));
@@ -130,11 +106,13 @@ pub fn daily<'a>(ctx: &Ctx<'a>) -> Result<Output<'a>> {
         }),
         chart: drawn(Chart {
             title,
-            y_label: "GB per day".into(),
+            y_label: "usage per day".into(),
+            quantity: Quantity::Bytes,
             x: XAxis::Time(ctx.zone),
-            kind: Kind::Line,
             series,
-            y_max: None,
+            span: ctx.period.span(ctx.now),
+            bucket: Some(DAY),
+            ..Chart::default()
         }),
     })
 }
@@ -240,7 +218,8 @@ fn ledger_accounts(ctx: &Ctx) -> Result<(Vec<Account>, HashMap<i64, usize>)> {
     Ok((accounts, index))
 }
 
-/// The days to read for the cycles that overlap the period: a cycle is at most 31 days long.
+/// The days to read for the cycles of the period: for a cycle chosen per location (--cycle,
+/// --last-cycle), the months around it; else the period's own days.
 fn scan_days(ctx: &Ctx) -> (Option<NaiveDate>, Option<NaiveDate>) {
     if let Some(choice) = ctx.period.cycle {
         // Per location, the cycle may start anywhere from the month before to the month after.
@@ -250,10 +229,8 @@ fn scan_days(ctx: &Ctx) -> (Option<NaiveDate>, Option<NaiveDate>) {
             Some(end + Duration::days(62)),
         );
     }
-    (
-        ctx.period.first_day().map(|d| d - Duration::days(31)),
-        ctx.period.last_day().map(|d| d + Duration::days(31)),
-    )
+    // --since and --until cut the cycles at their edges (the rows say partial).
+    (ctx.period.first_day(), ctx.period.last_day())
 }
 
 /// Totals per location (or interface) per billing cycle.
@@ -276,6 +253,43 @@ pub fn cycles(ctx: &Ctx, args: &CyclesArgs) -> Result<Output<'static>> {
         }
     };
     Ok(cycle_rows(ctx, accounts))
+}
+
+/// Each location's cycle today is in (the context's period must be the current cycle): what it
+/// has used against its quota and its forecast, and a word on how it stands. Made one location
+/// at a time as they are written.
+pub fn current_cycles(ctx: &Ctx) -> Result<Stream<'static>> {
+    let (first, last) = scan_days(ctx);
+    let (mut accounts, index) = ledger_accounts(ctx)?;
+    let mut cycler = Cycler::new(&accounts);
+    db::ledger::each_amount(ctx.conn, day_bounds(first, last), |date, id, bytes| {
+        if let Some(&i) = index.get(&id) {
+            cycler.add(&mut accounts, date, i, bytes);
+        }
+    })?;
+    // Of the cycles' columns: location, cycle, usage, quota, quota_pct, forecast, days_left.
+    const KEPT: [usize; 7] = [0, 1, 6, 9, 10, 11, 12];
+    let (period, today) = (ctx.period.clone(), ctx.today);
+    let rows = accounts.into_iter().flat_map(move |a| {
+        account_rows(&a, &period, today).into_iter().map(|row| {
+            let number = |i: usize| row[i].number();
+            let status = match (number(6), number(9), number(11)) {
+                (_, None, _) => "no quota",
+                (Some(used), Some(quota), _) if used > quota => "over quota",
+                (_, Some(quota), Some(forecast)) if forecast > quota => "forecast over quota",
+                _ => "within quota",
+            };
+            let mut kept: Vec<Cell> = KEPT.iter().map(|&i| row[i].clone()).collect();
+            kept.push(Cell::Text(status.into()));
+            kept
+        })
+    });
+    let columns = KEPT
+        .iter()
+        .map(|&i| CYCLE_COLUMNS[i])
+        .chain(["status"])
+        .collect();
+    Ok(Stream::from_iter(columns, rows))
 }
 
 /// Interfaces as accounts: a location of the same name lends its billing day and quota.
@@ -323,7 +337,7 @@ fn wanted(
     end: NaiveDate,
 ) -> bool {
     match period.cycle {
-        Some(choice @ CycleChoice::Last) => {
+        Some(choice @ (CycleChoice::Last | CycleChoice::Current)) => {
             cycle_dates(choice, today, a.billing_day).is_some_and(|c| c.0 == start)
         }
         Some(CycleChoice::StartingIn(y, m)) => start.year() == y && start.month() == m,
@@ -357,7 +371,7 @@ fn shown_cycles<'a>(
         .collect()
 }
 
-const CYCLE_COLUMNS: [&str; 14] = [
+const CYCLE_COLUMNS: [&str; 15] = [
     "location",
     "cycle",
     "start",
@@ -372,6 +386,7 @@ const CYCLE_COLUMNS: [&str; 14] = [
     "forecast_gb",
     "days_left",
     "days_until_quota",
+    "partial",
 ];
 
 /// One account's rows.
@@ -384,9 +399,15 @@ fn account_rows(a: &Account, period: &Period, today: NaiveDate) -> Vec<Vec<Cell>
             let usage = cycle.map(|c| c.bytes);
             let length = (end - start).num_days() + 1;
             let current = (start..=end).contains(&today);
+            // --since and --until cut a cycle to the days inside them: its sums are of those
+            // days only, and neither its manual total nor a forecast applies.
+            let partial = period.cycle.is_none()
+                && (period.first_day().is_some_and(|f| f > start)
+                    || period.last_day().is_some_and(|l| l < end));
             let forecast = cycle
-                .filter(|_| current)
+                .filter(|_| current && !partial)
                 .map(|c| forecast(c, length, today, a.quota));
+            let manual_difference = usage.zip(manual).filter(|_| !partial).map(|(u, m)| u - m);
             vec![
                 Cell::Named {
                     key: a.name.clone(),
@@ -399,7 +420,7 @@ fn account_rows(a: &Account, period: &Period, today: NaiveDate) -> Vec<Vec<Cell>
                 Cell::Int(cycle.map_or(0, |c| i64::from(c.days))),
                 gb(usage),
                 gb(manual),
-                gb(usage.zip(manual).map(|(u, m)| u - m)),
+                gb(manual_difference),
                 gb(a.quota),
                 match (a.quota, usage) {
                     (Some(q), Some(u)) if q > 0 => Cell::Num(u as f64 * 100.0 / q as f64, 1),
@@ -414,6 +435,7 @@ fn account_rows(a: &Account, period: &Period, today: NaiveDate) -> Vec<Vec<Cell>
                 forecast
                     .and_then(|f| f.days_until_quota)
                     .map_or(Cell::Null, Cell::Int),
+                Cell::Bool(partial),
             ]
         })
         .collect()
@@ -422,34 +444,7 @@ fn account_rows(a: &Account, period: &Period, today: NaiveDate) -> Vec<Vec<Cell>
 /// The cycles' rows, made one account at a time as they are written (there may be hundreds of
 /// thousands), and a chart of their totals.
 fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output<'static> {
-    let points = |a: &Account| -> Vec<(f64, f64)> {
-        shown_cycles(a, &ctx.period, ctx.today)
-            .into_iter()
-            .filter_map(|(start, _, c)| {
-                Some((ctx.zone.midnight(start) as f64, c?.bytes as f64 / GB as f64))
-            })
-            .collect()
-    };
-    let charted: Vec<(&Account, f64)> = accounts
-        .iter()
-        .filter_map(|a| {
-            let points = points(a);
-            (!points.is_empty()).then(|| (a, points.iter().map(|p| p.1).sum()))
-        })
-        .collect();
-    let (chosen, title) = largest(
-        charted.iter().map(|(a, total)| (a.name.as_str(), *total)),
-        MAX_SERIES,
-        format!("Usage per billing cycle, {}", ctx.period.describe()),
-    );
-    let series = chosen
-        .iter()
-        .map(|&i| Series {
-            name: charted[i].0.display.clone(),
-            points: points(charted[i].0),
-            dashed: false,
-        })
-        .collect();
+    let chart = cycle_chart(ctx, &accounts);
     let (period, today) = (ctx.period.clone(), ctx.today);
     Output {
         during: ctx.period.during(),
@@ -459,14 +454,92 @@ fn cycle_rows(ctx: &Ctx, accounts: Vec<Account>) -> Output<'static> {
                 .into_iter()
                 .flat_map(move |a| account_rows(&a, &period, today)),
         ),
-        chart: drawn(Chart {
-            title,
-            y_label: "GB per cycle".into(),
-            x: XAxis::Time(ctx.zone),
-            kind: Kind::Line,
-            series,
-            y_max: None,
-        }),
+        chart: drawn(chart),
+    }
+}
+
+/// Bars of each cycle's total by the month it starts in, for the largest accounts; the current
+/// cycle's forecast is the outline around its bar, a quota the dashed level across each bar.
+fn cycle_chart(ctx: &Ctx, accounts: &[Account]) -> Chart {
+    // (cycle start, bytes so far, the forecast of a current cycle)
+    let bars = |a: &Account| -> Vec<(NaiveDate, i64, Option<i64>)> {
+        shown_cycles(a, &ctx.period, ctx.today)
+            .into_iter()
+            .filter_map(|(start, end, c)| {
+                let c = c?;
+                let length = (end - start).num_days() + 1;
+                let current = (start..=end).contains(&ctx.today);
+                let forecast = current.then(|| forecast(c, length, ctx.today, a.quota).total);
+                Some((start, c.bytes, forecast))
+            })
+            .collect()
+    };
+    // Totals first, bars only for the chosen: there may be hundreds of thousands of accounts.
+    let charted: Vec<(&Account, f64)> = accounts
+        .iter()
+        .filter_map(|a| {
+            let cycles = shown_cycles(a, &ctx.period, ctx.today);
+            let total: f64 = cycles
+                .iter()
+                .filter_map(|c| c.2)
+                .map(|c| c.bytes as f64)
+                .sum();
+            cycles.iter().any(|c| c.2.is_some()).then_some((a, total))
+        })
+        .collect();
+    let (chosen, title) = largest(
+        charted.iter().map(|(a, total)| (a.name.as_str(), *total)),
+        MAX_SERIES,
+        format!("Usage per billing cycle, {}", ctx.period.describe()),
+    );
+    let charted: Vec<(&Account, Vec<_>)> = chosen
+        .iter()
+        .map(|&i| (charted[i].0, bars(charted[i].0)))
+        .collect();
+    let months: BTreeSet<(i32, u32)> = charted
+        .iter()
+        .flat_map(|(_, bars)| bars.iter().map(|b| (b.0.year(), b.0.month())))
+        .collect();
+    let months: Vec<(i32, u32)> = months.into_iter().collect();
+    let at = |d: NaiveDate| {
+        months
+            .binary_search(&(d.year(), d.month()))
+            .map_or(0.0, |i| i as f64)
+    };
+    let mut series = Vec::new();
+    for (a, bars) in &charted {
+        series.push(Series::new(
+            a.display.clone(),
+            bars.iter().map(|b| (at(b.0), b.1 as f64)).collect(),
+        ));
+        let forecasts: Vec<(f64, f64)> = bars
+            .iter()
+            .filter_map(|b| Some((at(b.0), b.2? as f64)))
+            .collect();
+        if !forecasts.is_empty() {
+            series.push(
+                Series::new(format!("{}, forecast", a.display), forecasts)
+                    .with_role(Role::Forecast),
+            );
+        }
+        if let Some(quota) = a.quota {
+            series.push(
+                Series::new(
+                    format!("{}, quota", a.display),
+                    bars.iter().map(|b| (at(b.0), quota as f64)).collect(),
+                )
+                .with_role(Role::Limit),
+            );
+        }
+    }
+    Chart {
+        title,
+        y_label: "usage per cycle".into(),
+        quantity: Quantity::Bytes,
+        x: XAxis::Categories(months.iter().map(|(y, m)| format!("{y}-{m:02}")).collect()),
+        kind: Kind::Bar,
+        series,
+        ..Chart::default()
     }
 }
 
@@ -509,8 +582,8 @@ pub fn trends<'a>(ctx: &Ctx<'a>, args: &TrendsArgs) -> Result<Output<'a>> {
     let mut lines = vec![(Vec::new(), Vec::new()); largest.len()];
     each_trend(ctx.conn, &largest, &days, |day, i, bytes, average| {
         let x = ctx.zone.midnight(day) as f64;
-        lines[i].0.push((x, bytes as f64 / GB as f64));
-        lines[i].1.push((x, average as f64 / GB as f64));
+        lines[i].0.push((x, bytes as f64));
+        lines[i].1.push((x, average as f64));
         Ok(())
     })?;
     let window = args.window;
@@ -519,16 +592,12 @@ pub fn trends<'a>(ctx: &Ctx<'a>, args: &TrendsArgs) -> Result<Output<'a>> {
         .zip(lines)
         .flat_map(|(location, (usage, average))| {
             [
-                Series {
-                    name: location.display.clone(),
-                    points: usage,
-                    dashed: false,
-                },
-                Series {
-                    name: format!("{} ({window}-day average)", location.display),
-                    points: average,
-                    dashed: true,
-                },
+                Series::new(location.display.clone(), usage),
+                Series::new(
+                    format!("{}, {window}-day average", location.display),
+                    average,
+                )
+                .with_role(Role::Average),
             ]
         })
         .collect();
@@ -551,11 +620,16 @@ pub fn trends<'a>(ctx: &Ctx<'a>, args: &TrendsArgs) -> Result<Output<'a>> {
         }),
         chart: drawn(Chart {
             title,
-            y_label: "GB per day".into(),
+            y_label: "usage per day".into(),
+            quantity: Quantity::Bytes,
             x: XAxis::Time(ctx.zone),
-            kind: Kind::Line,
             series,
-            y_max: None,
+            span: Some((
+                ctx.zone.midnight(start) as f64,
+                ctx.zone.midnight(end + Duration::days(1)) as f64,
+            )),
+            bucket: Some(DAY),
+            ..Chart::default()
         }),
     })
 }

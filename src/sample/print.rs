@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::cli::Format;
 use crate::db::samples::{CpuRecord, Record};
-use crate::render::visible;
+use crate::render::{binary_bytes, human_bytes, visible};
 
 pub struct Printer {
     format: Format,
@@ -155,15 +155,19 @@ fn table(r: &Record, out: &mut dyn Write) -> Result<()> {
     }
     for n in &r.net {
         let moved = match (n.rx_delta, n.tx_delta) {
-            (Some(rx), Some(tx)) => format!("rx {} tx {} since the baseline", bytes(rx), bytes(tx)),
+            (Some(rx), Some(tx)) => format!(
+                "rx {} tx {} since the baseline",
+                human_bytes(rx),
+                human_bytes(tx)
+            ),
             _ => "-".into(),
         };
         writeln!(
             out,
             "  net      {}  {moved}  (counters rx {} tx {})",
             visible(&n.name),
-            bytes(n.rx_bytes),
-            bytes(n.tx_bytes)
+            human_bytes(n.rx_bytes),
+            human_bytes(n.tx_bytes)
         )?;
     }
     for u in &r.users {
@@ -197,23 +201,7 @@ fn pct(v: Option<f64>) -> String {
 }
 
 fn kib(v: u64) -> String {
-    bytes(v.saturating_mul(1024))
-}
-
-/// Binary units, as free -h and df -h show them.
-pub fn bytes(v: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = v as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{v} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
+    binary_bytes(v.saturating_mul(1024))
 }
 
 fn duration(secs: u64) -> String {
@@ -231,8 +219,9 @@ mod tests {
 
     #[test]
     fn sizes_read_like_df_h() {
-        assert_eq!(bytes(512), "512 B");
-        assert_eq!(bytes(1536), "1.5 KiB");
+        assert_eq!(binary_bytes(512), "512 B");
+        assert_eq!(binary_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(1_500_000), "1.5 MB");
         assert_eq!(kib(3 * 1024 * 1024), "3.0 GiB");
         assert_eq!(duration(90_061), "1d 01:01");
     }

@@ -1,0 +1,128 @@
+//! The report as a sequence of blocks, which the HTML and PDF writers lay out: what people open
+//! it for first (each location's current cycle against its quota and forecast, the machine's
+//! health), then the detail (overview, cycles, trends, system, users, alerts).
+//!
+//! Blocks are handed on one at a time, so a long table is written as it is read.
+
+use anyhow::Result;
+
+use super::{Chart, Ctx, Drawing, Output, overview, system, usage};
+use crate::render::{Rows, Stream};
+
+pub enum Block<'a> {
+    /// A section's heading.
+    Heading(String),
+    /// A table's heading within a section.
+    Subheading(String),
+    /// A quiet line of text.
+    Note(String),
+    Table(Stream<'a>),
+    /// Lines whose second cell is a state (ok, warning, critical), shown in its colour.
+    States(Rows),
+    Chart(Chart),
+}
+
+/// What the page says of itself.
+pub struct Title {
+    pub title: String,
+    pub generated: String,
+    pub source: String,
+}
+
+pub fn title(ctx: &Ctx) -> Title {
+    let generated = ctx
+        .zone
+        .time(ctx.now)
+        .format("%Y-%m-%d %H:%M %:z")
+        .to_string();
+    Title {
+        title: format!("usage report, {generated}"),
+        source: ctx.config.db.display().to_string(),
+        generated,
+    }
+}
+
+/// Hands on the report's blocks in order.
+pub fn blocks<'a>(ctx: &Ctx<'a>, each: &mut dyn FnMut(Block<'a>) -> Result<()>) -> Result<()> {
+    each(Block::Heading("At a glance".into()))?;
+    each(Block::Subheading("This billing cycle".into()))?;
+    let current = ctx.with_period(ctx.period.current_cycle(ctx.today, ctx.billing_day));
+    each(Block::Table(usage::current_cycles(&current)?))?;
+    each(Block::Note(
+        "A forecast is the cycle's daily average so far over its whole length.".into(),
+    ))?;
+    each(Block::Subheading("The machine".into()))?;
+    each(Block::States(overview::health(ctx)?))?;
+
+    each(Block::Heading("Overview".into()))?;
+    for s in overview::sections(ctx)? {
+        each(Block::Subheading(s.heading))?;
+        each(Block::Table(s.rows.into()))?;
+    }
+
+    // Cycles: those of the period, or of the last year from the start of a cycle.
+    let year_ago = ctx.today - chrono::Duration::days(365);
+    let year_ago =
+        crate::ledger::cycle_containing(year_ago, ctx.billing_day).map_or(year_ago, |c| c.0);
+    let year_ago = ctx.zone.midnight(year_ago);
+    let cycles_ctx = ctx.with_period(ctx.period.or_since(year_ago));
+    let cycles = usage::cycles(&cycles_ctx, &usage::CyclesArgs::default())?;
+    section("Billing cycles", cycles, each)?;
+
+    let trends = usage::trends(ctx, &usage::TrendsArgs::default())?;
+    each(Block::Heading("Trends".into()))?;
+    chart(trends.chart, each)?;
+
+    let buckets = system::system(
+        ctx,
+        &system::SystemArgs {
+            bucket: system::Bucket::Auto,
+            metric: Vec::new(),
+        },
+    )?;
+    let whole = system::system(
+        ctx,
+        &system::SystemArgs {
+            bucket: system::Bucket::All,
+            metric: Vec::new(),
+        },
+    )?;
+    each(Block::Heading("System".into()))?;
+    chart(buckets.chart, each)?;
+    each(Block::Table(whole.rows))?;
+
+    let users = system::users(
+        ctx,
+        &system::UsersArgs {
+            by: system::By::Cpu,
+        },
+    )?;
+    section("Users", users, each)?;
+
+    let alerts = system::alerts(ctx, &system::AlertsArgs { events: false })?;
+    section("Alerts", alerts, each)
+}
+
+/// A view's chart, when it has data.
+fn chart<'a>(
+    drawing: Option<Drawing>,
+    each: &mut dyn FnMut(Block<'a>) -> Result<()>,
+) -> Result<()> {
+    if let Some(draw) = drawing {
+        let c = draw()?;
+        if c.series.iter().any(|s| !s.points.is_empty()) {
+            each(Block::Chart(c))?;
+        }
+    }
+    Ok(())
+}
+
+fn section<'a>(
+    title: &str,
+    output: Output<'a>,
+    each: &mut dyn FnMut(Block<'a>) -> Result<()>,
+) -> Result<()> {
+    each(Block::Heading(title.into()))?;
+    chart(output.chart, each)?;
+    each(Block::Table(output.rows))
+}

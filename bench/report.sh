@@ -6,6 +6,7 @@
 # matplotlib into target/bench-venv when pip can reach PyPI, and generates the databases (about
 # 700 MB) under target/bench-report/ once.
 # Usage: bench/report.sh [ROUNDS]      (default 3)
+#        EARLIER=/path/to/older/usage-report bench/report.sh   also times that binary's HTML report
 set -eu
 cd "$(dirname "$0")/.."
 if ! command -v sqlite3 >/dev/null || [ ! -x /usr/bin/time ] || ! command -v gnuplot >/dev/null; then
@@ -20,7 +21,7 @@ fi
 end=1716206400
 data=target/bench-report
 cargo build --release --locked --quiet --bin usage-report --bin usage-import
-if [ ! -f "$data/points.csv" ]; then
+if [ ! -f "$data/report.db" ]; then
     python3 bench/report_data.py target/release "$data" "$end"
 fi
 exec python3 bench/report.py target/release "$data" "$end" "${1:-3}" "$venv/bin/python"

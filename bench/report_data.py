@@ -6,6 +6,8 @@
   year.db       one year of the same, ending at the same minute
   points.db     one location x 10,000 days: the chart's data alone, as gnuplot reads it from
   points.csv    the same 10,000 days as CSV, for gnuplot and matplotlib
+  report.db     the year of minute samples plus 200 locations x 3 years of ledger ending on the
+                same day (quotas on every tenth): what the HTML and PDF reports read
 
 The schema comes from the binary (`usage-import locations add`), the rows from SQL, so the
 databases are what the tools write. Usage: report_data.py BIN_DIR DATA_DIR END_TS
@@ -30,22 +32,24 @@ def create(bin_dir, path):
     return con
 
 
-def ledger(bin_dir, path, locations, days):
-    con = create(bin_dir, path)
+def ledger(bin_dir, path, locations, days, start=DAYS_FROM, con=None):
+    own = con is None
+    con = con or create(bin_dir, path)
     con.execute(f"""WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {locations})
         INSERT INTO locations(id, name, display_name, created) SELECT i, 'loc' || i, 'Location ' || i, 0 FROM n""")
     # Bytes vary by day and location; dates ascend, as exports do.
     con.execute(f"""WITH RECURSIVE d(k, day) AS (
-            SELECT 0, date('{DAYS_FROM}') UNION ALL SELECT k + 1, date(day, '+1 day') FROM d WHERE k < {days - 1}),
+            SELECT 0, date('{start}') UNION ALL SELECT k + 1, date(day, '+1 day') FROM d WHERE k < {days - 1}),
         n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {locations})
         INSERT INTO daily_usage(date, location_id, bytes, updated)
         SELECT CAST(strftime('%Y%m%d', day) AS INTEGER), i, ((k * 7919 + i * 104729) % 20000) * 1000000, 0
         FROM d, n ORDER BY k, i""")
     con.commit()
-    con.close()
+    if own:
+        con.close()
 
 
-def samples(bin_dir, path, end, minutes):
+def samples(bin_dir, path, end, minutes, keep=False):
     con = create(bin_dir, path)
     con.executescript("""
         INSERT INTO hosts(id, name) VALUES (1, 'bench');
@@ -68,6 +72,8 @@ def samples(bin_dir, path, end, minutes):
     con.execute("""INSERT INTO sample_procs SELECT s.id, 100 * c.id, c.id, c.id, 900 * c.id, 80000 * c.id, 4, 'S', 0
         FROM samples s, commands c""")
     con.commit()
+    if keep:
+        return con
     con.close()
 
 
@@ -83,6 +89,14 @@ def main():
     with open(os.path.join(data, "points.csv"), "w") as fh:
         for key, b in con.execute("SELECT date, bytes FROM daily_usage WHERE location_id = 1 ORDER BY date"):
             fh.write(f"{key // 10000:04d}-{key // 100 % 100:02d}-{key % 100:02d},{b / 1e9}\n")
+    con.close()
+    # The report's database: a year of samples and three years of 200 locations' days.
+    con = samples(bin_dir, os.path.join(data, "report.db"), end, 365 * 1440, keep=True)
+    days = 3 * 365 + 1
+    first = con.execute(f"SELECT date({end}, 'unixepoch', '-{days - 1} days')").fetchone()[0]
+    ledger(bin_dir, None, 200, days, start=first, con=con)
+    con.execute("UPDATE locations SET quota = 300000000000 WHERE id % 10 = 0")
+    con.commit()
     con.close()
 
 

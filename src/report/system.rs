@@ -577,7 +577,7 @@ impl Usage {
 }
 
 /// A bar chart of the rows' CPU seconds or peak memory.
-fn bar_chart(title: String, names: Vec<String>, values: Vec<f64>, by: By) -> Chart {
+fn bar_chart(what: &str, period: &Period, names: Vec<String>, values: Vec<f64>, by: By) -> Chart {
     // Memory is ordered in MiB; the axis scales bytes.
     let (label, y_label, quantity, factor) = match by {
         By::Cpu => ("CPU time", "CPU time", Quantity::Fixed("s"), 1.0),
@@ -589,7 +589,7 @@ fn bar_chart(title: String, names: Vec<String>, values: Vec<f64>, by: By) -> Cha
         ),
     };
     Chart {
-        title: format!("{title} by {label}"),
+        title: format!("{what} by {label}, {}", period.describe()),
         y_label: y_label.into(),
         quantity,
         x: XAxis::Categories(names),
@@ -628,7 +628,8 @@ pub fn users(ctx: &Ctx, args: &UsersArgs) -> Result<Output<'static>> {
             .then(a.0.cmp(&b.0))
     });
     let chart = bar_chart(
-        format!("Users, {}", period.describe()),
+        "Users",
+        &period,
         users.iter().take(20).map(|u| u.0.clone()).collect(),
         users.iter().take(20).map(|u| u.1.key(args.by)).collect(),
         args.by,
@@ -680,7 +681,8 @@ pub fn processes(ctx: &Ctx, args: &ProcessesArgs) -> Result<Output<'static>> {
     });
     procs.truncate(args.top as usize);
     let chart = bar_chart(
-        format!("Top processes, {}", period.describe()),
+        "Top processes",
+        &period,
         procs.iter().map(|p| p.0.0.clone()).collect(),
         procs.iter().map(|p| p.1.key(args.by)).collect(),
         args.by,

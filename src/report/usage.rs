@@ -10,7 +10,7 @@ use super::period::{CycleChoice, Period, cycle_dates};
 use super::{Ctx, Output, drawn};
 use crate::db;
 use crate::ledger::{self, Cycle, date_key, forecast, key_date};
-use crate::render::{Cell, Quantity, Rows, Stream};
+use crate::render::{Cell, Quantity, Stream};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CyclesArgs {
@@ -255,14 +255,10 @@ pub fn cycles(ctx: &Ctx, args: &CyclesArgs) -> Result<Output<'static>> {
     Ok(cycle_rows(ctx, accounts))
 }
 
-/// The most locations the report's summary shows.
-pub const GLANCE: usize = 20;
-
 /// Each location's cycle today is in (the context's period must be the current cycle): what it
-/// has used against its quota and its forecast, and a word on how it stands; the `GLANCE`
-/// nearest their quota first (over it, forecast over it, the largest share of it, then those
-/// without a quota by usage), and how many locations there were.
-pub fn current_cycles(ctx: &Ctx) -> Result<(Rows, usize)> {
+/// has used against its quota and its forecast, and a word on how it stands. Made one location
+/// at a time as they are written.
+pub fn current_cycles(ctx: &Ctx) -> Result<Stream<'static>> {
     let (first, last) = scan_days(ctx);
     let (mut accounts, index) = ledger_accounts(ctx)?;
     let mut cycler = Cycler::new(&accounts);
@@ -273,49 +269,27 @@ pub fn current_cycles(ctx: &Ctx) -> Result<(Rows, usize)> {
     })?;
     // Of the cycles' columns: location, cycle, usage, quota, quota_pct, forecast, days_left.
     const KEPT: [usize; 7] = [0, 1, 6, 9, 10, 11, 12];
-    // (rank, share of the quota or usage, row): the smallest rank and largest share first.
-    let mut nearest: Vec<(u8, f64, Vec<Cell>)> = Vec::new();
-    let mut count = 0;
-    let keep = |nearest: &mut Vec<(u8, f64, Vec<Cell>)>| {
-        nearest.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        nearest.truncate(GLANCE);
-    };
-    for a in &accounts {
-        for row in account_rows(a, &ctx.period, ctx.today) {
-            count += 1;
+    let (period, today) = (ctx.period.clone(), ctx.today);
+    let rows = accounts.into_iter().flat_map(move |a| {
+        account_rows(&a, &period, today).into_iter().map(|row| {
             let number = |i: usize| row[i].number();
-            let (used, quota, forecast) = (number(6), number(9), number(11));
-            let (rank, status) = match (used, quota, forecast) {
-                (_, None, _) => (3, "no quota"),
-                (Some(u), Some(q), _) if u > q => (0, "over quota"),
-                (_, Some(q), Some(f)) if f > q => (1, "forecast over quota"),
-                _ => (2, "within quota"),
-            };
-            let share = match quota {
-                Some(q) if q > 0.0 => forecast.or(used).unwrap_or(0.0) / q,
-                _ => used.unwrap_or(0.0),
+            let status = match (number(6), number(9), number(11)) {
+                (_, None, _) => "no quota",
+                (Some(used), Some(quota), _) if used > quota => "over quota",
+                (_, Some(quota), Some(forecast)) if forecast > quota => "forecast over quota",
+                _ => "within quota",
             };
             let mut kept: Vec<Cell> = KEPT.iter().map(|&i| row[i].clone()).collect();
             kept.push(Cell::Text(status.into()));
-            nearest.push((rank, share, kept));
-            if nearest.len() >= 2 * GLANCE {
-                keep(&mut nearest);
-            }
-        }
-    }
-    keep(&mut nearest);
+            kept
+        })
+    });
     let columns = KEPT
         .iter()
         .map(|&i| CYCLE_COLUMNS[i])
         .chain(["status"])
         .collect();
-    Ok((
-        Rows {
-            columns,
-            rows: nearest.into_iter().map(|n| n.2).collect(),
-        },
-        count,
-    ))
+    Ok(Stream::from_iter(columns, rows))
 }
 
 /// Interfaces as accounts: a location of the same name lends its billing day and quota.

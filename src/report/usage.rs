@@ -233,20 +233,24 @@ fn scan_days(ctx: &Ctx) -> (Option<NaiveDate>, Option<NaiveDate>) {
     (ctx.period.first_day(), ctx.period.last_day())
 }
 
+/// The locations as accounts, with the ledger's days of the period summed into their cycles.
+fn ledger_cycles(ctx: &Ctx) -> Result<Vec<Account>> {
+    let (first, last) = scan_days(ctx);
+    let (mut accounts, index) = ledger_accounts(ctx)?;
+    let mut cycler = Cycler::new(&accounts);
+    db::ledger::each_amount(ctx.conn, day_bounds(first, last), |date, id, bytes| {
+        if let Some(&i) = index.get(&id) {
+            cycler.add(&mut accounts, date, i, bytes);
+        }
+    })?;
+    Ok(accounts)
+}
+
 /// Totals per location (or interface) per billing cycle.
 pub fn cycles(ctx: &Ctx, args: &CyclesArgs) -> Result<Output<'static>> {
     let (first, last) = scan_days(ctx);
     let accounts = match args.source {
-        Source::Ledger => {
-            let (mut accounts, index) = ledger_accounts(ctx)?;
-            let mut cycler = Cycler::new(&accounts);
-            db::ledger::each_amount(ctx.conn, day_bounds(first, last), |date, id, bytes| {
-                if let Some(&i) = index.get(&id) {
-                    cycler.add(&mut accounts, date, i, bytes);
-                }
-            })?;
-            accounts
-        }
+        Source::Ledger => ledger_cycles(ctx)?,
         Source::Interfaces => {
             let traffic = super::system::traffic_days(ctx, first, last)?;
             interface_accounts(ctx, &traffic)?
@@ -259,14 +263,7 @@ pub fn cycles(ctx: &Ctx, args: &CyclesArgs) -> Result<Output<'static>> {
 /// has used against its quota and its forecast, and a word on how it stands. Made one location
 /// at a time as they are written.
 pub fn current_cycles(ctx: &Ctx) -> Result<Stream<'static>> {
-    let (first, last) = scan_days(ctx);
-    let (mut accounts, index) = ledger_accounts(ctx)?;
-    let mut cycler = Cycler::new(&accounts);
-    db::ledger::each_amount(ctx.conn, day_bounds(first, last), |date, id, bytes| {
-        if let Some(&i) = index.get(&id) {
-            cycler.add(&mut accounts, date, i, bytes);
-        }
-    })?;
+    let accounts = ledger_cycles(ctx)?;
     // Of the cycles' columns: location, cycle, usage, quota, quota_pct, forecast, days_left.
     const KEPT: [usize; 7] = [0, 1, 6, 9, 10, 11, 12];
     let (period, today) = (ctx.period.clone(), ctx.today);

@@ -184,13 +184,14 @@ fn zsh_completes(sb: &Sandbox, functions: &Path, line: &str) -> String {
         r#"zmodload zsh/zpty
 zpty z zsh -f -i
 zpty -w z "PS1='> '; fpath=({} \$fpath); autoload -Uz compinit; compinit -u -D; compadd() {{ print -r -- \"\$@\" >> {}; builtin compadd \"\$@\" }}"
-sleep 0.5
 zpty -w -n z $'{line}\t'
-sleep 1.5
+for i in {{1..150}}; do [[ -s {offered} ]] && break; sleep 0.2; done
+sleep 0.5
 zpty -d z
 "#,
         functions.display(),
-        offered.display()
+        offered.display(),
+        offered = offered.display()
     );
     let out = sb.raw("zsh").args(["-f", "-c", &driver]).output();
     assert!(out.out.status.success(), "{out}");

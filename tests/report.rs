@@ -932,6 +932,51 @@ fn day_one_charts_show_what_their_titles_say() {
     }
 }
 
+/// With many locations the summary keeps to the 20 nearest their quota, those over it first,
+/// and says how many there are.
+#[test]
+fn the_summary_shows_the_locations_nearest_their_quota() {
+    let sb = Sandbox::new();
+    // 25 locations, L00 to L24, each as many GB on 2024-05-19 as its number.
+    let mut csv = String::from("date");
+    for i in 0..25 {
+        csv.push_str(&format!(",L{i:02}"));
+    }
+    csv.push_str("\n2024-05-19");
+    for i in 0..25 {
+        csv.push_str(&format!(",{i}"));
+    }
+    csv.push('\n');
+    write(&sb.path("wide.csv"), &csv);
+    import(&sb).arg("wide.csv").ok();
+    // L01 is over its quota of 0.5 GB; L02 has a quota of 1000 GB, far from it.
+    for (location, quota) in [("L01", "0.5"), ("L02", "1000")] {
+        import(&sb)
+            .args(["locations", "set", location, "--quota", quota])
+            .ok();
+    }
+    report(&sb).args(["-o", "r.html"]).ok();
+    let html = std::fs::read_to_string(sb.path("r.html")).unwrap();
+    let glance = &html[..html.find("<h2>Overview</h2>").unwrap()];
+    assert!(
+        glance.contains("The 20 of 25 locations nearest their quota"),
+        "{glance}"
+    );
+    // Over its quota first, then the one with a quota, then the largest without one.
+    let mut order: Vec<(usize, String)> = (0..25)
+        .map(|i| format!("L{i:02}"))
+        .filter_map(|name| Some((glance.find(&format!(">{name}<"))?, name)))
+        .collect();
+    order.sort();
+    let order: Vec<&str> = order.iter().map(|(_, name)| name.as_str()).collect();
+    assert_eq!(order.len(), 20, "{order:?}");
+    assert_eq!(&order[..4], ["L01", "L02", "L24", "L23"], "{order:?}");
+    assert!(
+        !order.contains(&"L00") && !order.contains(&"L03"),
+        "{order:?}"
+    );
+}
+
 /// The PDF report: the HTML report's content on A4 or Letter pages, with its fonts embedded,
 /// its numbers in the text and its charts drawn.
 #[test]

@@ -33,11 +33,27 @@ fn location_row(r: &Row) -> rusqlite::Result<Location> {
 
 /// Every location, by name.
 pub fn locations(conn: &Connection) -> Result<Vec<Location>> {
+    let mut all = Vec::new();
+    each_location(conn, |l| all.push(l))?;
+    Ok(all)
+}
+
+/// How many locations there are.
+pub fn location_count(conn: &Connection) -> Result<usize> {
+    let count: i64 = conn.query_row("SELECT count(*) FROM locations", [], |r| r.get(0))?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
+/// Every location by name, one at a time (there may be hundreds of thousands).
+pub fn each_location(conn: &Connection, mut each: impl FnMut(Location)) -> Result<()> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {LOCATION_COLUMNS} FROM locations ORDER BY name"
     ))?;
-    let rows = stmt.query_map([], location_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        each(location_row(r)?);
+    }
+    Ok(())
 }
 
 /// The location a user means by `key`: its name, its display name, or either after slugging.

@@ -47,10 +47,17 @@ pub fn blocks<'a>(ctx: &Ctx<'a>, each: &mut dyn FnMut(Block<'a>) -> Result<()>) 
     each(Block::Heading("At a glance".into()))?;
     each(Block::Subheading("This billing cycle".into()))?;
     let current = ctx.with_period(ctx.period.current_cycle(ctx.today, ctx.billing_day));
-    each(Block::Table(usage::current_cycles(&current)?))?;
-    each(Block::Note(
-        "A forecast is the cycle's daily average so far over its whole length.".into(),
-    ))?;
+    let (nearest, count) = usage::current_cycles(&current)?;
+    let shown = nearest.rows.len();
+    each(Block::Table(nearest.into()))?;
+    let mut note = String::new();
+    if count > shown {
+        note = format!(
+            "The {shown} of {count} locations nearest their quota; Billing cycles below has them all. "
+        );
+    }
+    note.push_str("A forecast is the cycle's daily average so far over its whole length.");
+    each(Block::Note(note))?;
     each(Block::Subheading("The machine".into()))?;
     each(Block::States(overview::health(ctx)?))?;
 

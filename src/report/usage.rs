@@ -10,7 +10,7 @@ use super::period::{CycleChoice, Period, cycle_dates};
 use super::{Ctx, Output, drawn};
 use crate::db;
 use crate::ledger::{self, Cycle, date_key, forecast, key_date};
-use crate::render::{Cell, Quantity, Stream};
+use crate::render::{Cell, Quantity, Rows, Stream};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CyclesArgs {
@@ -180,13 +180,19 @@ impl Cycler {
                 c.days += 1;
                 c.last = self.day;
             }
-            _ => cycles.push(Cycle {
-                start,
-                end,
-                bytes,
-                days: 1,
-                last: self.day,
-            }),
+            _ => {
+                // Most accounts have one cycle in a period: room for one, not four.
+                if cycles.is_empty() {
+                    cycles.reserve_exact(1);
+                }
+                cycles.push(Cycle {
+                    start,
+                    end,
+                    bytes,
+                    days: 1,
+                    last: self.day,
+                });
+            }
         }
     }
 }
@@ -194,11 +200,16 @@ impl Cycler {
 /// The ledger's locations as accounts, and the index of each location id.
 fn ledger_accounts(ctx: &Ctx) -> Result<(Vec<Account>, HashMap<i64, usize>)> {
     let wanted: BTreeSet<i64> = ctx.locations.iter().map(|l| l.id).collect();
-    let mut accounts = Vec::new();
-    let mut index = HashMap::new();
-    for l in db::ledger::locations(ctx.conn)? {
+    // Held once per location (there may be hundreds of thousands): no spare room.
+    let count = match wanted.len() {
+        0 => db::ledger::location_count(ctx.conn)?,
+        n => n,
+    };
+    let mut accounts = Vec::with_capacity(count);
+    let mut index = HashMap::with_capacity(count);
+    db::ledger::each_location(ctx.conn, |l| {
         if !wanted.is_empty() && !wanted.contains(&l.id) {
-            continue;
+            return;
         }
         index.insert(l.id, accounts.len());
         accounts.push(Account {
@@ -209,7 +220,7 @@ fn ledger_accounts(ctx: &Ctx) -> Result<(Vec<Account>, HashMap<i64, usize>)> {
             manual: BTreeMap::new(),
             cycles: Vec::new(),
         });
-    }
+    })?;
     for (id, start, bytes) in db::ledger::manual_totals(ctx.conn)? {
         if let Some(&i) = index.get(&id) {
             accounts[i].manual.insert(start, bytes);
@@ -259,34 +270,57 @@ pub fn cycles(ctx: &Ctx, args: &CyclesArgs) -> Result<Output<'static>> {
     Ok(cycle_rows(ctx, accounts))
 }
 
+/// The most locations the report's summary shows.
+pub const GLANCE: usize = 20;
+
 /// Each location's cycle today is in (the context's period must be the current cycle): what it
-/// has used against its quota and its forecast, and a word on how it stands. Made one location
-/// at a time as they are written.
-pub fn current_cycles(ctx: &Ctx) -> Result<Stream<'static>> {
+/// has used against its quota and its forecast, and a word on how it stands; the `GLANCE`
+/// nearest their quota first (over it, forecast over it, the largest share of it, then those
+/// without a quota by usage), and how many locations there were.
+pub fn current_cycles(ctx: &Ctx) -> Result<(Rows, usize)> {
     let accounts = ledger_cycles(ctx)?;
     // Of the cycles' columns: location, cycle, usage, quota, quota_pct, forecast, days_left.
     const KEPT: [usize; 7] = [0, 1, 6, 9, 10, 11, 12];
-    let (period, today) = (ctx.period.clone(), ctx.today);
-    let rows = accounts.into_iter().flat_map(move |a| {
-        account_rows(&a, &period, today).into_iter().map(|row| {
+    // (rank, share of the quota or usage, row): the smallest rank and the largest share first.
+    type Ranked = (u8, f64, Vec<Cell>);
+    let keep = |nearest: &mut Vec<Ranked>| {
+        nearest.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        nearest.truncate(GLANCE);
+    };
+    let mut nearest: Vec<Ranked> = Vec::with_capacity(2 * GLANCE);
+    let mut count = 0;
+    // Each account is dropped once ranked: only the nearest are held.
+    for a in accounts {
+        for row in account_rows(&a, &ctx.period, ctx.today) {
+            count += 1;
             let number = |i: usize| row[i].number();
-            let status = match (number(6), number(9), number(11)) {
-                (_, None, _) => "no quota",
-                (Some(used), Some(quota), _) if used > quota => "over quota",
-                (_, Some(quota), Some(forecast)) if forecast > quota => "forecast over quota",
-                _ => "within quota",
+            let (used, quota, forecast) = (number(6), number(9), number(11));
+            let (rank, status) = match (used, quota, forecast) {
+                (_, None, _) => (3, "no quota"),
+                (Some(u), Some(q), _) if u > q => (0, "over quota"),
+                (_, Some(q), Some(f)) if f > q => (1, "forecast over quota"),
+                _ => (2, "within quota"),
+            };
+            let share = match quota {
+                Some(q) if q > 0.0 => forecast.or(used).unwrap_or(0.0) / q,
+                _ => used.unwrap_or(0.0),
             };
             let mut kept: Vec<Cell> = KEPT.iter().map(|&i| row[i].clone()).collect();
             kept.push(Cell::Text(status.into()));
-            kept
-        })
-    });
+            nearest.push((rank, share, kept));
+            if nearest.len() == 2 * GLANCE {
+                keep(&mut nearest);
+            }
+        }
+    }
+    keep(&mut nearest);
     let columns = KEPT
         .iter()
         .map(|&i| CYCLE_COLUMNS[i])
         .chain(["status"])
         .collect();
-    Ok(Stream::from_iter(columns, rows))
+    let rows = nearest.into_iter().map(|n| n.2).collect();
+    Ok((Rows { columns, rows }, count))
 }
 
 /// Interfaces as accounts: a location of the same name lends its billing day and quota.

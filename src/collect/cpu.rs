@@ -274,6 +274,78 @@ mod tests {
         assert_eq!(u.iowait, 0.0);
     }
 
+    #[test]
+    fn rising_iowait_is_counted() {
+        // Both iowait and idle rise: nothing to correct.
+        let prev = [cpu(0, 0, 0, 1000, 50)];
+        let curr = [cpu(0, 0, 0, 1090, 60)];
+        let u = usage(&prev, &curr).unwrap();
+        assert_eq!((u.iowait, u.idle), (10.0, 90.0));
+    }
+
+    #[test]
+    fn iowait_falling_while_idle_stands_still_is_a_cpu_back_online() {
+        // sysstat: idle did not rise, so iowait restarted from zero (and idle did not fall, so
+        // it is kept): the interval is 100 user + 40 iowait ticks.
+        let prev = [cpu(0, 0, 0, 1000, 50)];
+        let curr = [cpu(0, 100, 0, 1000, 40)];
+        let u = usage(&prev, &curr).unwrap();
+        assert_eq!(u.user, 100.0 / 140.0 * 100.0);
+        assert_eq!(u.iowait, 40.0 / 140.0 * 100.0);
+        assert_eq!(u.idle, 0.0);
+    }
+
+    #[test]
+    fn a_cpu_with_no_time_in_either_reading_is_left_out() {
+        let prev = [cpu(0, 100, 0, 1000, 0), CpuTimes::default()];
+        let curr = [cpu(0, 200, 0, 1000, 0), cpu(1, 0, 0, 500, 0)];
+        assert_eq!(usage(&prev, &curr).unwrap().user, 100.0);
+        // And the other way round: a CPU whose counters read zero now.
+        let curr = [
+            cpu(0, 200, 0, 1000, 0),
+            CpuTimes {
+                id: 1,
+                ..CpuTimes::default()
+            },
+        ];
+        let prev = [cpu(0, 100, 0, 1000, 0), cpu(1, 0, 0, 500, 0)];
+        assert_eq!(usage(&prev, &curr).unwrap().user, 100.0);
+    }
+
+    #[test]
+    fn guest_time_ahead_of_user_time_lengthens_the_interval_as_sysstat_does() {
+        // Guest is read a moment after user: user - guest falls by 10 ticks (500 -> 490), and
+        // nice - guest_nice by 5 (100 -> 95). sysstat adds both to the interval: the deltas sum
+        // to 90 + 5 + 10 + 100 = 205 ticks, the interval is 220.
+        let prev = CpuTimes {
+            user: 1000,
+            guest: 500,
+            nice: 200,
+            guest_nice: 100,
+            system: 100,
+            idle: 1000,
+            ..CpuTimes::default()
+        };
+        let curr = CpuTimes {
+            user: 1090,
+            guest: 600,
+            nice: 205,
+            guest_nice: 110,
+            system: 110,
+            idle: 1100,
+            ..CpuTimes::default()
+        };
+        let u = usage(&[prev], &[curr]).unwrap();
+        assert_eq!(u.user, 90.0 / 220.0 * 100.0);
+        assert_eq!(u.nice, 5.0 / 220.0 * 100.0);
+        assert_eq!(u.system, 10.0 / 220.0 * 100.0);
+        assert_eq!(u.idle, 100.0 / 220.0 * 100.0);
+        // Guest within user time changes nothing.
+        let (mut p, mut c) = (prev, curr);
+        (p.guest, c.guest, p.guest_nice, c.guest_nice) = (0, 50, 0, 5);
+        assert_eq!(usage(&[p], &[c]).unwrap().user, 90.0 / 205.0 * 100.0);
+    }
+
     proptest! {
         #[test]
         fn percentages_stay_in_range_and_sum_to_100(

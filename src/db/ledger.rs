@@ -82,21 +82,20 @@ pub fn lookup_location(conn: &Connection, key: &str) -> Result<Option<Location>>
 
 /// The error for a key that names no location, listing the names there are.
 pub fn unknown_location(conn: &Connection, key: &str) -> Result<anyhow::Error> {
-    let names: Vec<String> = locations(conn)?.into_iter().map(|l| l.name).collect();
+    const SHOWN: usize = 10;
+    let mut stmt = conn.prepare("SELECT name FROM locations ORDER BY name LIMIT ?1")?;
+    let names: Vec<String> = stmt
+        .query_map([SHOWN as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     if names.is_empty() {
         return Ok(anyhow!(
             "unknown location '{key}': there are no locations yet (import a file or run `usage-import locations add NAME`)"
         ));
     }
-    const SHOWN: usize = 10;
-    let mut list = names
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > SHOWN {
-        list.push_str(&format!(", ... ({} in all)", names.len()));
+    let mut list = names.join(", ");
+    let count = location_count(conn)?;
+    if count > SHOWN {
+        list.push_str(&format!(", ... ({count} in all)"));
     }
     Ok(anyhow!("unknown location '{key}' (known: {list})"))
 }
@@ -517,4 +516,26 @@ pub fn usage_between(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
     Ok((bytes.unwrap_or(0), days, newest.and_then(key_date)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_location_lists_the_first_ten_and_how_many_there_are() {
+        let conn = crate::db::open_in_memory().unwrap();
+        let message = |key: &str| unknown_location(&conn, key).unwrap().to_string();
+        assert!(message("x").contains("there are no locations yet"));
+        for i in 0..10 {
+            add_location(&conn, &format!("l{i:02}"), &format!("L{i:02}"), 0).unwrap();
+        }
+        let ten = "l00, l01, l02, l03, l04, l05, l06, l07, l08, l09";
+        assert_eq!(message("x"), format!("unknown location 'x' (known: {ten})"));
+        add_location(&conn, "l10", "L10", 0).unwrap();
+        assert_eq!(
+            message("x"),
+            format!("unknown location 'x' (known: {ten}, ... (11 in all))")
+        );
+    }
 }

@@ -92,6 +92,11 @@ fn month(name: &str) -> Option<u32> {
 }
 
 fn full(s: &str, year: u32, month: u32, day: u32) -> Result<Day, String> {
+    if year < 1900 {
+        return Err(format!(
+            "'{s}' is not a date: the year {year} is before 1900 (write the year in full, as 2024)"
+        ));
+    }
     check_day(s, month, day, Some(year))?;
     NaiveDate::from_ymd_opt(year as i32, month, day)
         .map(Day::Full)
@@ -370,6 +375,37 @@ mod tests {
     }
 
     #[test]
+    fn malformed_years_are_refused() {
+        // Two-digit years only with a month name: 13/03/24 could be 1924 as well as 2024.
+        for bad in [
+            "13/03/24",
+            "13.03.024",
+            "13-Mar-2024x",
+            "13-Mar-24x",
+            "13-Mar-999",
+            "13-Mar-20245",
+            "2024x-03-13",
+            "113/03/2024",
+            "13/003/2024",
+        ] {
+            let e = date(bad, None).unwrap_err();
+            assert!(e.contains("is not a date (e.g. 13-Mar"), "{bad}: {e}");
+        }
+        assert_eq!(
+            date("13/03/0024", None).unwrap_err(),
+            "'13/03/0024' is not a date: the year 24 is before 1900 (write the year in full, as 2024)"
+        );
+        assert!(
+            date("13-Mar-0000", None)
+                .unwrap_err()
+                .contains("year 0 is before")
+        );
+        assert_eq!(date("1-Jan-1900", None), Ok(d("1900-01-01")));
+        assert_eq!(date("31-Dec-68", None), Ok(d("2068-12-31")));
+        assert_eq!(date("1-Jan-69", None), Ok(d("1969-01-01")));
+    }
+
+    #[test]
     fn custom_formats_with_and_without_a_year() {
         assert_eq!(date("03/13/2024", Some("%m/%d/%Y")), Ok(d("2024-03-13")));
         assert_eq!(
@@ -422,6 +458,17 @@ mod tests {
         let a = |s: &str| amount(s, false, GB);
         assert_eq!(a("-3"), Err(AmountError::Negative));
         assert_eq!(a("99999999999999 TB"), Err(AmountError::TooLarge));
+        // Past 30 significant digits an amount is refused before it can overflow, in debug and
+        // release builds alike; leading zeros are not significant.
+        let b = |s: &str| amount(s, false, 1);
+        let zeros = "0".repeat(40);
+        assert_eq!(b(&format!("1{zeros}")), Err(AmountError::TooLarge));
+        assert_eq!(b(&format!("{zeros}1")), Ok(Some(1)));
+        assert_eq!(b(&format!("0.{zeros}")), Ok(Some(0)));
+        let thirty = "1.23456789012345678901234567890";
+        assert_eq!(b(thirty), Ok(Some(1)));
+        assert_eq!(b(&format!("{thirty}1")), Err(AmountError::TooLarge));
+        assert_eq!(b(&format!("0{thirty}")), Ok(Some(1)));
         for bad in [
             "n/a",
             "12,5x",

@@ -483,6 +483,70 @@ mod tests {
     }
 
     #[test]
+    fn load_temperature_and_uptime_are_stored_in_their_units() {
+        let names = BTreeMap::new();
+        let mut s = snap("b", 123_456, 0, 0, vec![]);
+        s.load = crate::collect::system::parse_loadavg("1.50 0.05 12.07 1/123 456\n").unwrap();
+        s.temp = Some(455);
+        let r = derive(None, &s, &ctx(&names, &[]));
+        assert_eq!(r.load, [1.5, 0.05, 12.07]);
+        assert_eq!(r.temp_c, Some(45.5));
+        assert_eq!(r.uptime_s, 1234);
+    }
+
+    #[test]
+    fn a_process_started_since_the_baseline_is_measured_over_its_life() {
+        let names = BTreeMap::new();
+        // At 250 ticks a second: the baseline at 100 s after boot, the sample at 160 s (the
+        // clock reads 1,000,000 then, so the machine booted at 999,840).
+        let mut a = snap("b", 10_000, 0, 0, vec![]);
+        a.hz = 250;
+        // Started 150 s after boot, 10 s ago, it used 5 s: 50 %. Another started the instant
+        // the baseline was taken used 30 s of its 60 s.
+        let procs = vec![
+            proc_(8, 0, 5 * 250, 150 * 250, 1),
+            proc_(9, 0, 30 * 250, 100 * 250, 1),
+        ];
+        let mut b = snap("b", 16_000, 0, 0, procs);
+        b.hz = 250;
+        let r = derive(Some(&Baseline::of(&a)), &b, &ctx(&names, &[]));
+        let cpu = |pid: u32| r.top.iter().find(|p| p.pid == pid).unwrap().cpu;
+        assert_eq!(cpu(8), Some(50.0));
+        assert_eq!(cpu(9), Some(50.0));
+        let started = |pid: u32| r.top.iter().find(|p| p.pid == pid).unwrap().started;
+        assert_eq!(started(8), 999_840 + 150);
+        assert_eq!(started(9), 999_840 + 100);
+    }
+
+    #[test]
+    fn a_process_may_use_every_cpu_and_no_more() {
+        let names = BTreeMap::new();
+        let four = |mut s: Snapshot| {
+            s.cpus = (0..4).map(|id| CpuTimes { id, ..s.cpus[0] }).collect();
+            s
+        };
+        let a = four(snap(
+            "b",
+            10_000,
+            0,
+            0,
+            vec![proc_(1, 0, 0, 0, 1), proc_(2, 0, 0, 0, 1)],
+        ));
+        // 60 s later: pid 1 ran 4 threads flat out (240 s), pid 2 reads more than can be.
+        let b = four(snap(
+            "b",
+            16_000,
+            0,
+            0,
+            vec![proc_(1, 0, 24_000, 0, 1), proc_(2, 0, 50_000, 0, 1)],
+        ));
+        let r = derive(Some(&Baseline::of(&a)), &b, &ctx(&names, &[]));
+        let cpu = |pid: u32| r.top.iter().find(|p| p.pid == pid).unwrap().cpu;
+        assert_eq!(cpu(1), Some(400.0));
+        assert_eq!(cpu(2), Some(400.0));
+    }
+
+    #[test]
     fn excluded_users_are_left_out_and_top_is_the_union_of_cpu_and_memory() {
         let names = BTreeMap::from([
             (0, "root".to_string()),

@@ -142,6 +142,15 @@ mod tests {
             forecast(&c, 29, d("2024-02-23"), Some(90 * GB)).days_until_quota,
             Some(0)
         );
+        // Nothing used yet: no day the quota is reached.
+        let idle = Cycle { bytes: 0, ..c };
+        assert_eq!(
+            forecast(&idle, 29, d("2024-02-23"), Some(150 * GB)),
+            Forecast {
+                total: 0,
+                days_until_quota: None
+            }
+        );
     }
 
     #[test]

@@ -603,6 +603,11 @@ fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             "old.csv:2:1: 1985-01-01 is out of range (expected 1990-01-01 to 2024-06-02",
         ),
         (
+            "typo.csv",
+            b"Date,A\n13/03/0024,1\n".to_vec(),
+            "typo.csv:2:1: 0024-03-13 is out of range (expected 1990-01-01 to 2024-06-02",
+        ),
+        (
             "future.csv",
             b"date,location,usage\n2024-07-01,a,1\n".to_vec(),
             "future.csv:2:1: 2024-07-01 is out of range",

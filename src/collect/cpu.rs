@@ -275,6 +275,26 @@ mod tests {
     }
 
     #[test]
+    fn busy_is_user_nice_and_system() {
+        let u = CpuUsage {
+            user: 20.0,
+            nice: 10.0,
+            system: 5.0,
+            iowait: 1.0,
+            steal: 2.0,
+            idle: 62.0,
+        };
+        assert_eq!(u.busy(), 35.0);
+        let full = CpuUsage {
+            user: 60.0,
+            nice: 30.0,
+            system: 20.0,
+            ..u
+        };
+        assert_eq!(full.busy(), 100.0);
+    }
+
+    #[test]
     fn rising_iowait_is_counted() {
         // Both iowait and idle rise: nothing to correct.
         let prev = [cpu(0, 0, 0, 1000, 50)];
@@ -297,7 +317,11 @@ mod tests {
 
     #[test]
     fn a_cpu_with_no_time_in_either_reading_is_left_out() {
-        let prev = [cpu(0, 100, 0, 1000, 0), CpuTimes::default()];
+        let none = CpuTimes {
+            id: 1,
+            ..CpuTimes::default()
+        };
+        let prev = [cpu(0, 100, 0, 1000, 0), none];
         let curr = [cpu(0, 200, 0, 1000, 0), cpu(1, 0, 0, 500, 0)];
         assert_eq!(usage(&prev, &curr).unwrap().user, 100.0);
         // And the other way round: a CPU whose counters read zero now.

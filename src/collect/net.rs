@@ -66,7 +66,9 @@ mod tests {
             ("eth0", 123456789, 987654321)
         );
         assert_eq!((n[1].rx_bytes, n[1].tx_bytes), (5, 7));
-        assert_eq!(parse(DEV, &["eth0".into()]).unwrap().len(), 1);
+        let kept = parse(DEV, &["eth0".into(), "ppp9".into()]).unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].name, "wlan0");
     }
 
     #[test]

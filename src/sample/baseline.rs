@@ -322,18 +322,13 @@ fn processes(
 /// The union of the `n` processes using the most CPU and the `n` using the most memory.
 fn top(mut rows: Vec<ProcRecord>, n: usize) -> Vec<ProcRecord> {
     let mut keep = vec![false; rows.len()];
+    // Of those that used any CPU, the most first.
+    let mut busy: Vec<(usize, f64)> = (0..rows.len())
+        .filter_map(|i| rows[i].cpu.filter(|&c| c > 0.0).map(|c| (i, c)))
+        .collect();
+    busy.sort_by(|a, b| b.1.total_cmp(&a.1));
+    busy.iter().take(n).for_each(|&(i, _)| keep[i] = true);
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| {
-        rows[b]
-            .cpu
-            .unwrap_or(-1.0)
-            .total_cmp(&rows[a].cpu.unwrap_or(-1.0))
-    });
-    order
-        .iter()
-        .filter(|&&i| rows[i].cpu.is_some_and(|c| c > 0.0))
-        .take(n)
-        .for_each(|&i| keep[i] = true);
     order.sort_by_key(|&i| std::cmp::Reverse(rows[i].rss_kib));
     order.iter().take(n).for_each(|&i| keep[i] = true);
     let mut i = 0;
@@ -420,6 +415,34 @@ mod tests {
             None
         );
         assert_eq!(Baseline::decode("b".into(), 10_000, b"\x07"), None);
+    }
+
+    #[test]
+    fn a_baseline_of_the_first_format_has_no_boot_time() {
+        let mut b = Baseline::of(&snap("b", 10_000, 500, 7, vec![proc_(3, 0, 5, 1, 1)]));
+        b.boot_wall = Some(1_700_000_000);
+        let mut blob = b.encode();
+        assert_eq!(Baseline::decode("b".into(), 10_000, &blob), Some(b.clone()));
+        // Format 1 ended before the boot time.
+        blob[0] = 1;
+        blob.truncate(blob.len() - 8);
+        let old = Baseline::decode("b".into(), 10_000, &blob).unwrap();
+        assert_eq!(old.boot_wall, None);
+        assert_eq!((old.cpus, old.procs), (b.cpus, b.procs));
+    }
+
+    #[test]
+    fn readings_closer_than_the_minimum_interval_are_too_soon() {
+        let b = Baseline::of(&snap("b", 10_000, 0, 0, vec![]));
+        let at = |uptime_cs: u64| relate(Some(&b), &snap("b", uptime_cs, 0, 0, vec![]), 90);
+        assert_eq!(at(10_001), Relation::TooSoon);
+        assert_eq!(at(10_089), Relation::TooSoon);
+        assert_eq!(at(10_090), Relation::Continues);
+        assert_eq!(at(10_000), Relation::Overtaken);
+        assert_eq!(
+            relate(None, &snap("b", 10, 0, 0, vec![]), 90),
+            Relation::First
+        );
     }
 
     #[test]
@@ -519,6 +542,18 @@ mod tests {
     }
 
     #[test]
+    fn a_process_older_than_a_baseline_without_it_has_no_rate() {
+        let names = BTreeMap::new();
+        // The baseline, at 100 s, read one process; pid 5 started at 50 s was not in it (its
+        // table was read before the process showed up in /proc, or the pid was hidden).
+        let a = snap("b", 10_000, 0, 0, vec![proc_(4, 0, 0, 0, 1)]);
+        let b = snap("b", 16_000, 0, 0, vec![proc_(5, 0, 1_000, 5_000, 1)]);
+        let r = derive(Some(&Baseline::of(&a)), &b, &ctx(&names, &[]));
+        assert_eq!(r.top[0].pid, 5);
+        assert_eq!(r.top[0].cpu, None);
+    }
+
+    #[test]
     fn a_process_may_use_every_cpu_and_no_more() {
         let names = BTreeMap::new();
         let four = |mut s: Snapshot| {
@@ -544,6 +579,40 @@ mod tests {
         let cpu = |pid: u32| r.top.iter().find(|p| p.pid == pid).unwrap().cpu;
         assert_eq!(cpu(1), Some(400.0));
         assert_eq!(cpu(2), Some(400.0));
+    }
+
+    #[test]
+    fn top_keeps_the_busiest_that_used_cpu_and_the_largest() {
+        let row = |pid: u32, cpu: Option<f64>, rss_kib: u64| ProcRecord {
+            pid,
+            name: format!("p{pid}"),
+            uid: 0,
+            user: "root".into(),
+            cpu,
+            rss_kib,
+            threads: 1,
+            state: 'S',
+            started: 0,
+        };
+        let pids = |rows: Vec<ProcRecord>| rows.iter().map(|r| r.pid).collect::<Vec<_>>();
+        // Of CPU only pid 2 used any; of memory 4 and 3 are the largest; pid 1 (no CPU, least
+        // memory) and 5 (not measured) are left out.
+        let rows = vec![
+            row(1, Some(0.0), 1),
+            row(2, Some(20.0), 2),
+            row(3, Some(0.0), 300),
+            row(4, Some(0.0), 400),
+            row(5, None, 3),
+        ];
+        assert_eq!(pids(top(rows, 2)), [2, 3, 4]);
+        // The busiest first: 7 and 8 outrank 6, whatever the order they come in.
+        let rows = vec![
+            row(6, Some(1.0), 1),
+            row(7, Some(30.0), 2),
+            row(8, Some(20.0), 3),
+            row(9, None, 500),
+        ];
+        assert_eq!(pids(top(rows, 2)), [7, 8, 9]);
     }
 
     #[test]

@@ -1,0 +1,75 @@
+"""Per-file counts of cargo-mutants runs: each mutant's last outcome over the runs given (a
+later run, with more tests, retries what an earlier one missed), caught / missed / unviable /
+timeout per file, the share caught of the viable mutants, and the mutants missed.
+
+Usage: python3 bench/mutants.py MUTANTS_OUT [MUTANTS_OUT...]   (earliest run first)
+"""
+
+import collections
+import json
+import os
+import sys
+
+KINDS = {
+    "CaughtMutant": "caught",
+    "MissedMutant": "missed",
+    "Unviable": "unviable",
+    "Timeout": "timeout",
+}
+
+
+def outcomes(directory):
+    path = os.path.join(directory, "outcomes.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    found = {}
+    for o in data["outcomes"]:
+        scenario = o["scenario"]
+        if not isinstance(scenario, dict) or "Mutant" not in scenario:
+            continue  # the unmutated baseline
+        mutant = scenario["Mutant"]
+        kind = KINDS.get(o["summary"])
+        if kind:
+            found[mutant["name"]] = (mutant["file"], kind)
+    return found
+
+
+def main(directories):
+    last = {}
+    for directory in directories:
+        last.update(outcomes(directory))
+    if not last:
+        sys.exit("bench/mutants.py: no outcomes in " + ", ".join(directories))
+    per_file = collections.defaultdict(collections.Counter)
+    for file, kind in last.values():
+        per_file[file][kind] += 1
+    columns = ["caught", "missed", "unviable", "timeout"]
+    width = max(len(f) for f in per_file)
+    print(f"{'file':<{width}}  " + "  ".join(f"{c:>8}" for c in columns) + "  caught of viable")
+    total = collections.Counter()
+    for file in sorted(per_file):
+        counts = per_file[file]
+        total.update(counts)
+        print(f"{file:<{width}}  " + "  ".join(f"{counts[c]:>8}" for c in columns)
+              + f"  {share(counts)}")
+    print(f"{'all':<{width}}  " + "  ".join(f"{total[c]:>8}" for c in columns) + f"  {share(total)}")
+    for kind in ("missed", "timeout"):
+        names = sorted(name for name, (_, k) in last.items() if k == kind)
+        if names:
+            print(f"\n{kind}:")
+            for name in names:
+                print("  " + name)
+
+
+def share(counts):
+    # A timeout is a mutant the tests stopped (an endless loop): counted as caught.
+    viable = counts["caught"] + counts["missed"] + counts["timeout"]
+    if viable == 0:
+        return "-"
+    return f"{100.0 * (counts['caught'] + counts['timeout']) / viable:.1f} %"
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

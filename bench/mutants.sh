@@ -2,7 +2,8 @@
 # Mutation testing of the core files: cargo-mutants changes the code one operator or function
 # body at a time, and a mutant that no test catches is behaviour no test pins. Each mutant is
 # first tried against the unit tests (seconds each); those they miss are tried again against
-# the integration tests of the tools the files feed (sample, import, alert, backup, sysstat).
+# the integration tests of the tools the files feed (sample, import, alert, backup, sysstat,
+# report).
 # Prints caught / missed / unviable / timeout per file, the share caught of the viable mutants,
 # and every mutant missed, with its diff under target/mutants/all/mutants.out/diff/.
 # Not in CI: the core files give some 750 mutants, a few hours on 2 cores. Run it before
@@ -39,5 +40,6 @@ cp -r "$out/unit/mutants.out" "$out/all/"
 cargo mutants --no-shuffle --iterate --jobs 1 --output "$out/all" $diff $files \
     --cargo-arg=--lib --cargo-arg=--bins --cargo-arg=--test=sample --cargo-arg=--test=import \
     --cargo-arg=--test=alert --cargo-arg=--test=backup --cargo-arg=--test=sysstat \
+    --cargo-arg=--test=report \
     >"$out/all.log" 2>&1 || true
 exec python3 bench/mutants.py "$out/unit/mutants.out" "$out/all/mutants.out"

@@ -486,8 +486,11 @@ pub fn parse_selector(text: &str) -> Result<(Selector, &str)> {
 /// an alias with its label's value (`disk:/home`, `net_rx:eth0`).
 pub fn parse_report_selector(text: &str) -> Result<Vec<Selector>> {
     let (alias, value) = match text.split_once(':') {
-        Some((a, v)) if !v.is_empty() => (a, Some(v.to_string())),
-        _ => (text, None),
+        Some((a, "")) => {
+            bail!("'{text}' names nothing after ':' (expected {a} or {a}:VALUE, as disk:/home)")
+        }
+        Some((a, v)) => (a, Some(v.to_string())),
+        None => (text, None),
     };
     if let Some((_, metrics)) = ALIASES.iter().find(|(a, _)| *a == alias) {
         if value.is_some() && metrics.iter().any(|m| m.label().is_none()) {
@@ -693,6 +696,60 @@ mod tests {
             err.starts_with("unknown metric 'gpu' (expected one of: cpu_percent,"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn units_read_as_people_expect() {
+        let all = [
+            Unit::Percent,
+            Unit::Load,
+            Unit::Celsius,
+            Unit::BytesPerSecond,
+            Unit::Seconds,
+        ];
+        let columns: Vec<&str> = all.iter().map(|u| u.column()).collect();
+        assert_eq!(columns, ["%", "load", "C", "B/s", "s"]);
+        let decimals: Vec<u8> = all.iter().map(|u| u.decimals()).collect();
+        assert_eq!(decimals, [2, 2, 2, 0, 0]);
+        assert_eq!(Unit::Load.axis(), "load average, average per bucket");
+        assert_eq!(Unit::Percent.axis(), "average per bucket");
+    }
+
+    #[test]
+    fn breakdowns_of_cpu_are_drawn_only_when_asked_for() {
+        let breakdowns: Vec<&str> = METRICS
+            .iter()
+            .filter(|d| d.metric.is_breakdown())
+            .map(|d| d.name)
+            .collect();
+        assert_eq!(
+            breakdowns,
+            [
+                "cpu_user_percent",
+                "cpu_system_percent",
+                "cpu_iowait_percent",
+                "cpu_steal_percent"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_selector_with_a_value_selects_that_series_only() {
+        let disk = |value: Option<&str>| Selector {
+            metric: M::DiskUsedPercent,
+            value: value.map(String::from),
+        };
+        assert!(disk(None).selects(M::DiskUsedPercent, "/home"));
+        assert!(disk(Some("/home")).selects(M::DiskUsedPercent, "/home"));
+        assert!(!disk(Some("/home")).selects(M::DiskUsedPercent, "/"));
+        assert!(!disk(None).selects(M::DiskFreePercent, "/home"));
+        assert!(!disk(Some("/")).selects(M::DiskFreePercent, "/"));
+        assert_eq!(
+            parse_report_selector("disk:").unwrap_err().to_string(),
+            "'disk:' names nothing after ':' (expected disk or disk:VALUE, as disk:/home)"
+        );
+        // A labelled metric without a subject is written without its label.
+        assert_eq!(series(M::DiskUsedPercent, ""), "disk_used_percent");
     }
 
     #[test]

@@ -92,7 +92,6 @@ pub fn read(root: &Path, opts: &Options) -> Result<Snapshot> {
     })
 }
 
-/// Reads a whole kernel file, naming it in the error.
 /// The kernel's host name, as it stands (maybe empty).
 pub fn hostname(root: &Path) -> Result<String> {
     Ok(read_text(&root.join("proc/sys/kernel/hostname"))?
@@ -100,6 +99,7 @@ pub fn hostname(root: &Path) -> Result<String> {
         .to_string())
 }
 
+/// Reads a whole kernel file, naming it in the error.
 pub fn read_text(path: &Path) -> Result<String> {
     let mut s = String::new();
     std::fs::File::open(path)
@@ -113,4 +113,20 @@ fn invalid(path: impl Into<PathBuf>, what: impl std::fmt::Display) -> io::Error 
         io::ErrorKind::InvalidData,
         format!("{}: {what}", path.into().display()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_host_name_is_the_kernels_without_its_newline() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("proc/sys/kernel");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("hostname"), "web1\n").unwrap();
+        assert_eq!(hostname(root.path()).unwrap(), "web1");
+        let missing = hostname(&root.path().join("gone")).unwrap_err();
+        assert!(format!("{missing:#}").contains("gone/proc/sys/kernel/hostname"));
+    }
 }

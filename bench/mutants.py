@@ -2,7 +2,9 @@
 later run, with more tests, retries what an earlier one missed), caught / missed / unviable /
 timeout per file, the share caught of the viable mutants, and the mutants missed.
 
-Usage: python3 bench/mutants.py MUTANTS_OUT [MUTANTS_OUT...]   (earliest run first)
+Usage: python3 bench/mutants.py LIST.json MUTANTS_OUT [MUTANTS_OUT...]
+    LIST.json: `cargo mutants --list --json` of the same files; the runs earliest first (a later
+    one may be a run with --iterate over the earlier ones)
 """
 
 import collections
@@ -36,12 +38,16 @@ def outcomes(directory):
     return found
 
 
-def main(directories):
+def main(listing, directories):
+    # The mutants of the tree as it is now (cargo mutants --list --json): a mutant of an
+    # earlier run on a line that has moved since is gone.
+    with open(listing, encoding="utf-8") as f:
+        current = {m["name"]: m["file"] for m in json.load(f)}
     last = {}
     for directory in directories:
         last.update(outcomes(directory))
-    if not last:
-        sys.exit("bench/mutants.py: no outcomes in " + ", ".join(directories))
+    untried = sorted(name for name in current if name not in last)
+    last = {name: found for name, found in last.items() if name in current}
     per_file = collections.defaultdict(collections.Counter)
     for file, kind in last.values():
         per_file[file][kind] += 1
@@ -55,6 +61,8 @@ def main(directories):
         print(f"{file:<{width}}  " + "  ".join(f"{counts[c]:>8}" for c in columns)
               + f"  {share(counts)}")
     print(f"{'all':<{width}}  " + "  ".join(f"{total[c]:>8}" for c in columns) + f"  {share(total)}")
+    if untried:
+        print(f"\n{len(untried)} mutants not tried (the run was stopped?): see the list.")
     for kind in ("missed", "timeout"):
         names = sorted(name for name, (_, k) in last.items() if k == kind)
         if names:
@@ -72,4 +80,6 @@ def share(counts):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2:])

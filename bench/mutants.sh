@@ -42,4 +42,6 @@ cargo mutants --no-shuffle --iterate --jobs 1 --output "$out/all" $diff $files \
     --cargo-arg=--test=alert --cargo-arg=--test=backup --cargo-arg=--test=sysstat \
     --cargo-arg=--test=report \
     >"$out/all.log" 2>&1 || true
-exec python3 bench/mutants.py "$out/unit/mutants.out" "$out/all/mutants.out"
+# shellcheck disable=SC2086
+cargo mutants --list --json $diff $files >"$out/list.json"
+exec python3 bench/mutants.py "$out/list.json" "$out/unit/mutants.out" "$out/all/mutants.out"

@@ -753,6 +753,63 @@ mod tests {
     }
 
     #[test]
+    fn rates_are_per_second_and_need_an_interval() {
+        assert_eq!(rate(Some(1_000), Some(200)), Some(500.0));
+        assert_eq!(rate(Some(1_000), Some(0)), None);
+        assert_eq!(rate(Some(1_000), None), None);
+        assert_eq!(rate(None, Some(200)), None);
+    }
+
+    #[test]
+    fn each_source_reads_its_own_metrics_and_the_man_page_lists_them_all() {
+        let disks: Vec<Metric> = read_from(Source::Disks).collect();
+        assert_eq!(disks, [M::DiskUsedPercent, M::DiskFreePercent]);
+        let paragraphs = man_paragraphs();
+        assert_eq!(paragraphs.len(), METRICS.len());
+        assert!(
+            paragraphs[0].starts_with("cpu_percent\tC"),
+            "{}",
+            paragraphs[0]
+        );
+        assert!(
+            paragraphs
+                .iter()
+                .any(|p| p.starts_with("disk_used_percent{mount=\"...\"}\t")),
+            "{paragraphs:?}"
+        );
+        assert_eq!(capitalise("élan"), "Élan");
+        assert_eq!(capitalise(""), "");
+    }
+
+    #[test]
+    fn thresholds_take_their_units_suffixes() {
+        let v = |text: &str, unit: Unit| parse_value(text, unit).ok();
+        assert_eq!(v("90", Unit::Percent), Some(90.0));
+        assert_eq!(v("90%", Unit::Percent), Some(90.0));
+        assert_eq!(v("45C", Unit::Celsius), Some(45.0));
+        assert_eq!(v("45°C", Unit::Celsius), Some(45.0));
+        assert_eq!(v("1.5", Unit::Load), Some(1.5));
+        assert_eq!(v("500B/s", Unit::BytesPerSecond), Some(500.0));
+        assert_eq!(v("2kB/s", Unit::BytesPerSecond), Some(2e3));
+        assert_eq!(v("2KB", Unit::BytesPerSecond), Some(2e3));
+        assert_eq!(v("3MB/s", Unit::BytesPerSecond), Some(3e6));
+        assert_eq!(v("4G", Unit::BytesPerSecond), Some(4e9));
+        assert_eq!(v("5TB/s", Unit::BytesPerSecond), Some(5e12));
+        assert_eq!(v("1KiB/s", Unit::BytesPerSecond), Some(1024.0));
+        assert_eq!(v("1MiB", Unit::BytesPerSecond), Some(1024.0 * 1024.0));
+        for (text, unit) in [
+            ("90C", Unit::Percent),
+            ("45%", Unit::Celsius),
+            ("1iB/s", Unit::BytesPerSecond),
+            ("1PB/s", Unit::BytesPerSecond),
+            ("2%", Unit::Load),
+            ("", Unit::Percent),
+        ] {
+            assert_eq!(v(text, unit), None, "{text}");
+        }
+    }
+
+    #[test]
     fn values_are_read_in_their_units() {
         let s = SampleRow {
             id: 1,

@@ -385,6 +385,20 @@ mod tests {
     }
 
     #[test]
+    fn phases_are_stored_by_their_names() {
+        for (phase, name) in [
+            (Phase::Pending, "pending"),
+            (Phase::Firing, "firing"),
+            (Phase::Resolved, "resolved"),
+        ] {
+            assert_eq!(phase.as_str(), name);
+            assert_eq!(Phase::parse(name), Some(phase));
+        }
+        assert_eq!(Phase::parse("Firing"), None);
+        assert_eq!(Phase::parse(""), None);
+    }
+
+    #[test]
     fn fires_after_for_reminds_and_resolves_once() {
         let mut r = rule("high-cpu");
         r.repeat = 180;

@@ -179,6 +179,15 @@ mod tests {
             [29, 150, 1207]
         );
         assert_eq!(parse_uptime("12345.67 999.00\n").unwrap(), 1234567);
+        assert_eq!(parse_hundredths("3"), Some(300));
+        assert_eq!(parse_hundredths("3.5"), Some(350));
+        assert_eq!(parse_hundredths("0.29"), Some(29));
+        assert_eq!(parse_hundredths("2.345"), Some(234));
+        assert_eq!(
+            parse_btime("cpu 1 2 3\nbtime 1700000000\nprocesses 9\n").unwrap(),
+            1_700_000_000
+        );
+        assert!(parse_btime("cpu 1 2 3\n").is_err());
         assert!(parse_loadavg("x y z").is_err());
     }
 
@@ -196,5 +205,38 @@ mod tests {
         }
         assert_eq!(temperature(dir.path()), Some(512));
         assert_eq!(temperature(&dir.path().join("none")), None);
+    }
+
+    #[test]
+    fn without_thermal_zones_hwmon_inputs_are_read_and_limits_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let chip = dir.path().join("hwmon/hwmon0");
+        std::fs::create_dir_all(&chip).unwrap();
+        for (file, value) in [
+            ("temp1_input", "-5000"),
+            ("temp1_crit", "100000"),
+            ("fan1_input", "150000"),
+            ("temp2_input", "-60000"),
+        ] {
+            std::fs::write(chip.join(file), value).unwrap();
+        }
+        assert_eq!(temperature(dir.path()), Some(-50));
+    }
+
+    #[test]
+    fn clock_ticks_and_page_size_are_the_systems() {
+        let getconf = |name: &str| -> u64 {
+            let out = std::process::Command::new("getconf")
+                .arg(name)
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap()
+        };
+        assert_eq!(clock_ticks(), getconf("CLK_TCK"));
+        assert_eq!(page_kib(), getconf("PAGESIZE") / 1024);
     }
 }

@@ -784,19 +784,23 @@ mod tests {
     #[test]
     fn thresholds_take_their_units_suffixes() {
         let v = |text: &str, unit: Unit| parse_value(text, unit).ok();
-        assert_eq!(v("90", Unit::Percent), Some(90.0));
-        assert_eq!(v("90%", Unit::Percent), Some(90.0));
-        assert_eq!(v("45C", Unit::Celsius), Some(45.0));
-        assert_eq!(v("45°C", Unit::Celsius), Some(45.0));
-        assert_eq!(v("1.5", Unit::Load), Some(1.5));
-        assert_eq!(v("500B/s", Unit::BytesPerSecond), Some(500.0));
-        assert_eq!(v("2kB/s", Unit::BytesPerSecond), Some(2e3));
-        assert_eq!(v("2KB", Unit::BytesPerSecond), Some(2e3));
-        assert_eq!(v("3MB/s", Unit::BytesPerSecond), Some(3e6));
-        assert_eq!(v("4G", Unit::BytesPerSecond), Some(4e9));
-        assert_eq!(v("5TB/s", Unit::BytesPerSecond), Some(5e12));
-        assert_eq!(v("1KiB/s", Unit::BytesPerSecond), Some(1024.0));
-        assert_eq!(v("1MiB", Unit::BytesPerSecond), Some(1024.0 * 1024.0));
+        for (text, unit, value) in [
+            ("90", Unit::Percent, 90.0),
+            ("90%", Unit::Percent, 90.0),
+            ("45C", Unit::Celsius, 45.0),
+            ("45°C", Unit::Celsius, 45.0),
+            ("1.5", Unit::Load, 1.5),
+            ("500B/s", Unit::BytesPerSecond, 500.0),
+            ("2kB/s", Unit::BytesPerSecond, 2e3),
+            ("2KB", Unit::BytesPerSecond, 2e3),
+            ("3MB/s", Unit::BytesPerSecond, 3e6),
+            ("4G", Unit::BytesPerSecond, 4e9),
+            ("5TB/s", Unit::BytesPerSecond, 5e12),
+            ("1KiB/s", Unit::BytesPerSecond, 1024.0),
+            ("1MiB", Unit::BytesPerSecond, 1024.0 * 1024.0),
+        ] {
+            assert_eq!(v(text, unit), Some(value), "{text}");
+        }
         for (text, unit) in [
             ("90C", Unit::Percent),
             ("45%", Unit::Celsius),

@@ -387,6 +387,11 @@ mod tests {
         }
     }
 
+    /// The top row of process `pid`.
+    fn row_of(r: &Record, pid: u32) -> &ProcRecord {
+        r.top.iter().find(|p| p.pid == pid).unwrap()
+    }
+
     fn ctx<'a>(names: &'a BTreeMap<u32, String>, exclude: &'a [String]) -> Context<'a> {
         Context {
             host: "h",
@@ -533,12 +538,10 @@ mod tests {
         let mut b = snap("b", 16_000, 0, 0, procs);
         b.hz = 250;
         let r = derive(Some(&Baseline::of(&a)), &b, &ctx(&names, &[]));
-        let cpu = |pid: u32| r.top.iter().find(|p| p.pid == pid).unwrap().cpu;
-        assert_eq!(cpu(8), Some(50.0));
-        assert_eq!(cpu(9), Some(50.0));
-        let started = |pid: u32| r.top.iter().find(|p| p.pid == pid).unwrap().started;
-        assert_eq!(started(8), 999_840 + 150);
-        assert_eq!(started(9), 999_840 + 100);
+        assert_eq!(row_of(&r, 8).cpu, Some(50.0));
+        assert_eq!(row_of(&r, 9).cpu, Some(50.0));
+        assert_eq!(row_of(&r, 8).started, 999_840 + 150);
+        assert_eq!(row_of(&r, 9).started, 999_840 + 100);
     }
 
     #[test]
@@ -576,9 +579,8 @@ mod tests {
             vec![proc_(1, 0, 24_000, 0, 1), proc_(2, 0, 50_000, 0, 1)],
         ));
         let r = derive(Some(&Baseline::of(&a)), &b, &ctx(&names, &[]));
-        let cpu = |pid: u32| r.top.iter().find(|p| p.pid == pid).unwrap().cpu;
-        assert_eq!(cpu(1), Some(400.0));
-        assert_eq!(cpu(2), Some(400.0));
+        assert_eq!(row_of(&r, 1).cpu, Some(400.0));
+        assert_eq!(row_of(&r, 2).cpu, Some(400.0));
     }
 
     #[test]

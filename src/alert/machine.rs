@@ -472,6 +472,84 @@ mod tests {
     }
 
     #[test]
+    fn pending_waits_for_its_duration_at_real_timestamps() {
+        // A day in 2026: the time held is now - since, never a sum of the two.
+        let t0 = 1_790_000_000;
+        let r = rule("high-cpu");
+        let points = [(t0, 95.), (t0 + 30, 95.), (t0 + 59, 95.), (t0 + 60, 95.)];
+        let (notified, recorded) = run(&r, &points, (0, 0));
+        assert_eq!(notified, [format!("{} firing warning", t0 + 60)]);
+        assert_eq!(
+            recorded,
+            [
+                format!("{t0} pending warning"),
+                format!("{} firing warning", t0 + 60)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_alert_already_critical_does_not_escalate_by_age() {
+        let mut r = rule("high-memory");
+        r.steps = vec![(85.0, Severity::Critical)];
+        r.escalate_after = Some(120);
+        r.repeat = 0;
+        let (notified, recorded) = run(&r, &minutes(&[90.; 6]), (0, 0));
+        assert_eq!(notified, ["60 firing critical"]);
+        assert_eq!(recorded, ["0 pending critical", "60 firing critical"]);
+    }
+
+    #[test]
+    fn an_escalation_inside_maintenance_is_delivered_after_it() {
+        let mut r = rule("high-memory");
+        r.escalate_after = Some(120);
+        r.repeat = 0;
+        // Fires at 60 (announced), escalates by age at 180 inside [120, 300): recipients hear
+        // the escalation at 300, once.
+        let (notified, recorded) = run(&r, &minutes(&[90.; 8]), (120, 300));
+        assert_eq!(notified, ["60 firing warning", "300 escalated critical"]);
+        assert_eq!(
+            recorded,
+            [
+                "0 pending warning",
+                "60 firing warning",
+                "180 escalated critical"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_alert_never_announced_resolves_without_a_notice() {
+        let r = rule("disk-full");
+        let mut state = None;
+        let mut out = Vec::new();
+        // Fires inside a window, resolves in the first reading after it, before any tick.
+        observe(&r, &mut state, 0, 95.0, true, &mut out);
+        observe(&r, &mut state, 60, 50.0, false, &mut out);
+        assert!(state.is_none());
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].kind, Kind::Resolved);
+        assert!(out[1].record);
+        assert!(!out[1].notify);
+        assert!(!out[1].silenced);
+    }
+
+    #[test]
+    fn a_vanished_series_drops_a_pending_alert() {
+        let r = rule("high-cpu");
+        let mut state = None;
+        let mut out = Vec::new();
+        observe(&r, &mut state, 0, 95.0, false, &mut out);
+        assert_eq!(state.as_ref().map(|s| s.phase), Some(Phase::Pending));
+        vanish(&mut state, 30, false, &mut out);
+        assert!(state.is_none());
+        assert_eq!(out.len(), 1);
+        // Back later, it starts a new pending period rather than firing on the old one.
+        observe(&r, &mut state, 90, 95.0, false, &mut out);
+        assert_eq!(state.as_ref().map(|s| s.since), Some(90));
+    }
+
+    #[test]
     fn a_vanished_series_resolves() {
         let r = rule("disk-full");
         let mut state = None;

@@ -132,6 +132,25 @@ mod tests {
     }
 
     #[test]
+    fn a_backup_exactly_retention_days_old_is_no_longer_recent() {
+        let now = at(31, 12);
+        let week = chrono::Duration::days(7);
+        let second = chrono::Duration::seconds(1);
+        let list = [
+            (now - second, false),
+            (now - week + second, false),
+            (now - week, false),
+        ];
+        let p = Policy {
+            retention_days: 7,
+            ..NONE
+        };
+        let v = decide(&list, now, &p);
+        assert_eq!(v[1], Verdict::Keep(vec!["recent"]));
+        assert_eq!(v[2], Verdict::Remove);
+    }
+
+    #[test]
     fn the_newest_backup_survives_any_policy() {
         let list = vec![(at(1, 12), false), (at(1, 11), false)];
         let p = Policy {

@@ -163,4 +163,43 @@ mod tests {
             ["/srv"]
         );
     }
+
+    #[test]
+    fn distinct_devices_and_unnamed_ones_are_each_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mounts = dir.path().join("mounts");
+        // Two devices, and a ZFS pool (a name, not a device path) at two datasets: all four.
+        std::fs::write(
+            &mounts,
+            "/dev/root / ext4 rw 0 0\n/dev/other /tmp ext4 rw 0 0\ntank /etc zfs rw 0 0\ntank /var zfs rw 0 0\n",
+        )
+        .unwrap();
+        let disks = read(&mounts, &[]).unwrap();
+        let paths: Vec<_> = disks.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["/", "/tmp", "/etc", "/var"]);
+    }
+
+    #[test]
+    fn space_is_in_kib_as_df_reports_it() {
+        let out = std::process::Command::new("df")
+            .args(["-Pk", "/"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        let f: Vec<u64> = line
+            .split_whitespace()
+            .skip(1)
+            .take(3)
+            .map(|v| v.parse().unwrap())
+            .collect();
+        let (total, used, avail) = space("/").unwrap();
+        assert_eq!(total, f[0], "df: {text}");
+        // Used and available move between the two readings on a busy disk.
+        assert!(used.abs_diff(f[1]) < 64 * 1024, "used {used}, df: {text}");
+        assert!(
+            avail.abs_diff(f[2]) < 64 * 1024,
+            "avail {avail}, df: {text}"
+        );
+    }
 }

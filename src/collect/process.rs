@@ -118,6 +118,15 @@ mod tests {
     }
 
     #[test]
+    fn counts_the_numbered_entries_only() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["1", "22", "333", "self", "net", "4x"] {
+            std::fs::create_dir(dir.path().join(name)).unwrap();
+        }
+        assert_eq!(count(dir.path()).unwrap(), 3);
+    }
+
+    #[test]
     fn scans_this_process() {
         let procs = scan(Path::new("/proc"), 4).unwrap();
         let me = procs.iter().find(|p| p.pid == std::process::id()).unwrap();

@@ -23,7 +23,7 @@ _usage__sample() {
 
     case "${cmd}" in
         usage__sample)
-            opts="-i -n -p -q -f -h -V --db --config --interval --count --warm-up --print --quiet --format --no-processes --top --host --help --version"
+            opts="-i -n -p -q -f -h -V --db --config --interval --count --warm-up --print --quiet --format --no-processes --top --host --probe --probes-only --no-probes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -70,6 +70,10 @@ _usage__sample() {
                     return 0
                     ;;
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -95,12 +95,16 @@ pub enum Outcome {
     Plugin(Plugin),
     /// usage-backup: the first verification stage a backup failed, 3 (metadata) to 8 (rows).
     Unverified(Stage),
+    /// The work was done, but part of the configuration was left out as wrong (a bad
+    /// `[[probe]]`): 2, each problem named on standard error.
+    Misconfigured,
 }
 
 impl Outcome {
     pub fn status(self) -> u8 {
         match self {
             Outcome::Done => 0,
+            Outcome::Misconfigured => 2,
             Outcome::Alerts {
                 firing,
                 misconfigured,

@@ -33,6 +33,12 @@ pub struct File {
     pub backup: BackupSection,
     #[serde(default)]
     pub check: CheckSection,
+    #[serde(default)]
+    pub probes: ProbesSection,
+    /// `[[probe]]`: only their shape is checked here; `probe::config` reads each on its own, so
+    /// a bad probe spoils only itself.
+    #[serde(default, rename = "probe")]
+    pub probe: Vec<toml::Table>,
     /// `[alert]`: read with positions and validated by usage-alert itself (see
     /// `alert::config`), so a bad rule never stops the other tools.
     pub alert: Option<toml::Table>,
@@ -161,6 +167,43 @@ impl CheckName {
             CheckName::FreeSpace => "free_space",
             CheckName::Growth => "growth",
         }
+    }
+}
+
+/// `[probes]`: how usage-sample runs the probes and judges outages.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProbesSection {
+    /// The most a run waits for its probes (a duration: "20s"); a probe still running then is
+    /// stored as down.
+    pub budget: Scalar,
+    /// Failures in a row that open an outage.
+    pub fail_after: u32,
+    /// Successes in a row that close it.
+    pub recover_after: u32,
+    /// Check once more at once before opening an outage.
+    pub verify: bool,
+    /// Probe results older than this many days are deleted; 0 keeps them forever. Outages are
+    /// kept.
+    pub retention_days: u32,
+}
+
+impl Default for ProbesSection {
+    fn default() -> Self {
+        ProbesSection {
+            budget: Scalar::Int(20),
+            fail_after: 3,
+            recover_after: 1,
+            verify: true,
+            retention_days: 90,
+        }
+    }
+}
+
+impl ProbesSection {
+    /// The budget in seconds (validated at load).
+    pub fn budget_secs(&self) -> i64 {
+        crate::time::parse_duration(&self.budget.text()).unwrap_or(20)
     }
 }
 
@@ -413,6 +456,30 @@ fn validate(file: &File, origin: &Origin) -> Result<()> {
         ))
         .into());
     }
+    let p = &file.probes;
+    match crate::time::parse_duration(&p.budget.text()) {
+        Ok(secs) if (1..=300).contains(&secs) => {}
+        _ => {
+            return Err(UsageError(format!(
+                "{}: probes.budget = {} is not a usable time (expected 1s to 5m, as 20s; keep it under the sampler's interval)",
+                origin.at("probes", "budget"),
+                p.budget.text()
+            ))
+            .into());
+        }
+    }
+    for (key, value) in [
+        ("fail_after", p.fail_after),
+        ("recover_after", p.recover_after),
+    ] {
+        if !(1..=1000).contains(&value) {
+            return Err(UsageError(format!(
+                "{}: probes.{key} = {value} is not a usable count (expected 1 to 1000 results in a row)",
+                origin.at("probes", key)
+            ))
+            .into());
+        }
+    }
     let c = &file.check;
     if c.sample_interval == 0
         || !(c.sample_warning > 0.0 && c.sample_critical >= c.sample_warning)
@@ -431,6 +498,66 @@ fn validate(file: &File, origin: &Origin) -> Result<()> {
         return Err(UsageError(format!("{}: host = {why}", origin.at("", "host"))).into());
     }
     Ok(())
+}
+
+/// A number or a string: durations and thresholds may be written either way.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Scalar {
+    pub fn text(&self) -> String {
+        match self {
+            Scalar::Int(n) => n.to_string(),
+            Scalar::Float(x) => x.to_string(),
+            Scalar::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// Where problems in a section validated element by element (`[alert]`, `[[probe]]`) are
+/// reported: the file's name and text.
+pub struct Source<'a> {
+    pub name: String,
+    pub text: &'a str,
+    /// Where each line starts: positions are found by a binary search, so naming the place of
+    /// each of 40,000 rules does not read the file 40,000 times.
+    lines: Vec<usize>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(name: String, text: &'a str) -> Source<'a> {
+        let lines = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source { name, text, lines }
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.lines.partition_point(|&start| start <= offset);
+        let start = self.lines[line - 1];
+        (line, self.text[start..offset].len() + 1)
+    }
+
+    pub fn at(&self, offset: usize) -> String {
+        let (line, col) = self.line_col(offset);
+        format!("{}:{line}:{col}", self.name)
+    }
+
+    pub fn line(&self, offset: usize) -> String {
+        format!("{}:{}", self.name, self.line_col(offset).0)
+    }
+
+    /// The position of a serde error, else of the element that failed.
+    pub fn error_at(&self, e: &toml::de::Error, fallback: usize) -> String {
+        self.at(e.span().map_or(fallback, |s| s.start))
+    }
 }
 
 /// 1-based line and column of a byte offset.
@@ -461,7 +588,7 @@ const CONF_SECTIONS: &[(&str, &[&str])] = &[
         "DESCRIPTION",
         &[
             "The configuration of the usage tools is one TOML file. Each tool reads the file named by --config, else by USAGE_CONFIG, else $XDG_CONFIG_HOME/usage/config.toml (~/.config/usage/config.toml), else /etc/usage/config.toml; without one, the defaults below apply. Every key is optional.",
-            "An unknown key, a value of the wrong type or a file that is not TOML is an error that names the file, line and column, and the tool exits with status 2. Problems in [alert] are the exception: usage-alert reports each bad rule, channel or window and uses the rest, and the other tools ignore [alert]. Relative paths are taken from the directory of the configuration file.",
+            "An unknown key, a value of the wrong type or a file that is not TOML is an error that names the file, line and column, and the tool exits with status 2. Problems in [alert] and [[probe]] are the exception: usage-alert reports each bad rule, channel or window and uses the rest, usage-sample reports each bad probe (exit status 2) and runs the rest, and the other tools ignore them. Relative paths are taken from the directory of the configuration file.",
             "Command-line flags override the file, and the file overrides the defaults.",
         ],
     ),
@@ -516,6 +643,43 @@ const CONF_SECTIONS: &[(&str, &[&str])] = &[
             "free_warning_percent = 10\tFree space on the database's file system below which it is a WARNING.",
             "free_critical_percent = 5\tAnd a CRITICAL.",
             "fill_warning_days = 30\tA WARNING when the database's growth fills its file system sooner than this.",
+        ],
+    ),
+    (
+        "[probes]",
+        &[
+            "budget = 20\tThe most one run of usage-sample waits for its probes, 1s to 5m (seconds or a duration, as \"20s\"); they run at once, side by side, and a probe still running then is stored as down with the failure budget. Keep it well under the sampler's interval.",
+            "fail_after = 3\tFailures in a row that open an outage; it starts at the first of them.",
+            "recover_after = 1\tSuccesses in a row that close it; it ends at the first of them.",
+            "verify = true\tCheck once more, at once, before a failure opens an outage: a passing re-check is stored as a success.",
+            "retention_days = 90\tProbe results older than this are deleted by usage-sample; 0 keeps them forever. Outages are kept.",
+        ],
+    ),
+    (
+        "[[probe]]",
+        &[
+            "One table per service to check; each is validated on its own. Common keys:",
+            "id = \"NAME\"\tRequired and unique: letters, digits, '-', '_' and '.'; the probe's label in metrics (probe_up{probe=\"NAME\"}) and reports.",
+            "name = \"TEXT\"\tWhat people read [default: the id].",
+            "kind = \"KIND\"\tRequired: http, https, tcp, dns, icmp or udp.",
+            "target = \"TEXT\"\tRequired: a URL (http, https), HOST:PORT (tcp, udp; [v6]:PORT), a domain name (dns), a host or address (icmp).",
+            "timeout = 5\tFor one attempt: seconds (2.5), milliseconds (\"500ms\") or a duration, 10ms to 10m; never beyond the run's budget.",
+            "retries = 0\tFurther attempts within one run, 0 to 10, before a failure counts.",
+            "interval = 60\tSeconds (or a duration) between runs: a probe due less often than the sampler runs waits until due (give or take a tenth, at most 10 s).",
+            "active = true\tfalse keeps the probe configured but not run (usage-sample --probe still runs it).",
+            "priority = \"normal\"\thigh, normal or low: an outage starts major, minor or warning and rises one step after 30 minutes and another after 2 hours, up to critical.",
+            "labels = {}\tA table of names and texts kept with the probe, for people and exports.",
+            "method = \"GET\"\thttp, https: GET or HEAD.",
+            "status = \"200-299\"\thttp, https: accepted status codes: a code, a class (\"2xx\"), a range, or a list (\"200,301-308\") [default: 200-299, or 200-399 when redirects are not followed].",
+            "body = \"TEXT\", body_regex = \"RE\"\thttp, https: the first MiB of the body must contain the text or match the regular expression (Rust regex syntax).",
+            "follow_redirects = true\thttp, https: follow up to 10 redirects; the status of the last response is judged.",
+            "tls_verify = true\thttps: false still reads the certificate's expiry but trusts any certificate.",
+            "ca_file = PATH\thttps: PEM certificates trusted beside the public roots (an internal CA, a self-signed server).",
+            "server = \"HOST[:PORT]\"\tdns: the server to ask [default: the first nameserver of /etc/resolv.conf, as dig asks].",
+            "record = \"A\"\tdns: A, AAAA, CNAME, MX, NS, TXT, PTR, SOA, SRV or CAA.",
+            "expect = \"TEXT\"\tdns: an answer that must be among those returned, written as dig +short writes it (\"10 mail.example.com\"); udp: text the reply must contain.",
+            "count = 3\ticmp: echoes sent, 1 to 100, one after the other; the minimum, average and maximum and the loss are stored.",
+            "payload = \"TEXT\", expect_regex = \"RE\"\tudp: what is sent, and a regular expression the reply must match. A UDP service that ignores what it is sent cannot be told from a lost packet: silence is stored as a timeout.",
         ],
     ),
     (

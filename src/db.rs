@@ -17,6 +17,7 @@ pub mod alerts;
 pub mod copy;
 pub mod inspect;
 pub mod ledger;
+pub mod probes;
 pub mod samples;
 
 use inspect::{Kind, State};
@@ -34,6 +35,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0003_alerts.sql"),
     include_str!("db/migrations/0004_alert_state.sql"),
     include_str!("db/migrations/0005_alert_cursor_sample.sql"),
+    include_str!("db/migrations/0006_probes.sql"),
 ];
 
 /// The schema version this build writes.

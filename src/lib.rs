@@ -19,6 +19,7 @@ pub mod host;
 pub mod import;
 pub mod ledger;
 pub mod metric;
+pub mod probe;
 pub mod render;
 pub mod report;
 pub mod sample;

@@ -3,6 +3,7 @@
 
 mod baseline;
 mod print;
+mod probes;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,6 +22,7 @@ use crate::db::samples::Record;
 use crate::db::{self, samples as store};
 use crate::env::Env;
 use crate::host;
+use crate::probe;
 
 /// Take one sample of the machine and store it
 #[derive(Debug, Parser)]
@@ -77,6 +79,21 @@ pub struct Args {
     /// Store the sample under this host name [config: host, default: the kernel's host name]
     #[arg(long, value_name = "NAME", value_parser = host::parse_name)]
     pub host: Option<String>,
+
+    /// Run the probe ID of the configuration file now, due or not (inactive too), store its
+    /// result and show it; no machine sample is taken
+    #[arg(long, value_name = "ID", conflicts_with_all = ["probes_only", "no_probes", "interval", "warm_up"])]
+    pub probe: Option<String>,
+
+    /// Run the due probes and take no machine sample; with --interval and --count, runs them
+    /// at that cadence (--interval 20 --count 3 from a one-minute cron job: every 20 s)
+    #[arg(long, conflicts_with_all = ["no_probes", "warm_up", "no_processes", "top"])]
+    pub probes_only: bool,
+
+    /// Take the machine sample without running the probes (a series taken with --interval
+    /// runs none unless --probes-only)
+    #[arg(long)]
+    pub no_probes: bool,
 }
 
 impl cli::Tool for Args {}
@@ -175,8 +192,50 @@ const SETTLE_SECS: i64 = 600;
 pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     let cfg = config::load(&args.common, env)?;
     let plan = plan(&args, &cfg, env)?;
+    let probes = probe::config::load(cfg.source.as_deref(), cfg.text.as_deref());
+    for p in &probes.problems {
+        env.warn(format!("{p}; the probe is left out"));
+    }
+    let outcome = if probes.problems.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Misconfigured
+    };
     let mut conn = db::open(&cfg.db)?;
     db::keep_wal(&conn)?;
+    if let Some(id) = &args.probe {
+        let Some(p) = probes.get(id) else {
+            let known: Vec<&str> = probes.probes.iter().map(|p| p.id.as_str()).collect();
+            return Err(cli::UsageError(format!(
+                "no probe '{id}' in {} (configured: {})",
+                cfg.source
+                    .as_deref()
+                    .map_or("the configuration".into(), |s| format!("'{}'", s.display())),
+                if known.is_empty() {
+                    "none".into()
+                } else {
+                    known.join(", ")
+                }
+            ))
+            .into());
+        };
+        let one = std::slice::from_ref(p);
+        let done = probes::run(
+            &mut conn,
+            &plan.host,
+            one,
+            &cfg.file.probes,
+            env.now() as i64,
+            true,
+        )
+        .with_context(|| format!("storing a probe result in '{}'", cfg.db.display()))?;
+        db::fold_wal(&conn, &cfg.db)?;
+        if !args.quiet {
+            probes::rows(one, &done, env.now() as i64)
+                .write(args.format.unwrap_or(Format::Table), &mut env.stdout)?;
+        }
+        return Ok(outcome);
+    }
     let show = (args.print || env.stdout_is_terminal) && !args.quiet;
     let mut printer = print::Printer::new(args.format.unwrap_or(Format::Table));
     let count = match (args.interval, args.count) {
@@ -200,15 +259,36 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
             (0, None, Some(w)) => Some(WarmUp::WithoutBaseline(Duration::from_secs_f64(w))),
             _ => None,
         };
-        let record = take(&mut conn, env, &plan, warm_up)
-            .with_context(|| format!("storing a sample in '{}'", cfg.db.display()))?;
-        db::fold_wal(&conn, &cfg.db)?;
-        if show {
-            printer.write(&record, &mut env.stdout)?;
+        if !args.probes_only {
+            let record = take(&mut conn, env, &plan, warm_up)
+                .with_context(|| format!("storing a sample in '{}'", cfg.db.display()))?;
+            db::fold_wal(&conn, &cfg.db)?;
+            if show {
+                printer.write(&record, &mut env.stdout)?;
+            }
+        }
+        let run_probes = args.probes_only || (!args.no_probes && args.interval.is_none());
+        if run_probes && !probes.probes.is_empty() {
+            let now = env.now() as i64;
+            let done = probes::run(
+                &mut conn,
+                &plan.host,
+                &probes.probes,
+                &cfg.file.probes,
+                now,
+                false,
+            )
+            .with_context(|| format!("storing probe results in '{}'", cfg.db.display()))?;
+            db::fold_wal(&conn, &cfg.db)?;
+            // Beside a sample shown as JSON or CSV, probe rows would spoil the stream.
+            let format = args.format.unwrap_or(Format::Table);
+            if show && !done.is_empty() && (args.probes_only || format == Format::Table) {
+                probes::rows(&probes.probes, &done, now).write(format, &mut env.stdout)?;
+            }
         }
         taken += 1;
     }
-    Ok(Outcome::Done)
+    Ok(outcome)
 }
 
 fn plan(args: &Args, cfg: &Config, env: &Env) -> Result<Plan> {

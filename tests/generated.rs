@@ -392,7 +392,9 @@ fn keys<T: serde::de::DeserializeOwned>() -> Vec<&'static str> {
 
 #[test]
 fn usage_conf_names_every_key_the_configuration_accepts() {
-    use usage::config::{BackupSection, CheckSection, File, LedgerSection, SampleSection};
+    use usage::config::{
+        BackupSection, CheckSection, File, LedgerSection, ProbesSection, SampleSection,
+    };
     let conf = usage::config::man_sections();
     let documented = |title: &str| -> Vec<String> {
         let section = conf.iter().find(|s| s.0 == title).unwrap();
@@ -400,7 +402,13 @@ fn usage_conf_names_every_key_the_configuration_accepts() {
             .1
             .iter()
             .filter_map(|p| p.split_once('\t'))
-            .map(|(term, _)| term.split([' ', '=']).next().unwrap().to_string())
+            // A term may name several keys: `body = "TEXT", body_regex = "RE"`.
+            .flat_map(|(term, _)| {
+                term.split(", ")
+                    .map(|t| t.split([' ', '=']).next().unwrap())
+            })
+            .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(str::to_string)
             .collect()
     };
     let sections = [
@@ -408,14 +416,16 @@ fn usage_conf_names_every_key_the_configuration_accepts() {
         ("[ledger]", keys::<LedgerSection>()),
         ("[backup]", keys::<BackupSection>()),
         ("[check]", keys::<CheckSection>()),
+        ("[probes]", keys::<ProbesSection>()),
+        ("[[probe]]", usage::probe::config::KEYS.to_vec()),
     ];
     let top = keys::<File>();
     assert!(top.contains(&"db") && top.contains(&"sample"), "{top:?}");
     for key in top {
-        let as_section = format!("[{key}]");
+        let (table, array) = (format!("[{key}]"), format!("[[{key}]]"));
         assert!(
             documented("TOP-LEVEL KEYS").iter().any(|k| k == key)
-                || conf.iter().any(|s| s.0 == as_section),
+                || conf.iter().any(|s| s.0 == table || s.0 == array),
             "usage.conf(5) does not describe '{key}'"
         );
     }

@@ -11,6 +11,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::rule::{self, Op, Severity};
+use crate::config::{Scalar, Source};
 use crate::metric::Metric;
 use crate::time::parse_duration;
 
@@ -229,25 +230,6 @@ struct RawSection {
     _maintenance: Vec<serde::de::IgnoredAny>,
 }
 
-/// A number or a string: durations and thresholds may be written either way.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Int(i64),
-    Float(f64),
-    Text(String),
-}
-
-impl Scalar {
-    fn text(&self) -> String {
-        match self {
-            Scalar::Int(n) => n.to_string(),
-            Scalar::Float(x) => x.to_string(),
-            Scalar::Text(t) => t.clone(),
-        }
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
@@ -299,46 +281,6 @@ struct RawWindow {
     rules: Vec<String>,
     #[serde(default)]
     reason: String,
-}
-
-/// Where problems are reported: the file's name and text.
-struct Source<'a> {
-    name: String,
-    text: &'a str,
-    /// Where each line starts: positions are found by a binary search, so naming the place of
-    /// each of 40,000 rules does not read the file 40,000 times.
-    lines: Vec<usize>,
-}
-
-impl<'a> Source<'a> {
-    fn new(name: String, text: &'a str) -> Source<'a> {
-        let lines = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Source { name, text, lines }
-    }
-
-    /// 1-based line and column of a byte offset.
-    fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self.lines.partition_point(|&start| start <= offset);
-        let start = self.lines[line - 1];
-        (line, self.text[start..offset].len() + 1)
-    }
-
-    fn at(&self, offset: usize) -> String {
-        let (line, col) = self.line_col(offset);
-        format!("{}:{line}:{col}", self.name)
-    }
-
-    fn line(&self, offset: usize) -> String {
-        format!("{}:{}", self.name, self.line_col(offset).0)
-    }
-
-    /// The position of a serde error, else of the element that failed.
-    fn error_at(&self, e: &toml::de::Error, fallback: usize) -> String {
-        self.at(e.span().map_or(fallback, |s| s.start))
-    }
 }
 
 /// Reads the `[alert]` section of the configuration file `path` (or the defaults without one).

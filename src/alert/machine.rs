@@ -150,10 +150,7 @@ pub fn observe(
                 resolve(state, t, Some(value), silenced, out);
             } else if let Some(level) = rule.level(value).filter(|l| *l > s.level) {
                 s.level = level;
-                let severity = rule.severity_at(level);
-                if severity > s.severity {
-                    s.severity = severity;
-                }
+                s.severity = s.severity.max(rule.severity_at(level));
                 let event = transition(s, Kind::Escalated, t, silenced);
                 out.push(event);
             }
@@ -530,6 +527,15 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(out[1].kind, Kind::Resolved);
         assert!(out[1].record);
+        assert!(!out[1].notify);
+        assert!(!out[1].silenced);
+        // Resolved inside the window too: no notice is held back, for none is owed.
+        let mut state = None;
+        let mut out = Vec::new();
+        observe(&r, &mut state, 0, 95.0, true, &mut out);
+        observe(&r, &mut state, 60, 50.0, true, &mut out);
+        assert!(state.is_none());
+        assert_eq!(out[1].kind, Kind::Resolved);
         assert!(!out[1].notify);
         assert!(!out[1].silenced);
     }

@@ -25,6 +25,9 @@ _usage__alert() {
             usage__alert,maintenance)
                 cmd="usage__alert__subcmd__maintenance"
                 ;;
+            usage__alert,outages)
+                cmd="usage__alert__subcmd__outages"
+                ;;
             usage__alert,rules)
                 cmd="usage__alert__subcmd__rules"
                 ;;
@@ -43,6 +46,9 @@ _usage__alert() {
             usage__alert__subcmd__help,maintenance)
                 cmd="usage__alert__subcmd__help__subcmd__maintenance"
                 ;;
+            usage__alert__subcmd__help,outages)
+                cmd="usage__alert__subcmd__help__subcmd__outages"
+                ;;
             usage__alert__subcmd__help,rules)
                 cmd="usage__alert__subcmd__help__subcmd__rules"
                 ;;
@@ -60,6 +66,9 @@ _usage__alert() {
                 ;;
             usage__alert__subcmd__help__subcmd__maintenance,list)
                 cmd="usage__alert__subcmd__help__subcmd__maintenance__subcmd__list"
+                ;;
+            usage__alert__subcmd__help__subcmd__outages,resolve)
+                cmd="usage__alert__subcmd__help__subcmd__outages__subcmd__resolve"
                 ;;
             usage__alert__subcmd__maintenance,add)
                 cmd="usage__alert__subcmd__maintenance__subcmd__add"
@@ -85,6 +94,18 @@ _usage__alert() {
             usage__alert__subcmd__maintenance__subcmd__help,list)
                 cmd="usage__alert__subcmd__maintenance__subcmd__help__subcmd__list"
                 ;;
+            usage__alert__subcmd__outages,help)
+                cmd="usage__alert__subcmd__outages__subcmd__help"
+                ;;
+            usage__alert__subcmd__outages,resolve)
+                cmd="usage__alert__subcmd__outages__subcmd__resolve"
+                ;;
+            usage__alert__subcmd__outages__subcmd__help,help)
+                cmd="usage__alert__subcmd__outages__subcmd__help__subcmd__help"
+                ;;
+            usage__alert__subcmd__outages__subcmd__help,resolve)
+                cmd="usage__alert__subcmd__outages__subcmd__help__subcmd__resolve"
+                ;;
             *)
                 ;;
         esac
@@ -92,7 +113,7 @@ _usage__alert() {
 
     case "${cmd}" in
         usage__alert)
-            opts="-n -f -h -V --db --config --dry-run --format --help --version status history rules test maintenance help"
+            opts="-n -f -h -V --db --config --dry-run --format --help --version status history rules test maintenance outages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -122,7 +143,7 @@ _usage__alert() {
             return 0
             ;;
         usage__alert__subcmd__help)
-            opts="status history rules test maintenance help"
+            opts="status history rules test maintenance outages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,6 +227,34 @@ _usage__alert() {
             return 0
             ;;
         usage__alert__subcmd__help__subcmd__maintenance__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__help__subcmd__outages)
+            opts="resolve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__help__subcmd__outages__subcmd__resolve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -468,6 +517,108 @@ _usage__alert() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__outages)
+            opts="-f -h --since --format --db --config --help resolve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__outages__subcmd__help)
+            opts="resolve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__outages__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__outages__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__outages__subcmd__resolve)
+            opts="-h --note --db --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -27,7 +27,7 @@ use serde_json::Value;
 use crate::cli::{self, CommonArgs, Format, Outcome, UsageError};
 use crate::config::Config;
 use crate::db::samples::{self, Span};
-use crate::db::{self, alerts};
+use crate::db::{self, alerts, probes};
 use crate::env::Env;
 use crate::host;
 use crate::metric::{self, Source};
@@ -51,7 +51,7 @@ pub const CATCH_UP: i64 = 86_400;
 fires, again every repeat interval while it stays firing or when it escalates, and once when it \
 resolves. Rules are thresholds with durations over the samples (cpu_percent > 90 for 60s), the \
 age of the newest sample, and data quotas per location and billing cycle (steps and a \
-forecast); without rules in the configuration the built-in default rules apply (CPU over 90 % for 60 s, memory over 85 % for 60 s, a file system over 90 % used or under 10 % free, quota steps and forecast).\n\nRun from cron every \
+forecast); without rules in the configuration the built-in default rules apply (CPU over 90 % for 60 s, memory over 85 % for 60 s, a file system over 90 % used or under 10 % free, quota steps and forecast, a probe's outage, a TLS certificate within 14 days of expiry).\n\nRun from cron every \
 few minutes: each run replays the samples stored since the last one, so it behaves like a \
 daemon. State, history and maintenance windows live in the database. Prints nothing unless the \
 console channel has something to say; exits 1 while any alert is firing."
@@ -86,6 +86,39 @@ pub enum Command {
     /// Maintenance windows: notifications are held back inside them
     #[command(subcommand)]
     Maintenance(MaintenanceCommand),
+    /// Service outages opened by usage-sample's probes: the open ones, or all since a time;
+    /// `outages resolve ID --note TEXT` closes one by hand
+    Outages(OutagesArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct OutagesArgs {
+    #[command(subcommand)]
+    pub command: Option<OutageCommand>,
+    /// Also the closed outages since this time: YYYY-MM-DD, 'YYYY-MM-DD HH:MM', or -DURATION
+    /// from now
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub since: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutageCommand {
+    /// Close an open outage by hand, with a note; the probe needs a new row of failures to
+    /// open another
+    Resolve(ResolveArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResolveArgs {
+    /// The outage's number, as `outages` shows it
+    #[arg(value_name = "ID")]
+    pub id: i64,
+    /// Why it is closed: kept with the outage and shown in reports
+    #[arg(long, value_name = "TEXT", required = true)]
+    pub note: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -197,7 +230,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "DEFAULT RULES",
         &[
-            "Without [[alert.rule]] tables: high-cpu (cpu_percent > 90 for 60s, resolve 80, warning), high-memory (memory_percent > 85 for 60s, resolve 80, warning), disk-full (disk_used_percent > 90, resolve 88, warning), low-disk-space (disk_free_percent < 10, resolve 12, critical), quota (quota_used_percent, steps 50, 80, 100: info, warning, critical) and quota-forecast (quota_forecast_percent > 100, resolve 95, warning).",
+            "Without [[alert.rule]] tables: high-cpu (cpu_percent > 90 for 60s, resolve 80, warning), high-memory (memory_percent > 85 for 60s, resolve 80, warning), disk-full (disk_used_percent > 90, resolve 88, warning), low-disk-space (disk_free_percent < 10, resolve 12, critical), quota (quota_used_percent, steps 50, 80, 100: info, warning, critical), quota-forecast (quota_forecast_percent > 100, resolve 95, warning), outage (outage_open > 0, critical: a probe's outage, see usage.conf(5) [[probe]]) and tls-expiry (tls_days_left < 14, warning).",
         ],
     ),
     (
@@ -314,6 +347,10 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
         Some(Command::Rules(a)) => show::rules(&ctx.alerts, &a, env)?,
         Some(Command::Test(a)) => test(&ctx, &a, env)?,
         Some(Command::Maintenance(m)) => run_maintenance(&conn, &ctx, m, env)?,
+        Some(Command::Outages(a)) => match a.command {
+            None => show::outages(&conn, ctx.now, &a, env)?,
+            Some(OutageCommand::Resolve(r)) => show::resolve_outage(&mut conn, ctx.now, &r, env)?,
+        },
     }
     Ok(Outcome::Alerts {
         firing: verdict.firing,
@@ -394,6 +431,14 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
         None => None,
     };
     let newest = stored.map(|(_, ts)| ts);
+    // Probes may run on a host that takes no samples (usage-sample --probes-only).
+    let probe_host = match host {
+        Some(h) => Some(h),
+        None => samples::hosts(tx)?
+            .into_iter()
+            .find(|h| Some(h.name.as_str()) == ctx.host.name())
+            .map(|h| h.id),
+    };
     let mut happened = Vec::new();
     let mut rows = points::Rows::default();
     let mut firing = 0;
@@ -408,7 +453,18 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             .map(|r| (r.subject.clone(), State::from_row(r)))
             .collect();
         let (points, vanish_at) = match rule.metric.source() {
-            Source::Samples | Source::Disks | Source::Interfaces | Source::Users => {
+            source @ (Source::Samples
+            | Source::Disks
+            | Source::Interfaces
+            | Source::Users
+            | Source::Probes) => {
+                // The row stored last of the rule's table: probe results come at their own
+                // cadence (usage-sample --probes-only), not with the samples.
+                let (host, stored) = match (source, probe_host) {
+                    (Source::Probes, Some(h)) => (Some(h), probes::newest_stored(tx, h)?),
+                    (Source::Probes, None) => (None, None),
+                    _ => (host, stored),
+                };
                 match (host, stored) {
                     (Some(h), Some((newest_id, newest))) => {
                         let floor = newest - rule.for_secs - CATCH_UP;

@@ -8,6 +8,7 @@
 
 use anyhow::{Result, anyhow, bail};
 
+use crate::db::probes::ResultRow;
 use crate::db::samples::{DiskRow, NetRow, SampleRow, UserRow};
 use crate::time::{parse_duration, show_duration};
 
@@ -19,6 +20,10 @@ pub enum Unit {
     Celsius,
     BytesPerSecond,
     Seconds,
+    Milliseconds,
+    Days,
+    /// 1 or 0: up or down, open or not.
+    State,
 }
 
 impl Unit {
@@ -26,9 +31,11 @@ impl Unit {
     pub fn symbol(self) -> &'static str {
         match self {
             Unit::Percent => "%",
-            Unit::Load | Unit::Seconds => "",
+            Unit::Load | Unit::Seconds | Unit::State => "",
             Unit::Celsius => " °C",
             Unit::BytesPerSecond => " B/s",
+            Unit::Milliseconds => " ms",
+            Unit::Days => " days",
         }
     }
 
@@ -40,6 +47,9 @@ impl Unit {
             Unit::Celsius => "C",
             Unit::BytesPerSecond => "B/s",
             Unit::Seconds => "s",
+            Unit::Milliseconds => "ms",
+            Unit::Days => "days",
+            Unit::State => "1/0",
         }
     }
 
@@ -60,13 +70,17 @@ impl Unit {
             Unit::Celsius => Quantity::Fixed("°C"),
             Unit::BytesPerSecond => Quantity::BytesPerSecond,
             Unit::Seconds => Quantity::Fixed("s"),
+            Unit::Milliseconds => Quantity::Fixed("ms"),
+            Unit::Days => Quantity::Fixed("days"),
+            Unit::State => Quantity::Fixed(""),
         }
     }
 
     /// Decimals a table shows.
     pub fn decimals(self) -> u8 {
         match self {
-            Unit::BytesPerSecond | Unit::Seconds => 0,
+            Unit::BytesPerSecond | Unit::Seconds | Unit::State => 0,
+            Unit::Days => 1,
             _ => 2,
         }
     }
@@ -83,6 +97,8 @@ pub enum Source {
     Interfaces,
     /// One value per user per sample (`sample_users`).
     Users,
+    /// One value per probe per result (`probe_results`).
+    Probes,
     /// One value per run, computed at the time of the run (the newest sample's age, the ledger).
     Clock,
 }
@@ -107,6 +123,11 @@ pub enum Metric {
     NetTxRate,
     UserCpuPercent,
     UserMemoryPercent,
+    ProbeUp,
+    ProbeResponseMs,
+    ProbeLossPercent,
+    TlsDaysLeft,
+    OutageOpen,
     SampleAge,
     QuotaUsedPercent,
     QuotaForecastPercent,
@@ -306,6 +327,51 @@ pub const METRICS: &[Def] = &[
         "resident memory of a user's processes, % of RAM",
     ),
     def(
+        M::ProbeUp,
+        "probe_up",
+        Some("probe"),
+        U::State,
+        S::Probes,
+        false,
+        "1 when the probe's latest check passed, 0 when it failed",
+    ),
+    def(
+        M::ProbeResponseMs,
+        "probe_response_ms",
+        Some("probe"),
+        U::Milliseconds,
+        S::Probes,
+        false,
+        "milliseconds the probe's check took (ICMP: the average echo), when it got an answer",
+    ),
+    def(
+        M::ProbeLossPercent,
+        "probe_loss_percent",
+        Some("probe"),
+        U::Percent,
+        S::Probes,
+        false,
+        "ICMP echoes lost, %",
+    ),
+    def(
+        M::TlsDaysLeft,
+        "tls_days_left",
+        Some("probe"),
+        U::Days,
+        S::Probes,
+        false,
+        "days until the TLS certificate of an https probe expires (negative once it has)",
+    ),
+    def(
+        M::OutageOpen,
+        "outage_open",
+        Some("probe"),
+        U::State,
+        S::Probes,
+        false,
+        "1 while the probe has an open outage (failures in a row reached probes.fail_after), else 0",
+    ),
+    def(
         M::SampleAge,
         "sample_age",
         None,
@@ -420,6 +486,9 @@ pub fn show_value(value: f64, unit: Unit) -> String {
         }
         Unit::Seconds => show_duration(value as i64),
         Unit::Load => format!("{value:.2}"),
+        Unit::Milliseconds => format!("{value:.1} ms"),
+        Unit::Days => format!("{value:.1} days"),
+        Unit::State => format!("{value:.0}"),
         Unit::Percent | Unit::Celsius => format!("{value:.1}{}", unit.symbol()),
     }
 }
@@ -571,6 +640,18 @@ pub fn of_user(metric: Metric, u: &UserRow) -> Option<f64> {
     }
 }
 
+/// The value of a probe metric in one result.
+pub fn of_probe(metric: Metric, r: &ResultRow) -> Option<f64> {
+    match metric {
+        M::ProbeUp => Some(f64::from(u8::from(r.up))),
+        M::ProbeResponseMs => r.ms,
+        M::ProbeLossPercent => r.loss,
+        M::TlsDaysLeft => r.cert_expiry.map(|t| (t - r.ts) as f64 / 86_400.0),
+        M::OutageOpen => Some(f64::from(u8::from(r.outage.is_some()))),
+        _ => None,
+    }
+}
+
 /// The metrics read from `source`, in vocabulary order.
 pub fn read_from(source: Source) -> impl Iterator<Item = Metric> {
     METRICS
@@ -615,6 +696,9 @@ pub fn parse_value(text: &str, unit: Unit) -> Result<f64> {
             "bytes per second such as 500000, 500k, 12.5M or 1Gi (optionally followed by B/s)"
         }
         Unit::Seconds => "a duration such as 300, 90s, 5m or 1h",
+        Unit::Milliseconds => "milliseconds such as 500 or 500ms",
+        Unit::Days => "days such as 14 or 14d",
+        Unit::State => "1 or 0",
     };
     let bad = || anyhow!("threshold '{text}' is not a number ({expected})");
     if text.is_empty() {
@@ -631,6 +715,8 @@ pub fn parse_value(text: &str, unit: Unit) -> Result<f64> {
         (_, "") => 1.0,
         (Unit::Percent, "%") => 1.0,
         (Unit::Celsius, "C" | "°C") => 1.0,
+        (Unit::Milliseconds, "ms") => 1.0,
+        (Unit::Days, "d") => 1.0,
         (Unit::BytesPerSecond, s) => {
             let s = s.trim_end_matches("/s").trim_end_matches('B');
             let (prefix, binary) = match s.strip_suffix('i') {

@@ -743,7 +743,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
     })
 }
 
-/// The seeds' rules (000, 001, 003), used when the configuration defines none; read like the
+/// The built-in rules, used when the configuration defines none; read like the
 /// user's so they cannot disagree with the documented rule format.
 const DEFAULTS: &str = r#"
 [[alert.rule]]
@@ -776,6 +776,15 @@ steps = [50, 80, 100]
 name = "quota-forecast"
 when = "quota_forecast_percent > 100"
 resolve = 95
+
+[[alert.rule]]
+name = "outage"
+when = "outage_open > 0"
+severity = "critical"
+
+[[alert.rule]]
+name = "tls-expiry"
+when = "tls_days_left < 14"
 "#;
 
 /// The default rules, reminding every `repeat` seconds.
@@ -815,7 +824,7 @@ mod tests {
     }
 
     #[test]
-    fn without_rules_the_seed_defaults_apply_and_console_is_the_channel() {
+    fn without_rules_the_built_in_defaults_apply_and_console_is_the_channel() {
         let a = load(None, None);
         assert!(a.rules.iter().all(|r| r.origin == "default"));
         let names: Vec<&str> = a.rules.iter().map(|r| r.name.as_str()).collect();
@@ -827,7 +836,9 @@ mod tests {
                 "disk-full",
                 "low-disk-space",
                 "quota",
-                "quota-forecast"
+                "quota-forecast",
+                "outage",
+                "tls-expiry"
             ]
         );
         assert_eq!(a.channels.len(), 1);

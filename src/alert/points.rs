@@ -9,6 +9,7 @@ use rusqlite::Connection;
 
 use super::config::Rule;
 use crate::db;
+use crate::db::probes::ResultRow;
 use crate::db::samples::{self, DiskRow, Named, NetRow, SampleRow, Span, UserRow};
 use crate::ledger::{self, Cycle, forecast};
 use crate::metric::{self, Metric, Source};
@@ -25,6 +26,7 @@ pub struct Rows {
     disks: HashMap<Span, Vec<DiskRow>>,
     nets: HashMap<Span, Vec<NetRow>>,
     users: HashMap<Span, Vec<UserRow>>,
+    probes: HashMap<Span, Vec<ResultRow>>,
 }
 
 /// The rows of `span` from `cache`, read through `read` the first time.
@@ -82,6 +84,13 @@ impl Rows {
             .iter()
             .filter_map(|u| point(u.ts, &u.user, metric::of_user(m, u)))
             .collect(),
+            Source::Probes => cached(&mut self.probes, span, |rows| {
+                *rows = db::probes::results_in(conn, host, span)?;
+                Ok(())
+            })?
+            .iter()
+            .filter_map(|r| point(r.ts, &r.probe, metric::of_probe(m, r)))
+            .collect(),
             Source::Clock => Vec::new(),
         })
     }
@@ -97,6 +106,19 @@ pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Resul
         Source::Disks => Named::Mounts,
         Source::Interfaces => Named::Interfaces,
         Source::Users => Named::Users,
+        Source::Probes => {
+            let Some(host) = host else {
+                return Ok(());
+            };
+            let known = db::probes::names(conn, host)?;
+            if known.is_empty() || known.contains(name) {
+                return Ok(());
+            }
+            return Err(anyhow!(
+                "no probe '{name}' has results on this host (probed: {})",
+                known.join(", ")
+            ));
+        }
         _ => {
             let location = db::ledger::lookup_location(conn, name)?
                 .ok_or_else(|| db::ledger::unknown_location(conn, name).unwrap_or_else(|e| e))?;

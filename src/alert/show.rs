@@ -1,11 +1,13 @@
 //! What usage-alert shows people: the dry run, the alerts in force, the history, the rules.
 
+use std::io::Write;
+
 use anyhow::Result;
 use rusqlite::Connection;
 
 use super::config::Alerts;
 use super::rule::Severity;
-use super::{Evaluation, FormatArgs, HistoryArgs, route};
+use super::{Evaluation, FormatArgs, HistoryArgs, OutagesArgs, ResolveArgs, route};
 use crate::cli::{Format, UsageError};
 use crate::db;
 use crate::env::Env;
@@ -51,6 +53,95 @@ pub fn dry_run(evaluation: &Evaluation, format: Option<Format>, env: &mut Env) -
     Ok(())
 }
 
+/// The open outages, or with --since every outage since then.
+pub fn outages(conn: &Connection, now: i64, args: &OutagesArgs, env: &mut Env) -> Result<()> {
+    let rows = match &args.since {
+        None => db::probes::outages(conn, i64::MIN, i64::MAX, true)?,
+        Some(text) => db::probes::outages(conn, since(text, now)?, i64::MAX, false)?,
+    };
+    let zone = Zone::Local;
+    let rows = rows
+        .into_iter()
+        .map(|o| {
+            let end = o.ended.unwrap_or(now);
+            vec![
+                Cell::Int(o.id),
+                Cell::Text(o.host),
+                Cell::Text(o.probe),
+                Cell::Time(zone.time(o.started)),
+                o.ended.map_or(Cell::Null, |t| Cell::Time(zone.time(t))),
+                Cell::Text(time::show_duration(end - o.started)),
+                Cell::Text(o.severity),
+                Cell::Text(o.priority),
+                Cell::Text(o.closed_by.unwrap_or_else(|| "open".into())),
+                Cell::Text(o.cause),
+                Cell::Text(o.note),
+            ]
+        })
+        .collect();
+    Rows {
+        columns: vec![
+            "id",
+            "host",
+            "probe",
+            "started",
+            "ended",
+            "duration",
+            "severity",
+            "priority",
+            "closed_by",
+            "cause",
+            "note",
+        ],
+        rows,
+    }
+    .write(Format::or_default(args.format.format, env), &mut env.stdout)?;
+    Ok(())
+}
+
+/// Closes an open outage by hand.
+pub fn resolve_outage(
+    conn: &mut Connection,
+    now: i64,
+    args: &ResolveArgs,
+    env: &mut Env,
+) -> Result<()> {
+    let note = args.note.trim();
+    if note.is_empty() {
+        return Err(UsageError("--note is empty (say why the outage is closed)".into()).into());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let Some(outage) = db::probes::outage(&tx, args.id)? else {
+        return Err(UsageError(format!(
+            "no outage {} (usage-alert outages --since -30d lists them)",
+            args.id
+        ))
+        .into());
+    };
+    if let Some(ended) = outage.ended {
+        return Err(UsageError(format!(
+            "outage {} of probe '{}' closed at {} already",
+            outage.id,
+            outage.probe,
+            time::show_local(ended)
+        ))
+        .into());
+    }
+    db::probes::close_outage(&tx, outage.id, now, &outage.severity, "hand", note)?;
+    db::probes::reset_streak_of(&tx, outage.id)?;
+    tx.commit()?;
+    if env.stdout_is_terminal {
+        writeln!(
+            env.stdout,
+            "outage {} of probe '{}' closed after {}",
+            outage.id,
+            outage.probe,
+            time::show_duration(now - outage.started)
+        )?;
+    }
+    Ok(())
+}
+
 pub fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()> {
     let zone = Zone::Local;
     let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Time(zone.time(t)));
@@ -79,15 +170,20 @@ pub fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()>
     Ok(())
 }
 
+/// A `--since` value: a time, or `-DURATION` back from `now`.
+fn since(text: &str, now: i64) -> Result<i64> {
+    Ok(match text.strip_prefix('-') {
+        Some(d) => {
+            now - time::parse_duration(d).map_err(|e| UsageError(format!("--since: {e}")))?
+        }
+        None => time::parse_time(text, now).map_err(|e| UsageError(format!("--since: {e}")))?,
+    })
+}
+
 pub fn history(conn: &Connection, now: i64, args: &HistoryArgs, env: &mut Env) -> Result<()> {
     let since = match &args.since {
         None => now - 7 * 86_400,
-        Some(text) => match text.strip_prefix('-') {
-            Some(d) => {
-                now - time::parse_duration(d).map_err(|e| UsageError(format!("--since: {e}")))?
-            }
-            None => time::parse_time(text, now).map_err(|e| UsageError(format!("--since: {e}")))?,
-        },
+        Some(text) => since(text, now)?,
     };
     let zone = Zone::Local;
     let rows = db::alerts::events(conn, since, i64::MAX)?

@@ -5,6 +5,8 @@
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use super::samples::Span;
+
 /// One run of a probe, as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultRow {
@@ -260,6 +262,34 @@ pub fn latest(conn: &Connection, host: i64) -> Result<Vec<ResultRow>> {
          (SELECT max(id) FROM probe_results WHERE host_id = ?1 AND probe = r.probe) ORDER BY probe"
     ))?;
     let rows = stmt.query_map([host], result_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The result stored last for `host` (by id, whatever its time says): (id, time).
+pub fn newest_stored(conn: &Connection, host: i64) -> Result<Option<(i64, i64)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, ts FROM probe_results WHERE +host_id = ?1 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([host], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The results of `host` in `span` (its times, and after its row id), oldest first.
+pub fn results_in(conn: &Connection, host: i64, span: Span) -> Result<Vec<ResultRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {RESULT_COLUMNS} FROM probe_results \
+         WHERE host_id = ?1 AND ts >= ?2 AND ts < ?3 AND id > ?4 ORDER BY ts, id"
+    ))?;
+    let rows = stmt.query_map(params![host, span.from, span.to, span.after_id], result_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The probes `host` has results of.
+pub fn names(conn: &Connection, host: i64) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT DISTINCT probe FROM probe_results WHERE host_id = ?1 ORDER BY 1")?;
+    let rows = stmt.query_map([host], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

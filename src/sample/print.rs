@@ -217,8 +217,136 @@ fn duration(secs: u64) -> String {
 mod tests {
     use super::*;
 
+    use crate::collect::Disk;
+    use crate::db::samples::{MemoryRecord, NetRecord, ProcRecord, UserRecord};
+
+    fn record() -> Record {
+        Record {
+            host: "h".into(),
+            time: 1_790_000_000,
+            interval_s: Some(60.0),
+            ncpu: 2,
+            cpu: Some(CpuRecord {
+                busy: 45.5,
+                user: 40.0,
+                nice: 0.0,
+                system: 5.5,
+                iowait: 1.2,
+                steal: 0.3,
+            }),
+            memory: MemoryRecord {
+                total_kib: 4 * 1024 * 1024,
+                used_kib: 1024 * 1024,
+                available_kib: 3 * 1024 * 1024,
+                swap_total_kib: 1024 * 1024,
+                swap_used_kib: 0,
+            },
+            load: [1.25, 1.5, 1.75],
+            uptime_s: 90_061,
+            procs: 90,
+            temp_c: Some(52.3),
+            disks: vec![Disk {
+                path: "/".into(),
+                device: "/dev/sda1".into(),
+                fstype: "ext4".into(),
+                total: 100 * 1024 * 1024,
+                used: 70 * 1024 * 1024,
+                avail: 25 * 1024 * 1024,
+            }],
+            net: vec![NetRecord {
+                name: "eth0".into(),
+                rx_bytes: 9_000_000,
+                tx_bytes: 900_000,
+                rx_delta: Some(6_000_000),
+                tx_delta: Some(600_000),
+            }],
+            users: vec![UserRecord {
+                uid: 1000,
+                name: "alice".into(),
+                cpu: Some(25.0),
+                rss_kib: 512 * 1024,
+                procs: 3,
+            }],
+            top: vec![ProcRecord {
+                pid: 42,
+                name: "make".into(),
+                uid: 1000,
+                user: "alice".into(),
+                cpu: None,
+                rss_kib: 2048,
+                threads: 4,
+                state: 'R',
+                started: 1_789_999_000,
+            }],
+        }
+    }
+
+    fn printed(format: Format, times: usize) -> String {
+        let mut p = Printer::new(format);
+        let mut out = Vec::new();
+        for _ in 0..times {
+            p.write(&record(), &mut out).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_table_shows_each_figure_in_its_unit() {
+        let text = printed(Format::Table, 1);
+        let lines: Vec<&str> = text.lines().collect();
+        let at = iso_time(1_790_000_000);
+        assert_eq!(lines[0], format!("h at {at}, 60.0 s after the previous sample"));
+        assert_eq!(
+            &lines[1..],
+            [
+                "  cpu      busy 45.50%  user 40.00  nice 0.00  system 5.50  iowait 1.20  steal 0.30  (2 CPUs)",
+                "  memory   1.0 GiB used of 4.0 GiB (25.0%), 3.0 GiB available; swap 0 B used of 1.0 GiB",
+                "  system   load 1.25 1.50 1.75  uptime 1d 01:01  processes 90  temperature 52.3 °C",
+                "  disk     /  70.0 GiB used of 100.0 GiB (73.7%), 25.0 GiB available",
+                "  net      eth0  rx 6.0 MB tx 600 kB since the baseline  (counters rx 9.0 MB tx 900 kB)",
+                "  user     alice  cpu 25.0%  memory 512.0 MiB  processes 3",
+                "  process  42 make (alice)  cpu -  memory 2.0 MiB  threads 4  state R",
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_writes_its_header_once_and_json_a_line_per_sample() {
+        let text = printed(Format::Csv, 2);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert_eq!(lines[0], CSV_HEADER.join(","));
+        let at = iso_time(1_790_000_000);
+        assert_eq!(
+            lines[1],
+            format!(
+                "{at},h,60.00,45.50,40.00,0.00,5.50,1.20,0.30,4194304,1048576,3145728,1048576,0,1.25,1.50,1.75,90061,90,52.30"
+            )
+        );
+        assert_eq!(lines[1], lines[2]);
+        let json = printed(Format::Json, 2);
+        let objects: Vec<serde_json::Value> = json
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(objects.len(), 2);
+        assert_eq!(objects[0]["cpu"]["busy"], 45.5);
+        assert_eq!(objects[0]["disks"][0]["used_kib"], 70 * 1024 * 1024);
+    }
+
+    #[test]
+    fn times_are_rfc_3339_in_the_local_zone() {
+        let t = chrono::DateTime::parse_from_rfc3339(&iso_time(1_790_000_000)).unwrap();
+        assert_eq!(t.timestamp(), 1_790_000_000);
+    }
+
     #[test]
     fn sizes_read_like_df_h() {
+        assert_eq!(duration(59), "00:00");
+        assert_eq!(duration(3599), "00:59");
+        assert_eq!(duration(3600), "01:00");
+        assert_eq!(duration(86_399), "23:59");
+        assert_eq!(duration(86_400), "1d 00:00");
         assert_eq!(binary_bytes(512), "512 B");
         assert_eq!(binary_bytes(1536), "1.5 KiB");
         assert_eq!(human_bytes(1_500_000), "1.5 MB");

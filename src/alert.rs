@@ -10,7 +10,6 @@
 pub mod config;
 mod deliver;
 pub mod machine;
-pub mod maintenance;
 pub mod notify;
 pub mod points;
 pub mod rule;
@@ -30,12 +29,12 @@ use crate::db::samples::{self, Span};
 use crate::db::{self, alerts, probes};
 use crate::env::Env;
 use crate::host;
+use crate::maintenance::{self, Window};
 use crate::metric::{self, Source};
 use crate::render::{Cell, Rows};
 use crate::time::{self, Zone};
 use config::{Alerts, Kind as ChannelKind, Rule};
 use machine::{Event, Phase, State};
-use maintenance::Window;
 use rule::Severity;
 
 /// How far back a run replays samples it has not seen (after the rule's own `for`): a sampler

@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::rule::{self, Op, Severity};
 use crate::config::{Scalar, Source};
+use crate::maintenance::{self, WindowSpec};
 use crate::metric::Metric;
 use crate::time::parse_duration;
 
@@ -137,17 +138,6 @@ impl Channel {
     }
 }
 
-/// A maintenance window from the configuration file (times as written; resolved when used).
-#[derive(Debug, Clone)]
-pub struct WindowSpec {
-    pub start: String,
-    pub end: Option<String>,
-    pub duration: Option<i64>,
-    pub rules: Vec<String>,
-    pub reason: String,
-    pub origin: String,
-}
-
 /// The section, validated.
 #[derive(Debug, Default)]
 pub struct Alerts {
@@ -269,18 +259,6 @@ struct RawChannel {
     retries: Option<u32>,
     command: Option<Vec<String>>,
     allow_plaintext: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWindow {
-    start: String,
-    end: Option<String>,
-    duration: Option<Scalar>,
-    #[serde(default)]
-    rules: Vec<String>,
-    #[serde(default)]
-    reason: String,
 }
 
 /// Reads the `[alert]` section of the configuration file `path` (or the defaults without one).
@@ -409,43 +387,11 @@ fn read(src: &Source, alerts: &mut Alerts, repeat: &mut i64) -> usize {
             }
         }
     }
-    for item in elements("maintenance") {
-        let at = item.span().start;
-        match RawWindow::deserialize(ValueDeserializer::from(item)) {
-            Ok(raw) => {
-                let duration = match raw.duration.as_ref().map(|d| parse_duration(&d.text())) {
-                    Some(Err(e)) => {
-                        alerts
-                            .problems
-                            .push(format!("{}: maintenance window: duration {e}", src.at(at)));
-                        continue;
-                    }
-                    Some(Ok(secs)) => Some(secs),
-                    None => None,
-                };
-                if raw.end.is_some() == duration.is_some() {
-                    alerts.problems.push(format!(
-                        "{}: maintenance window: give either end or duration",
-                        src.at(at)
-                    ));
-                    continue;
-                }
-                alerts.windows.push(WindowSpec {
-                    start: raw.start,
-                    end: raw.end,
-                    duration,
-                    rules: raw.rules,
-                    reason: raw.reason,
-                    origin: src.line(at),
-                });
-            }
-            Err(e) => alerts.problems.push(format!(
-                "{}: maintenance window: {}",
-                src.error_at(&e, at),
-                e.message().trim_end()
-            )),
-        }
-    }
+    alerts.windows.extend(maintenance::read_specs(
+        src,
+        elements("maintenance"),
+        &mut alerts.problems,
+    ));
     written
 }
 

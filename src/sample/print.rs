@@ -295,7 +295,10 @@ mod tests {
         let text = printed(Format::Table, 1);
         let lines: Vec<&str> = text.lines().collect();
         let at = iso_time(1_790_000_000);
-        assert_eq!(lines[0], format!("h at {at}, 60.0 s after the previous sample"));
+        assert_eq!(
+            lines[0],
+            format!("h at {at}, 60.0 s after the previous sample")
+        );
         assert_eq!(
             &lines[1..],
             [

@@ -19,6 +19,9 @@ _usage__report() {
             usage__report,alerts)
                 cmd="usage__report__subcmd__alerts"
                 ;;
+            usage__report,availability)
+                cmd="usage__report__subcmd__availability"
+                ;;
             usage__report,cycles)
                 cmd="usage__report__subcmd__cycles"
                 ;;
@@ -48,6 +51,9 @@ _usage__report() {
                 ;;
             usage__report__subcmd__help,alerts)
                 cmd="usage__report__subcmd__help__subcmd__alerts"
+                ;;
+            usage__report__subcmd__help,availability)
+                cmd="usage__report__subcmd__help__subcmd__availability"
                 ;;
             usage__report__subcmd__help,cycles)
                 cmd="usage__report__subcmd__help__subcmd__cycles"
@@ -83,7 +89,7 @@ _usage__report() {
 
     case "${cmd}" in
         usage__report)
-            opts="-f -o -l -h -V --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help --version overview daily cycles trends system traffic users processes alerts help"
+            opts="-f -o -l -h -V --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help --version overview daily cycles trends system traffic users processes alerts availability help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,6 +169,92 @@ _usage__report() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cycle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --location)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --billing-day)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__report__subcmd__availability)
+            opts="-f -o -l -h --probe --month --decimals --outages --raw --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --probe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --month)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decimals)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -383,7 +475,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__help)
-            opts="overview daily cycles trends system traffic users processes alerts help"
+            opts="overview daily cycles trends system traffic users processes alerts availability help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,6 +489,20 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__help__subcmd__alerts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__report__subcmd__help__subcmd__availability)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

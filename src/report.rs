@@ -5,6 +5,7 @@
 //! Every view builds [`Output`]: rows, which feed the table, CSV and JSON writers, and a chart
 //! drawn from the same figures.
 
+mod availability;
 mod chart;
 mod document;
 mod html;
@@ -160,6 +161,9 @@ pub enum View {
     Processes(system::ProcessesArgs),
     /// Alert events and their frequency per day
     Alerts(system::AlertsArgs),
+    /// Per probe: uptime outside maintenance, checks passed, outages, response-time
+    /// percentiles, TLS days left; or the outages (--outages) or every result (--raw)
+    Availability(availability::AvailabilityArgs),
 }
 
 impl View {
@@ -174,6 +178,7 @@ impl View {
             View::Users(_) => "users",
             View::Processes(_) => "processes",
             View::Alerts(_) => "alerts",
+            View::Availability(_) => "availability",
         }
     }
 }
@@ -336,6 +341,7 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         View::Users(a) => system::users(&ctx, a)?,
         View::Processes(a) => system::processes(&ctx, a)?,
         View::Alerts(a) => system::alerts(&ctx, a)?,
+        View::Availability(a) => availability::availability(&ctx, a)?,
     };
     if format == Format::Png {
         let chart = out.chart.ok_or_else(|| no_format(&view, format))?()?;

@@ -3,10 +3,10 @@
 # body at a time, and a mutant that no test catches is behaviour no test pins. Each mutant is
 # first tried against the unit tests (seconds each); those they miss are tried again against
 # the integration tests of the tools the files feed (sample, import, alert, backup, sysstat,
-# report, and the generated man pages).
+# report, probes, and the generated man pages).
 # Prints caught / missed / unviable / timeout per file, the share caught of the viable mutants,
 # and every mutant missed, with its diff under target/mutants/all/mutants.out/diff/.
-# Not in CI: the core files give some 750 mutants, a few hours on 2 cores. Run it before
+# Not in CI: the core files give some 800 mutants, a few hours on 2 cores. Run it before
 # resolving an issue that changes these files; `--in-diff FILE` (a `git diff` of the change)
 # keeps to the mutants on changed lines.
 # Usage: bench/mutants.sh [--in-diff DIFF] [FILE...]    (default: the core files below)
@@ -40,7 +40,7 @@ cp -r "$out/unit/mutants.out" "$out/all/"
 cargo mutants --no-shuffle --iterate --jobs 1 --output "$out/all" $diff $files \
     --cargo-arg=--lib --cargo-arg=--bins --cargo-arg=--test=sample --cargo-arg=--test=import \
     --cargo-arg=--test=alert --cargo-arg=--test=backup --cargo-arg=--test=sysstat \
-    --cargo-arg=--test=report --cargo-arg=--test=generated \
+    --cargo-arg=--test=report --cargo-arg=--test=probes --cargo-arg=--test=generated \
     >"$out/all.log" 2>&1 || true
 # shellcheck disable=SC2086
 cargo mutants --list --json $diff $files >"$out/list.json"

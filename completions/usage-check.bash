@@ -42,7 +42,7 @@ _usage__check() {
                     return 0
                     ;;
                 --skip)
-                    COMPREPLY=($(compgen -W "schema integrity foreign_keys sample_age sample_gaps ledger_age backup_age backup_verify free_space growth" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "schema integrity foreign_keys sample_age sample_gaps ledger_age backup_age backup_verify free_space growth outages" -- "${cur}"))
                     return 0
                     ;;
                 --format)

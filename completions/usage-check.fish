@@ -10,7 +10,8 @@ ledger_age\t''
 backup_age\t''
 backup_verify\t''
 free_space\t''
-growth\t''"
+growth\t''
+outages\t''"
 complete -c usage-check -s f -l format -d 'Output format' -r -f -a "plugin\t'The monitoring-plugins format: a status line with perfdata, then one line per check'
 json\t'One JSON object with every check'"
 complete -c usage-check -l quick -d 'Run PRAGMA quick_check instead of the full integrity_check'

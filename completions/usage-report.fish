@@ -30,7 +30,7 @@ complete -c usage-report -n "__fish_usage_report_needs_command" -s f -l format -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_needs_command" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_needs_command" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -63,7 +63,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -s f
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -84,7 +84,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -s f -l
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -107,7 +107,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s f -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -130,7 +130,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -s f -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -157,7 +157,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s f -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -178,7 +178,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -s f 
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -201,7 +201,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand users" -s f -l
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -225,7 +225,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -s 
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -246,7 +246,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -s f -
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
@@ -271,7 +271,7 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand availability" 
 csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
-html\t'One self-contained HTML page: overview, cycles, system and alerts with charts'
+html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
 pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r

@@ -16,6 +16,7 @@ use crate::cli::{self, CommonArgs, Outcome};
 use crate::config::{self, CheckName, Config};
 use crate::db;
 use crate::db::inspect::{self, Kind};
+use crate::db::probes;
 use crate::db::samples::{self, Span};
 use crate::env::Env;
 use crate::host;
@@ -30,7 +31,8 @@ use crate::time;
     long_about = "Check the usage database: SQLite's integrity and foreign keys, the schema \
 version, how fresh the newest sample and ledger entry are, gaps in sampling over the last day, \
 the age (and with --verify-backups the soundness) of the newest backup, free space on the \
-database's file system and the database's growth.\n\nPrints one status line in the \
+database's file system, the database's growth, and the outages open now of the services \
+usage-sample probes.\n\nPrints one status line in the \
 monitoring-plugins format (USAGE OK - ... | perfdata) and one line per check that is not OK \
 (every check with --verbose), and exits 0 OK, 1 WARNING, 2 CRITICAL or 3 UNKNOWN, so cron, \
 Nagios or Icinga can act on it. --optimize and --vacuum run the weekly and monthly \
@@ -341,7 +343,65 @@ fn judge(name: CheckName, cx: &Cx) -> Option<Check> {
         CheckName::BackupVerify => return None,
         CheckName::FreeSpace => free_space_check(cx),
         CheckName::Growth => growth(cx),
+        CheckName::Outages => outages(cx)?,
     })
+}
+
+/// The services' outages open now: a major or critical one is CRITICAL, a minor or warning one
+/// a WARNING. `None` when no probe is configured and none has results.
+fn outages(cx: &Cx) -> Option<Check> {
+    let configured =
+        crate::probe::config::load(cx.config.source.as_deref(), cx.config.text.as_deref());
+    let open = match probes::outages(cx.conn, i64::MIN, i64::MAX, true) {
+        Ok(o) => o,
+        Err(e) => return Some(failed("outages", &e)),
+    };
+    if open.is_empty() && configured.probes.is_empty() {
+        match probes::any(cx.conn) {
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(e) => return Some(failed("outages", &e)),
+        }
+    }
+    if open.is_empty() {
+        return Some(Check::new("outages", Status::Ok, "no outage open").perf(
+            "outages_open",
+            0.0,
+            "",
+            None,
+            None,
+        ));
+    }
+    let serious = |o: &&probes::OutageRow| o.severity == "critical" || o.severity == "major";
+    let status = if open.iter().any(|o| serious(&o)) {
+        Status::Critical
+    } else {
+        Status::Warning
+    };
+    let each: Vec<String> = open
+        .iter()
+        .map(|o| {
+            format!(
+                "{} on {} {} since {}",
+                o.probe,
+                o.host,
+                o.severity,
+                time::local_minute(o.started)
+            )
+        })
+        .collect();
+    Some(
+        Check::new(
+            "outages",
+            status,
+            format!(
+                "{} open: {} (usage-alert outages)",
+                crate::render::counted(open.len(), "outage"),
+                each.join(", ")
+            ),
+        )
+        .perf("outages_open", open.len() as f64, "", Some(1.0), None),
+    )
 }
 
 fn integrity(cx: &Cx) -> Check {

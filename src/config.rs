@@ -138,10 +138,11 @@ pub enum CheckName {
     BackupVerify,
     FreeSpace,
     Growth,
+    Outages,
 }
 
 impl CheckName {
-    pub const ALL: [CheckName; 10] = [
+    pub const ALL: [CheckName; 11] = [
         CheckName::Schema,
         CheckName::Integrity,
         CheckName::ForeignKeys,
@@ -152,6 +153,7 @@ impl CheckName {
         CheckName::BackupVerify,
         CheckName::FreeSpace,
         CheckName::Growth,
+        CheckName::Outages,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -166,6 +168,7 @@ impl CheckName {
             CheckName::BackupVerify => "backup_verify",
             CheckName::FreeSpace => "free_space",
             CheckName::Growth => "growth",
+            CheckName::Outages => "outages",
         }
     }
 }

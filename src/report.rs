@@ -134,7 +134,8 @@ pub enum Format {
     Json,
     /// A chart as a PNG image
     Png,
-    /// One self-contained HTML page: overview, cycles, system and alerts with charts
+    /// One self-contained HTML page: overview, cycles, system, alerts and service availability
+    /// with charts
     Html,
     /// The HTML report's content as a printable PDF (A4 or Letter, fonts embedded, charts as
     /// vectors)

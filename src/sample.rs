@@ -114,15 +114,15 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "EXIT STATUS",
         &[
-            "0\tThe samples were stored (or --help/--version was shown). A closed output pipe also counts as success.",
+            "0\tThe samples were stored and the probes that were due were run (or --help/--version was shown). A probe that finds its service down is a result, not an error: it is stored, and outages are opened and closed from it. A closed output pipe also counts as success.",
             "1\tThe work failed: the database cannot be created, opened or written (read-only or missing directory, corrupt file, schema of a newer release), or a kernel file such as /proc/stat cannot be read. Nothing is half-written: a sample is stored whole or not at all.",
-            "2\tThe invocation is wrong: an unknown flag, a bad value (e.g. a negative --interval), an unreadable or invalid configuration file (the message names the file, line and column).",
+            "2\tThe invocation is wrong: an unknown flag, a bad value (e.g. a negative --interval), an unreadable or invalid configuration file (the message names the file, line and column). A [[probe]] that is wrong (an unknown key or kind, a malformed URL, a port out of range, a pattern that is not a regular expression, a duplicate id, an unknown DNS record type) is named at its FILE:LINE:COL and left out; the sample and the other probes are still taken and stored, and the exit status is 2 so cron mails the message. --probe with an id that is not configured is 2 as well.",
         ],
     ),
     (
         "FILES",
         &[
-            "$XDG_CONFIG_HOME/usage/config.toml, /etc/usage/config.toml\tConfiguration, first found wins. Keys: db, host, and in [sample]: processes (true), top (5), exclude_users ([]), exclude_interfaces ([]), exclude_mounts ([]), retention_days (90; 0 keeps samples forever). An unknown key is an error.",
+            "$XDG_CONFIG_HOME/usage/config.toml, /etc/usage/config.toml\tConfiguration, first found wins. Keys: db, host, and in [sample]: processes (true), top (5), exclude_users ([]), exclude_interfaces ([]), exclude_mounts ([]), retention_days (90; 0 keeps samples forever); [probes] and [[probe]] (see usage.conf(5)) for the services probed. An unknown key is an error.",
             "$XDG_DATA_HOME/usage/usage.db, ~/.local/share/usage/usage.db, /var/lib/usage/usage.db\tThe database: with XDG_DATA_HOME set, under it; else root's is under /var/lib, other users' under their home. Created 0600 in a 0700 directory.",
             "usage.db-wal, usage.db-shm\tSQLite's write-ahead log and its index, next to the database. usage-sample leaves its commits there instead of copying them into the database on every run, and folds them in once the log passes 512 KiB (any other tool closing the database last folds them too). Copy a live database with usage-backup or sqlite3's .backup, not cp, which would miss the samples still in the log.",
         ],

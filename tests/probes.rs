@@ -325,6 +325,30 @@ fn an_outage_opens_after_three_failures_from_the_first_and_closes_on_recovery() 
     assert_eq!((started, ended, severity.as_str()), (t0, None, "major"));
     assert_eq!(outage(&run(t0 + 180)), "outage open");
 
+    // While it is open, usage-check and the report's first lines say so.
+    let now = (t0 + 200).to_string();
+    let check = sb
+        .cmd("usage-check")
+        .env("USAGE_NOW", &now)
+        .fails(2)
+        .stdout();
+    assert!(
+        check.contains("CRITICAL outages: 1 outage open: db on ") && check.contains("major since"),
+        "{check}"
+    );
+    assert!(check.contains("outages_open=1;1;"), "{check}");
+    let html = sb
+        .cmd("usage-report")
+        .args(["--format", "html"])
+        .env("USAGE_NOW", &now)
+        .ok()
+        .stdout();
+    assert!(html.contains("<h2>Service availability</h2>"), "{html}");
+    assert!(
+        html.contains("<td>services</td><td class=\"critical\">critical</td><td class=\"wrap\">1 outage open: db on "),
+        "{html}"
+    );
+
     // The port opens: one success closes the outage at that moment.
     let _listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
     assert_eq!(outage(&run(t0 + 240)), "outage closed");
@@ -334,6 +358,13 @@ fn an_outage_opens_after_three_failures_from_the_first_and_closes_on_recovery() 
         })
         .unwrap();
     assert_eq!((ended, closed_by.as_str()), (t0 + 240, "recovery"));
+    let check = sb
+        .cmd("usage-check")
+        .args(["--verbose"])
+        .env("USAGE_NOW", (t0 + 250).to_string())
+        .fails(2)
+        .stdout();
+    assert!(check.contains("OK outages: no outage open"), "{check}");
 
     // The report counts 240 s down of the watched time, from the first result to now.
     let csv = sb
@@ -501,4 +532,185 @@ fn a_certificate_expiring_in_ten_days_is_recorded_trusted_or_not() {
         let left = r[id]["tls_days_left"].as_i64().unwrap();
         assert!(left == 9 || left == 10, "{}", r[id]);
     }
+}
+
+/// The notifications the log channel wrote: "seconds after t0, event, rule, subject".
+fn notices(sb: &Sandbox, t0: i64) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(sb.path("alerts.jsonl")) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let t = chrono::DateTime::parse_from_rfc3339(v["time"].as_str().unwrap())
+                .unwrap()
+                .timestamp();
+            format!(
+                "{} {} {} {}",
+                t - t0,
+                v["event"].as_str().unwrap(),
+                v["rule"].as_str().unwrap(),
+                v["subject"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// A free loopback port, closed.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn a_maintenance_window_silences_outages_and_the_owed_resolved_notice_follows_it() {
+    let sb = Sandbox::new();
+    let (db_port, web_port) = (free_port(), free_port());
+    let t0 = 1_800_000_000_i64;
+    let rfc = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap().to_rfc3339();
+    write(
+        &sb.path("config/usage/config.toml"),
+        &format!(
+            "host = \"box\"\n\n\
+             [[probe]]\nid = \"db\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:{db_port}\"\n\n\
+             [[probe]]\nid = \"web\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:{web_port}\"\n\n\
+             [[alert.rule]]\nname = \"outage\"\nwhen = \"outage_open > 0\"\n\n\
+             [alert.channel.file]\ntype = \"log\"\npath = \"{}\"\n\n\
+             [[alert.maintenance]]\nstart = \"{}\"\nend = \"{}\"\nreason = \"switch replaced\"\n",
+            sb.path("alerts.jsonl").display(),
+            rfc(t0 + 300),
+            rfc(t0 + 900)
+        ),
+    );
+    // Cron every minute: the probes, then the alerts. db is down from the start and comes back
+    // at minute 6, inside the window (minutes 5 to 15); web is up, down from minute 7 to 10,
+    // wholly inside the window.
+    let mut web = Some(TcpListener::bind(("127.0.0.1", web_port)).unwrap());
+    let mut db = None;
+    for minute in 0..=16 {
+        match minute {
+            6 => db = Some(TcpListener::bind(("127.0.0.1", db_port)).unwrap()),
+            7 => web = None,
+            11 => web = Some(TcpListener::bind(("127.0.0.1", web_port)).unwrap()),
+            _ => {}
+        }
+        let now = (t0 + minute * 60).to_string();
+        sb.cmd("usage-sample")
+            .args(["--probes-only"])
+            .env("USAGE_NOW", &now)
+            .ok();
+        let out = sb.cmd("usage-alert").env("USAGE_NOW", &now).output();
+        assert!(out.stderr().is_empty(), "minute {minute}: {}", out.stderr());
+    }
+    drop((db, web));
+    // db's outage fired at its third failure, before the window; it resolved at minute 6, in
+    // the window, and its resolved notice waits for the window's end. web's outage opened and
+    // closed inside the window: nobody heard it fire, so nobody hears it resolve.
+    assert_eq!(
+        notices(&sb, t0),
+        ["120 firing outage db", "900 resolved outage db"]
+    );
+    let conn = sb.open_db();
+    let silenced = count(
+        &conn,
+        "SELECT count(*) FROM alert_events WHERE silenced = 1",
+    );
+    assert!(silenced >= 2, "{silenced}");
+    // Both outages are in the record, web's whole and in maintenance.
+    let outages = sb
+        .cmd("usage-report")
+        .args(["availability", "--outages", "--format", "csv", "--utc"])
+        .args(["--since", &rfc(t0)])
+        .env("USAGE_NOW", (t0 + 1000).to_string())
+        .ok()
+        .stdout();
+    let lines: Vec<&str> = outages.lines().collect();
+    assert_eq!(lines.len(), 3, "{outages}");
+    assert!(
+        lines[1].contains(",db,") && lines[1].contains(",6m,360,1m,"),
+        "{outages}"
+    );
+    assert!(
+        lines[2].contains(",web,") && lines[2].contains(",4m,240,4m,"),
+        "{outages}"
+    );
+}
+
+#[test]
+fn uptime_over_a_month_leaves_out_a_maintenance_window_inside_it() {
+    let sb = Sandbox::new();
+    write(
+        &sb.path("config/usage/config.toml"),
+        "host = \"box\"\n\n[[probe]]\nid = \"web\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:1\"\n\
+         interval = \"1h\"\n\n[[alert.maintenance]]\nstart = \"2027-03-10T11:00:00Z\"\n\
+         duration = \"2h\"\nreason = \"upgrade\"\n",
+    );
+    std::fs::create_dir_all(sb.db().parent().unwrap()).unwrap();
+    usage::db::open(&sb.db()).unwrap();
+    // March 2027, a check every hour; the outage runs from 10:00 to 12:00 on the 10th, and the
+    // window from 11:00 to 13:00 takes its second hour.
+    let march = 1_803_859_200_i64;
+    let outage_start = march + 9 * 86_400 + 10 * 3600;
+    {
+        let mut conn = sb.open_db();
+        let tx = conn.transaction().unwrap();
+        tx.execute("INSERT INTO hosts (id, name) VALUES (1, 'box')", [])
+            .unwrap();
+        tx.execute(
+            "INSERT INTO outages (id, host_id, probe, started, ended, severity, priority, closed_by) \
+             VALUES (1, 1, 'web', ?1, ?2, 'major', 'normal', 'recovery')",
+            (outage_start, outage_start + 7200),
+        )
+        .unwrap();
+        for hour in 0..31 * 24 {
+            let ts = march + hour * 3600;
+            let down = ts == outage_start || ts == outage_start + 3600;
+            tx.execute(
+                "INSERT INTO probe_results (host_id, probe, ts, up, ms, outage_id) \
+                 VALUES (1, 'web', ?1, ?2, 1.5, ?3)",
+                (ts, !down, down.then_some(1)),
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let csv = sb
+        .cmd("usage-report")
+        .args(["availability", "--month", "2027-03", "--decimals", "6"])
+        .args(["--format", "csv", "--utc"])
+        .env("USAGE_NOW", "1806600000")
+        .ok()
+        .stdout();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| row[head.iter().position(|h| *h == name).unwrap()];
+    // By hand: 31 days are 2,678,400 s; less the window's 7,200 s, 2,671,200 s are counted;
+    // the outage's first hour, 3,600 s, is down: 2,667,600 / 2,671,200 = 99.86522911...%.
+    assert_eq!(col("watched_s"), "2678400", "{csv}");
+    assert_eq!(col("maintenance"), "2h", "{csv}");
+    assert_eq!(col("downtime_s"), "3600", "{csv}");
+    assert_eq!(col("uptime_percent"), "99.865229", "{csv}");
+    // The checks at 11:00 and 12:00 fall in the window: 742 counted, the one at 10:00 failed.
+    assert_eq!(col("checks"), "742", "{csv}");
+    assert_eq!(col("checks_failed"), "1", "{csv}");
+    assert_eq!(col("outages"), "1", "{csv}");
+    // Three decimals cut: 99.865, not rounded.
+    let three = sb
+        .cmd("usage-report")
+        .args([
+            "availability",
+            "--month",
+            "2027-03",
+            "--format",
+            "json",
+            "--utc",
+        ])
+        .env("USAGE_NOW", "1806600000")
+        .ok()
+        .stdout();
+    assert!(three.contains("\"uptime_percent\":99.865,"), "{three}");
 }

@@ -285,6 +285,13 @@ pub fn results_in(conn: &Connection, host: i64, span: Span) -> Result<Vec<Result
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether any probe of any host has a result stored.
+pub fn any(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM probe_results)")?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// The probes `host` has results of.
 pub fn names(conn: &Connection, host: i64) -> Result<Vec<String>> {
     let mut stmt = conn

@@ -185,6 +185,40 @@ fn figures(p: &Probed, interval: i64, maint: &[(i64, i64)], span: (i64, i64), no
     }
 }
 
+impl AvailabilityArgs {
+    /// Every probe over the period asked for, as the HTML and PDF report show it.
+    pub fn all(outages: bool) -> Self {
+        AvailabilityArgs {
+            probe: Vec::new(),
+            month: None,
+            decimals: 3,
+            outages,
+            raw: false,
+        }
+    }
+}
+
+/// Whether there is anything to say of services: probes configured, or results stored.
+pub fn any_probes(ctx: &Ctx) -> Result<bool> {
+    if !load_probes(ctx.config.source.as_deref(), ctx.config.text.as_deref())
+        .probes
+        .is_empty()
+    {
+        return Ok(true);
+    }
+    Ok(
+        match host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)? {
+            Some(h) => !store::names(ctx.conn, h.id)?.is_empty(),
+            None => false,
+        },
+    )
+}
+
+/// The outages open now, of every host, oldest first.
+pub fn open_outages(ctx: &Ctx) -> Result<Vec<OutageRow>> {
+    store::outages(ctx.conn, i64::MIN, i64::MAX, true)
+}
+
 pub fn availability(ctx: &Ctx, args: &AvailabilityArgs) -> Result<Output<'static>> {
     let period = match &args.month {
         Some(m) => month(ctx, m)?,

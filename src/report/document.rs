@@ -1,12 +1,12 @@
 //! The report as a sequence of blocks, which the HTML and PDF writers lay out: what people open
 //! it for first (each location's current cycle against its quota and forecast, the machine's
-//! health), then the detail (overview, cycles, trends, system, users, alerts).
+//! health), then the detail (overview, cycles, trends, system, users, alerts, service availability).
 //!
 //! Blocks are handed on one at a time, so a long table is written as it is read.
 
 use anyhow::Result;
 
-use super::{Chart, Ctx, Drawing, Output, overview, system, usage};
+use super::{Chart, Ctx, Drawing, Output, availability, overview, system, usage};
 use crate::render::{Rows, Stream};
 
 pub enum Block<'a> {
@@ -107,7 +107,22 @@ pub fn blocks<'a>(ctx: &Ctx<'a>, each: &mut dyn FnMut(Block<'a>) -> Result<()>) 
     section("Users", users, each)?;
 
     let alerts = system::alerts(ctx, &system::AlertsArgs { events: false })?;
-    section("Alerts", alerts, each)
+    section("Alerts", alerts, each)?;
+
+    if availability::any_probes(ctx)? {
+        let services =
+            availability::availability(ctx, &availability::AvailabilityArgs::all(false))?;
+        section("Service availability", services, each)?;
+        each(Block::Note(
+            "Uptime is the time up outside maintenance windows, cut (not rounded) to three \
+             decimals; checks_passed_percent counts every check, also failures that opened no outage."
+                .into(),
+        ))?;
+        let outages = availability::availability(ctx, &availability::AvailabilityArgs::all(true))?;
+        each(Block::Subheading("Outages".into()))?;
+        each(Block::Table(outages.rows))?;
+    }
+    Ok(())
 }
 
 /// A view's chart, when it has data.

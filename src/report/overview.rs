@@ -122,7 +122,8 @@ pub fn sections(ctx: &Ctx) -> Result<Vec<Section>> {
 }
 
 /// How the machine is, in a few lines people read first: the newest sample and its age, each
-/// disk's free space, the alerts firing now and the newest backup with its verification. A
+/// disk's free space, the alerts firing now, the open outages of the services probed, and the
+/// newest backup with its verification. A
 /// state per line (ok, warning, critical) by usage-check's thresholds in the configuration.
 pub fn health(ctx: &Ctx) -> Result<Rows> {
     let c = &ctx.config.file.check;
@@ -206,6 +207,42 @@ pub fn health(ctx: &Ctx) -> Result<Rows> {
             "critical",
             format!("{} firing: {}", firing.len(), firing.join(", ")),
         );
+    }
+    if super::availability::any_probes(ctx)? {
+        let open = super::availability::open_outages(ctx)?;
+        if open.is_empty() {
+            line("services", "ok", "no outage open".into());
+        } else {
+            let each: Vec<String> = open
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} on {} ({}, since {})",
+                        o.probe,
+                        o.host,
+                        o.severity,
+                        ctx.zone.time(o.started).format("%Y-%m-%d %H:%M")
+                    )
+                })
+                .collect();
+            let state = if open
+                .iter()
+                .any(|o| o.severity == "critical" || o.severity == "major")
+            {
+                "critical"
+            } else {
+                "warning"
+            };
+            line(
+                "services",
+                state,
+                format!(
+                    "{} open: {}",
+                    crate::render::counted(open.len(), "outage"),
+                    each.join(", ")
+                ),
+            );
+        }
     }
     let dir = ctx.config.backup_dir(None);
     match crate::archive::store::list(&dir)?.first() {

@@ -451,6 +451,9 @@ fn usage_conf_names_every_key_the_configuration_accepts() {
     usage::config::parse(path, &example).unwrap();
     let alerts = usage::alert::config::load(Some(path), Some(&example));
     assert!(alerts.problems.is_empty(), "{:?}", alerts.problems);
+    let probes = usage::probe::config::load(Some(path), Some(&example));
+    assert!(probes.problems.is_empty(), "{:?}", probes.problems);
+    assert_eq!(probes.probes.len(), 4);
 }
 
 #[test]

@@ -746,6 +746,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn probe_metrics_read_their_result_row() {
+        let up = ResultRow {
+            probe: "web".into(),
+            ts: 1_000_000,
+            up: true,
+            ms: Some(12.5),
+            min_ms: Some(10.0),
+            max_ms: Some(15.0),
+            loss: Some(25.0),
+            status: Some(200),
+            failure: None,
+            detail: String::new(),
+            // Ten and a half days after the result.
+            cert_expiry: Some(1_000_000 + 10 * 86_400 + 43_200),
+            attempts: 1,
+            outage: None,
+        };
+        let down = ResultRow {
+            up: false,
+            ms: None,
+            loss: None,
+            cert_expiry: None,
+            outage: Some(3),
+            ..up.clone()
+        };
+        let read = |m: Metric| (of_probe(m, &up), of_probe(m, &down));
+        assert_eq!(read(Metric::ProbeUp), (Some(1.0), Some(0.0)));
+        assert_eq!(read(Metric::ProbeResponseMs), (Some(12.5), None));
+        assert_eq!(read(Metric::ProbeLossPercent), (Some(25.0), None));
+        assert_eq!(read(Metric::TlsDaysLeft), (Some(10.5), None));
+        assert_eq!(read(Metric::OutageOpen), (Some(0.0), Some(1.0)));
+        assert_eq!(of_probe(Metric::CpuPercent, &up), None);
+        // Thresholds in the probes' units, and how tables show them.
+        assert_eq!(parse_value("500ms", Unit::Milliseconds).unwrap(), 500.0);
+        assert_eq!(parse_value("14d", Unit::Days).unwrap(), 14.0);
+        assert!(parse_value("14h", Unit::Days).is_err());
+        assert_eq!(Metric::TlsDaysLeft.unit().decimals(), 1);
+        assert_eq!(Metric::ProbeResponseMs.unit().decimals(), 2);
+        assert_eq!(Metric::ProbeUp.unit().decimals(), 0);
+    }
+
+    #[test]
     fn every_metric_has_one_entry_and_aliases_name_real_metrics() {
         for (i, d) in METRICS.iter().enumerate() {
             assert_eq!(d.metric.def().name, d.name);

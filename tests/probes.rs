@@ -344,6 +344,31 @@ fn an_outage_opens_after_three_failures_from_the_first_and_closes_on_recovery() 
         .ok()
         .stdout();
     assert!(html.contains("<h2>Service availability</h2>"), "{html}");
+    let overview = sb
+        .cmd("usage-report")
+        .args(["overview", "--format", "json", "--utc"])
+        .env("USAGE_NOW", &now)
+        .ok()
+        .stdout();
+    let v: serde_json::Value = serde_json::from_str(&overview).unwrap();
+    let service = &v["services"][0];
+    assert_eq!(
+        (
+            service["probe"].as_str(),
+            service["state"].as_str(),
+            service["failure"].as_str(),
+            service["severity"].as_str()
+        ),
+        (Some("db"), Some("down"), Some("refused"), Some("major")),
+        "{overview}"
+    );
+    assert_eq!(
+        service["outage_since"].as_str().unwrap(),
+        chrono::DateTime::from_timestamp(t0, 0)
+            .unwrap()
+            .to_rfc3339(),
+        "{overview}"
+    );
     assert!(
         html.contains("<td>services</td><td class=\"critical\">critical</td><td class=\"wrap\">1 outage open: db on "),
         "{html}"

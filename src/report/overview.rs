@@ -1,4 +1,5 @@
-//! The overview: the ledger at a glance, the machine's latest state, the database.
+//! The overview: the ledger at a glance, the machine's latest state, the services probed, the
+//! database.
 
 use anyhow::Result;
 
@@ -96,6 +97,7 @@ pub fn sections(ctx: &Ctx) -> Result<Vec<Section>> {
         ),
     ];
     out.extend(system_status(ctx)?);
+    out.extend(services(ctx)?);
     let db_bytes: i64 = ["", "-wal"]
         .iter()
         .filter_map(|suffix| {
@@ -351,6 +353,51 @@ fn system_status(ctx: &Ctx) -> Result<Vec<Section>> {
             false,
         ),
     ])
+}
+
+/// The newest result of each probe of the host, and its open outage.
+fn services(ctx: &Ctx) -> Result<Option<Section>> {
+    if !super::availability::any_probes(ctx)? {
+        return Ok(None);
+    }
+    let Some(host) = host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)? else {
+        return Ok(None);
+    };
+    let open = super::availability::open_outages(ctx)?;
+    let rows = db::probes::latest(ctx.conn, host.id)?
+        .into_iter()
+        .map(|r| {
+            let outage = open
+                .iter()
+                .find(|o| o.host == host.name && o.probe == r.probe);
+            vec![
+                Cell::Text(r.probe.clone()),
+                Cell::Time(ctx.zone.time(r.ts)),
+                Cell::Text(if r.up { "up" } else { "down" }.into()),
+                r.ms.map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                r.failure.map_or(Cell::Null, Cell::Text),
+                outage.map_or(Cell::Null, |o| Cell::Time(ctx.zone.time(o.started))),
+                outage.map_or(Cell::Null, |o| Cell::Text(o.severity.clone())),
+            ]
+        })
+        .collect();
+    Ok(Some(section(
+        "services",
+        "Services (latest result of each probe)".into(),
+        Rows {
+            columns: vec![
+                "probe",
+                "time",
+                "state",
+                "ms",
+                "failure",
+                "outage_since",
+                "severity",
+            ],
+            rows,
+        },
+        false,
+    )))
 }
 
 /// The overview as text tables under headings, or as one JSON object.

@@ -372,8 +372,10 @@ fn outages(cx: &Cx) -> Option<Check> {
             None,
         ));
     }
-    let serious = |o: &&probes::OutageRow| o.severity == "critical" || o.severity == "major";
-    let status = if open.iter().any(|o| serious(&o)) {
+    let status = if open
+        .iter()
+        .any(|o| crate::probe::outage::Severity::is_serious(&o.severity))
+    {
         Status::Critical
     } else {
         Status::Warning

@@ -37,6 +37,13 @@ impl Severity {
     pub fn parse(text: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|s| s.as_str() == text)
     }
+
+    /// Whether an open outage of this severity (stored as text) is a CRITICAL state for
+    /// usage-check and the report's first lines: major and critical are; minor and warning
+    /// are a WARNING.
+    pub fn is_serious(stored: &str) -> bool {
+        Severity::parse(stored).is_some_and(|s| s >= Severity::Major)
+    }
 }
 
 /// Durations at which an outage's severity rises a step.
@@ -146,6 +153,15 @@ impl Streak {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn major_and_critical_outages_are_serious() {
+        let serious: Vec<bool> = ["warning", "minor", "major", "critical", "bogus"]
+            .into_iter()
+            .map(Severity::is_serious)
+            .collect();
+        assert_eq!(serious, [false, false, true, true, false]);
+    }
 
     fn run(rules: &Rules, results: &[(i64, bool)]) -> Vec<(i64, Change)> {
         let mut s = Streak::default();

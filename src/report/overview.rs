@@ -229,7 +229,7 @@ pub fn health(ctx: &Ctx) -> Result<Rows> {
                 .collect();
             let state = if open
                 .iter()
-                .any(|o| o.severity == "critical" || o.severity == "major")
+                .any(|o| crate::probe::outage::Severity::is_serious(&o.severity))
             {
                 "critical"
             } else {

@@ -150,6 +150,25 @@ impl<'a> Stream<'a> {
         Stream::new(columns, move |sink| rows.into_iter().try_for_each(sink))
     }
 
+    /// Only these columns, in this order (each must be one of the stream's).
+    pub fn select(self, wanted: &[&'static str]) -> Stream<'a> {
+        let at: Vec<usize> = wanted
+            .iter()
+            .filter_map(|w| self.columns.iter().position(|c| c == w))
+            .collect();
+        debug_assert_eq!(at.len(), wanted.len(), "{wanted:?} of {:?}", self.columns);
+        let columns = at.iter().map(|&i| self.columns[i]).collect();
+        Stream::new(columns, move |sink| {
+            self.each(&mut |mut row: Vec<Cell>| {
+                let picked = at
+                    .iter()
+                    .map(|&i| std::mem::replace(&mut row[i], Cell::Null))
+                    .collect();
+                sink(picked)
+            })
+        })
+    }
+
     /// Hands every row to `sink` (a writer of its own, such as the PDF report's).
     pub fn each(self, sink: &mut Sink<'_>) -> Result<()> {
         (self.produce)(sink)
@@ -481,6 +500,20 @@ pub const MAN_SECTIONS: &[(&str, &[&str])] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_keeps_the_columns_asked_for_in_their_order() {
+        let rows = vec![
+            vec![Cell::Int(1), Cell::Text("a".into()), Cell::Bool(true)],
+            vec![Cell::Int(2), Cell::Text("b".into()), Cell::Bool(false)],
+        ];
+        let mut out = Vec::new();
+        Stream::from_iter(vec!["n", "s", "b"], rows)
+            .select(&["b", "n"])
+            .write(Format::Csv, &mut out)
+            .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "b,n\ntrue,1\nfalse,2\n");
+    }
 
     fn sample() -> Rows {
         Rows {

@@ -334,7 +334,10 @@ pub fn availability(ctx: &Ctx, args: &AvailabilityArgs) -> Result<Output<'static
             ms_cell(99.0),
             tls,
             Cell::Text(match latest {
-                Some(r) if r.outage.is_some() => "outage".into(),
+                // Its outage may since have been resolved by hand.
+                Some(r) if r.outage.is_some() && p.outages.iter().any(|o| o.ended.is_none()) => {
+                    "outage".into()
+                }
                 Some(r) if r.up => "up".into(),
                 Some(_) => "down".into(),
                 None => String::new(),

@@ -110,17 +110,42 @@ pub fn blocks<'a>(ctx: &Ctx<'a>, each: &mut dyn FnMut(Block<'a>) -> Result<()>) 
     section("Alerts", alerts, each)?;
 
     if availability::any_probes(ctx)? {
-        let services =
+        let mut services =
             availability::availability(ctx, &availability::AvailabilityArgs::all(false))?;
+        // The columns a reader compares; the view's CSV and JSON have them all.
+        services.rows = services.rows.select(&[
+            "probe",
+            "uptime_percent",
+            "checks_passed_percent",
+            "outages",
+            "downtime",
+            "maintenance",
+            "p50_ms",
+            "p95_ms",
+            "p99_ms",
+            "tls_days_left",
+            "state",
+        ]);
         section("Service availability", services, each)?;
         each(Block::Note(
             "Uptime is the time up outside maintenance windows, cut (not rounded) to three \
-             decimals; checks_passed_percent counts every check, also failures that opened no outage."
+             decimals; checks passed counts every check, also failures that opened no outage. \
+             usage-report availability has every column, --outages every outage."
                 .into(),
         ))?;
         let outages = availability::availability(ctx, &availability::AvailabilityArgs::all(true))?;
         each(Block::Subheading("Outages".into()))?;
-        each(Block::Table(outages.rows))?;
+        each(Block::Table(outages.rows.select(&[
+            "probe",
+            "started",
+            "ended",
+            "duration",
+            "in_maintenance",
+            "severity",
+            "closed_by",
+            "cause",
+            "note",
+        ])))?;
     }
     Ok(())
 }

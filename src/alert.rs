@@ -13,6 +13,7 @@ pub mod machine;
 pub mod notify;
 pub mod points;
 pub mod rule;
+mod services;
 mod show;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -240,6 +241,13 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "type = \"log\"\tpath: one JSON line per notification appended to the file (created 0600).",
             "type = \"email\"\tserver, port, security (starttls, the default; tls; none), ca_file (a PEM certificate of a private CA to trust beside the public roots), username, password_file or password_env (never on the command line; a password_file every user can read is warned about), from, to (a list), timeout (30s) per step of the dialogue. A username with security = \"none\" is refused unless allow_plaintext = true: the password would cross the network unencrypted.",
             "type = \"webhook\"\turl: the JSON document below is POSTed; timeout (10s) per attempt, retries (2) with a pause of 1 s doubling between them.",
+            "type = \"slack\", \"mattermost\", \"rocketchat\"\turl: the incoming webhook's URL. Slack gets the headline as text and the details in a block coloured by severity (red critical, amber warning, blue info, green resolved); Slack answering anything but ok (invalid_token, channel_not_found) is a failure in its words. Mattermost and Rocket.Chat take the Slack-compatible text and a coloured attachment.",
+            "type = \"discord\"\turl: the channel webhook's URL; the headline as content (2000 characters at most, mentions off) and an embed coloured by severity.",
+            "type = \"teams\"\turl: a Microsoft Teams workflow (or incoming) webhook's URL; an Adaptive Card, the headline coloured by severity.",
+            "type = \"ntfy\"\turl: the topic's URL (https://ntfy.sh/mytopic or a server of your own); token_file or token_env for an access token (optional). Title, priority (5 critical, 4 warning, 3 info and resolved) and tags from the alert.",
+            "type = \"gotify\"\turl: the server's URL; token_file or token_env: the application token (needed). Priority 8 critical, 5 warning, 2 info, 4 resolved.",
+            "type = \"pagerduty\"\ttoken_file or token_env: the integration's routing key (needed); url defaults to PagerDuty's Events API v2. Each alert is one incident (dedup_key usage/HOST/RULE/SUBJECT): firing, reminders and escalations trigger it, its resolved notice resolves it.",
+            "Every service channel takes timeout (10s) and retries (2); a 429 is tried again after its Retry-After (up to 30 s), other failures after a pause of 1 s that doubles. Errors show the URL's scheme and host only: a webhook's path is its secret. A token is read from its file (one line) or variable at each delivery, never from the command line, and never written to a log.",
             "type = \"exec\"\tcommand: a list, run without a shell; the alert is in the environment (USAGE_ALERT_RULE, _SUBJECT, _HOST, _EVENT, _SEVERITY, _VALUE, _THRESHOLD, _METRIC, _WHEN, _SINCE, _TIME, _MESSAGE, and the whole document in USAGE_ALERT_JSON); killed after timeout (30s); a non-zero exit is a failed delivery. Run as root, exec channels are refused (as a configuration problem) while the configuration file or its directory is not owned by root or can be written by its group or others.",
             "The JSON document (version 1): version, host, rule, subject, labels, event (firing, reminder, escalated, resolved; test), severity, metric, value, threshold, resolve_threshold, when, since and time (RFC 3339, UTC), message, silenced.",
         ],

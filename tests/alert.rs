@@ -23,7 +23,11 @@ fn at(minute: i64) -> String {
 
 /// A sandbox whose configuration names the host "box" and holds `alert`, with the schema made.
 fn sandbox(alert: &str) -> Sandbox {
-    let sb = Sandbox::new();
+    sandbox_in(Sandbox::new(), alert)
+}
+
+/// The same, in a sandbox made already (holding files the configuration names).
+fn sandbox_in(sb: Sandbox, alert: &str) -> Sandbox {
     std::fs::create_dir_all(sb.path("config/usage")).unwrap();
     std::fs::write(
         sb.path("config/usage/config.toml"),
@@ -558,7 +562,7 @@ command = ["/nonexistent/pager"]
     let err = out.stderr();
     assert!(err.contains("usage-alert: channel 'missing': cannot run '/nonexistent/pager': No such file or directory"), "{err}");
     assert!(
-        err.contains(&format!("usage-alert: channel 'stuck': webhook http://127.0.0.1:{}/hook: no answer within 1s (2 attempts); 1 notification kept for the next run", hanging.port)),
+        err.contains(&format!("usage-alert: channel 'stuck': webhook http://127.0.0.1:{}/...: no answer within 1s (2 attempts); 1 notification kept for the next run", hanging.port)),
         "{err}"
     );
     // Two attempts of one second and a pause of one: the others were not held up by it.
@@ -1061,4 +1065,280 @@ reason = "resize"
         1
     );
     assert_eq!(log(&sb), ["60 firing warning disk"]);
+}
+
+/// One request a service fixture received.
+#[derive(Debug, Clone)]
+struct Received {
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+    at: Instant,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{}: {e}", self.body))
+    }
+}
+
+/// A loopback HTTP server answering as each service does, by path: Slack's 200 "ok" and its
+/// "invalid_token", Discord's 204, Teams' 202, ntfy's and Gotify's 200 with JSON, PagerDuty's
+/// 202 with the dedup key, and a 429 with Retry-After: 1 for the first request to /limited.
+fn service_fixture() -> (u16, Arc<Mutex<Vec<Received>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = Arc::new(Mutex::new(Vec::<Received>::new()));
+    let seen = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            reader.read_line(&mut first).unwrap();
+            let mut headers = Vec::new();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+                let (name, value) = line.trim_end().split_once(':').unwrap();
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap();
+                }
+                headers.push((name.to_string(), value.trim().to_string()));
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            assert!(first.starts_with("POST "), "{first}");
+            let path = first.split_whitespace().nth(1).unwrap().to_string();
+            let body = String::from_utf8(body).unwrap();
+            let limited_before = seen
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|r: &Received| r.path == "/limited");
+            seen.lock().unwrap().push(Received {
+                path: path.clone(),
+                headers,
+                body: body.clone(),
+                at: Instant::now(),
+            });
+            let json = "application/json";
+            let (status, kind, text) = match path.as_str() {
+                "/slack" | "/mattermost" => ("200 OK", "text/html", "ok".to_string()),
+                "/slack-revoked" => ("403 Forbidden", "text/html", "invalid_token".into()),
+                "/discord" => ("204 No Content", json, String::new()),
+                "/teams" => ("202 Accepted", json, String::new()),
+                "/ntfy/alerts" => ("200 OK", json, r#"{"id":"x1","event":"message"}"#.into()),
+                "/gotify/message" => ("200 OK", json, r#"{"id":7}"#.into()),
+                "/pagerduty" => {
+                    let v: Value = serde_json::from_str(&body).unwrap();
+                    let answer = format!(
+                        r#"{{"status":"success","message":"Event processed","dedup_key":{}}}"#,
+                        v["dedup_key"]
+                    );
+                    ("202 Accepted", json, answer)
+                }
+                "/limited" if !limited_before => (
+                    "429 Too Many Requests\r\nRetry-After: 1",
+                    "text/plain",
+                    "rate limited".into(),
+                ),
+                "/limited" => ("200 OK", "text/html", "ok".into()),
+                _ => ("404 Not Found", "text/plain", "no such hook".into()),
+            };
+            let _ = stream.write_all(
+                format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    (port, got)
+}
+
+#[test]
+fn chat_push_and_paging_services_get_the_requests_they_document() {
+    let (port, got) = service_fixture();
+    let base = format!("http://127.0.0.1:{port}");
+    let sb = Sandbox::new();
+    util::write(&sb.path("pd-key"), "R0UT1NGKEY\n");
+    util::write(&sb.path("gotify-token"), "AppToken\n");
+    let config = format!(
+        r#"
+[[alert.rule]]
+name = "disk"
+when = 'disk_used_percent{{mount="/"}} > 90'
+resolve = 85
+severity = "critical"
+
+[alert.channel.slack]
+type = "slack"
+url = "{base}/slack"
+
+[alert.channel.mm]
+type = "mattermost"
+url = "{base}/mattermost"
+
+[alert.channel.discord]
+type = "discord"
+url = "{base}/discord"
+
+[alert.channel.teams]
+type = "teams"
+url = "{base}/teams"
+
+[alert.channel.ntfy]
+type = "ntfy"
+url = "{base}/ntfy/alerts"
+token_env = "NTFY_TOKEN"
+
+[alert.channel.gotify]
+type = "gotify"
+url = "{base}/gotify/"
+token_file = "{gotify}"
+
+[alert.channel.pager]
+type = "pagerduty"
+url = "{base}/pagerduty"
+token_file = "{pd}"
+"#,
+        gotify = sb.path("gotify-token").display(),
+        pd = sb.path("pd-key").display(),
+    );
+    let sb = sandbox_in(sb, &config);
+    // The disk fills at minute 0 and is back under 85 % at minute 5.
+    samples(&sb, 0, &[50.0], 95.0);
+    let out = sb
+        .cmd("usage-alert")
+        .env("USAGE_NOW", at(0))
+        .env("NTFY_TOKEN", "tk_secret")
+        .output();
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    assert!(out.stderr().is_empty(), "{}", out.stderr());
+    samples(&sb, 5, &[50.0], 80.0);
+    let out = sb
+        .cmd("usage-alert")
+        .env("USAGE_NOW", at(5))
+        .env("NTFY_TOKEN", "tk_secret")
+        .output();
+    assert_eq!(out.code(), 0, "{}", out.stderr());
+    let got = got.lock().unwrap().clone();
+    let to =
+        |path: &str| -> Vec<Received> { got.iter().filter(|r| r.path == path).cloned().collect() };
+    // Each service: one request firing, one resolved, each as the service documents it.
+    for path in [
+        "/slack",
+        "/mattermost",
+        "/discord",
+        "/teams",
+        "/ntfy/alerts",
+        "/gotify/message",
+        "/pagerduty",
+    ] {
+        assert_eq!(to(path).len(), 2, "{path}: {got:?}");
+    }
+    let slack = to("/slack");
+    assert_eq!(slack[0].header("content-type"), Some("application/json"));
+    let v = slack[0].json();
+    assert!(
+        v["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("FIRING critical disk: "),
+        "{v}"
+    );
+    assert_eq!(v["attachments"][0]["color"], "#cf222e");
+    assert_eq!(v["attachments"][0]["blocks"][0]["type"], "section");
+    assert_eq!(slack[1].json()["attachments"][0]["color"], "#1a7f37");
+    let discord = to("/discord")[0].json();
+    assert!(discord["content"].as_str().unwrap().starts_with("FIRING"));
+    assert_eq!(discord["embeds"][0]["color"], 0xcf222e);
+    let teams = to("/teams")[0].json();
+    assert_eq!(teams["type"], "message");
+    assert_eq!(
+        teams["attachments"][0]["contentType"],
+        "application/vnd.microsoft.card.adaptive"
+    );
+    assert_eq!(teams["attachments"][0]["content"]["type"], "AdaptiveCard");
+    let ntfy = &to("/ntfy/alerts")[0];
+    assert_eq!(ntfy.header("authorization"), Some("Bearer tk_secret"));
+    assert_eq!(ntfy.header("priority"), Some("5"));
+    assert_eq!(ntfy.header("tags"), Some("rotating_light"));
+    assert!(
+        ntfy.header("title")
+            .unwrap()
+            .starts_with("FIRING critical disk")
+    );
+    let gotify = &to("/gotify/message")[0];
+    assert_eq!(gotify.header("x-gotify-key"), Some("AppToken"));
+    assert_eq!(gotify.json()["priority"], 8);
+    let pd = to("/pagerduty");
+    let (trigger, resolve) = (pd[0].json(), pd[1].json());
+    assert_eq!(trigger["routing_key"], "R0UT1NGKEY");
+    assert_eq!(trigger["event_action"], "trigger");
+    assert_eq!(trigger["payload"]["severity"], "critical");
+    assert_eq!(trigger["payload"]["source"], "box");
+    assert_eq!(resolve["event_action"], "resolve");
+    assert_eq!(resolve["dedup_key"], trigger["dedup_key"]);
+    assert_eq!(trigger["dedup_key"], "usage/box/disk//");
+}
+
+#[test]
+fn a_service_that_says_no_is_named_and_a_429_is_waited_out() {
+    let (port, got) = service_fixture();
+    let base = format!("http://127.0.0.1:{port}");
+    let config = format!(
+        r#"
+[[alert.rule]]
+name = "disk"
+when = 'disk_used_percent{{mount="/"}} > 90'
+
+[alert.channel.revoked]
+type = "slack"
+url = "{base}/slack-revoked"
+retries = 0
+
+[alert.channel.busy]
+type = "slack"
+url = "{base}/limited"
+retries = 1
+"#
+    );
+    let sb = sandbox(&config);
+    samples(&sb, 0, &[50.0], 95.0);
+    let out = sb.cmd("usage-alert").env("USAGE_NOW", at(0)).output();
+    assert_eq!(out.code(), 3, "{}", out.stderr());
+    // The service's own words, and the URL without its secret path.
+    assert!(
+        out.stderr().contains(&format!(
+            "usage-alert: channel 'revoked': slack http://127.0.0.1:{port}/...: HTTP status 403: invalid_token (1 attempt); 1 notification kept for the next run"
+        )),
+        "{}",
+        out.stderr()
+    );
+    assert!(!out.stderr().contains("slack-revoked"), "{}", out.stderr());
+    // The 429 said to wait a second: the second attempt came no sooner, and got through.
+    let limited: Vec<Received> = got
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.path == "/limited")
+        .cloned()
+        .collect();
+    assert_eq!(limited.len(), 2);
+    assert!(limited[1].at - limited[0].at >= Duration::from_millis(990));
+    assert!(!out.stderr().contains("'busy'"), "{}", out.stderr());
 }

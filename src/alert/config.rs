@@ -11,6 +11,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::rule::{self, Op, Severity};
+use super::services::{Service, Token};
 use crate::config::{Scalar, Source};
 use crate::maintenance::{self, WindowSpec};
 use crate::metric::Metric;
@@ -83,6 +84,15 @@ pub enum Kind {
         timeout: i64,
         retries: u32,
     },
+    /// A chat, push or paging service, spoken to as it documents.
+    Service {
+        service: Service,
+        url: String,
+        /// The service's secret: ntfy's access token, Gotify's app token, PagerDuty's routing key.
+        token: Password,
+        timeout: i64,
+        retries: u32,
+    },
     Exec {
         command: Vec<String>,
         timeout: i64,
@@ -99,7 +109,7 @@ pub enum Security {
     None,
 }
 
-/// Where an SMTP password comes from: never the command line.
+/// Where an SMTP password or a service's token comes from: never the command line.
 #[derive(Debug, Clone)]
 pub enum Password {
     None,
@@ -133,6 +143,9 @@ impl Channel {
             Kind::Log { path } => format!("log {}", path.display()),
             Kind::Email { server, to, .. } => format!("email via {server} to {}", to.join(", ")),
             Kind::Webhook { url, .. } => format!("webhook {url}"),
+            Kind::Service { service, url, .. } => {
+                format!("{} {}", service.name(), super::notify::visible_url(url))
+            }
             Kind::Exec { command, .. } => format!("exec {}", command.join(" ")),
         }
     }
@@ -251,6 +264,8 @@ struct RawChannel {
     username: Option<String>,
     password_file: Option<PathBuf>,
     password_env: Option<String>,
+    token_file: Option<PathBuf>,
+    token_env: Option<String>,
     ca_file: Option<PathBuf>,
     from: Option<String>,
     to: Option<Vec<String>>,
@@ -536,6 +551,8 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ("username", raw.username.is_some()),
         ("password_file", raw.password_file.is_some()),
         ("password_env", raw.password_env.is_some()),
+        ("token_file", raw.token_file.is_some()),
+        ("token_env", raw.token_env.is_some()),
         ("ca_file", raw.ca_file.is_some()),
         ("from", raw.from.is_some()),
         ("to", raw.to.is_some()),
@@ -545,6 +562,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ("command", raw.command.is_some()),
         ("allow_plaintext", raw.allow_plaintext.is_some()),
     ];
+    let service = Service::parse(&raw.kind);
     let allowed: &[&str] = match raw.kind.as_str() {
         "console" => &[],
         "log" => &["path"],
@@ -563,9 +581,13 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ],
         "webhook" => &["url", "timeout", "retries"],
         "exec" => &["command", "timeout"],
+        _ if service.is_some_and(|s| s.token() == Token::None) => &["url", "timeout", "retries"],
+        _ if service.is_some() => &["url", "token_file", "token_env", "timeout", "retries"],
         other => {
+            let services: Vec<&str> = Service::ALL.iter().map(|s| s.name()).collect();
             return Err(format!(
-                "type = \"{other}\" is not a channel type (expected console, log, email, webhook or exec)"
+                "type = \"{other}\" is not a channel type (expected console, log, email, webhook, exec, or a service: {})",
+                services.join(", ")
             ));
         }
     };
@@ -597,89 +619,90 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
             },
         }
     };
-    let kind = match raw.kind.as_str() {
-        "console" => Kind::Console,
-        "log" => Kind::Log {
-            path: raw
-                .path
-                .clone()
-                .ok_or_else(|| "a log channel needs path".to_string())?,
+    let kind = match service {
+        Some(service) => service_kind(service, &raw, timeout(10)?)?,
+        None => match raw.kind.as_str() {
+            "console" => Kind::Console,
+            "log" => Kind::Log {
+                path: raw
+                    .path
+                    .clone()
+                    .ok_or_else(|| "a log channel needs path".to_string())?,
+            },
+            "email" => {
+                let security = match raw.security.as_deref().unwrap_or("starttls") {
+                    "starttls" => Security::Starttls,
+                    "tls" => Security::Tls,
+                    "none" => Security::None,
+                    other => {
+                        return Err(format!(
+                            "security = \"{other}\" (expected starttls, tls or none)"
+                        ));
+                    }
+                };
+                let password = match (&raw.password_file, &raw.password_env) {
+                    (Some(_), Some(_)) => {
+                        return Err("give password_file or password_env, not both".into());
+                    }
+                    (Some(f), None) => Password::File(f.clone()),
+                    (None, Some(v)) => Password::Env(v.clone()),
+                    (None, None) => Password::None,
+                };
+                if raw.username.is_none() && !matches!(password, Password::None) {
+                    return Err("a password without a username".into());
+                }
+                if raw.username.is_some()
+                    && security == Security::None
+                    && raw.allow_plaintext != Some(true)
+                {
+                    return Err(
+                        "security = \"none\" would send the username and password unencrypted (use starttls or tls, or set allow_plaintext = true on a network you trust)"
+                            .into(),
+                    );
+                }
+                let to = raw.to.clone().unwrap_or_default();
+                if to.is_empty() {
+                    return Err("an email channel needs to = [\"someone@example.com\"]".into());
+                }
+                for address in to.iter().chain(raw.from.iter()) {
+                    address
+                        .parse::<lettre::message::Mailbox>()
+                        .map_err(|e| format!("'{address}' is not a mail address ({e})"))?;
+                }
+                Kind::Email {
+                    server: need(raw.server.clone(), "server")?,
+                    port: raw.port,
+                    security,
+                    username: raw.username.clone(),
+                    password,
+                    ca_file: raw.ca_file.clone(),
+                    from: need(raw.from.clone(), "from")?,
+                    to,
+                    timeout: timeout(30)?,
+                }
+            }
+            "webhook" => {
+                let url = http_url(need(raw.url.clone(), "url")?)?;
+                Kind::Webhook {
+                    url,
+                    timeout: timeout(10)?,
+                    retries: raw.retries.unwrap_or(2).min(10),
+                }
+            }
+            _ => {
+                let command = raw.command.clone().unwrap_or_default();
+                if command.first().is_none_or(String::is_empty) {
+                    return Err(
+                        "an exec channel needs command = [\"/path/to/program\", \"arg\", ...]"
+                            .into(),
+                    );
+                }
+                Kind::Exec {
+                    command,
+                    timeout: timeout(30)?,
+                }
+            }
         },
-        "email" => {
-            let security = match raw.security.as_deref().unwrap_or("starttls") {
-                "starttls" => Security::Starttls,
-                "tls" => Security::Tls,
-                "none" => Security::None,
-                other => {
-                    return Err(format!(
-                        "security = \"{other}\" (expected starttls, tls or none)"
-                    ));
-                }
-            };
-            let password = match (&raw.password_file, &raw.password_env) {
-                (Some(_), Some(_)) => {
-                    return Err("give password_file or password_env, not both".into());
-                }
-                (Some(f), None) => Password::File(f.clone()),
-                (None, Some(v)) => Password::Env(v.clone()),
-                (None, None) => Password::None,
-            };
-            if raw.username.is_none() && !matches!(password, Password::None) {
-                return Err("a password without a username".into());
-            }
-            if raw.username.is_some()
-                && security == Security::None
-                && raw.allow_plaintext != Some(true)
-            {
-                return Err(
-                    "security = \"none\" would send the username and password unencrypted (use starttls or tls, or set allow_plaintext = true on a network you trust)"
-                        .into(),
-                );
-            }
-            let to = raw.to.clone().unwrap_or_default();
-            if to.is_empty() {
-                return Err("an email channel needs to = [\"someone@example.com\"]".into());
-            }
-            for address in to.iter().chain(raw.from.iter()) {
-                address
-                    .parse::<lettre::message::Mailbox>()
-                    .map_err(|e| format!("'{address}' is not a mail address ({e})"))?;
-            }
-            Kind::Email {
-                server: need(raw.server.clone(), "server")?,
-                port: raw.port,
-                security,
-                username: raw.username.clone(),
-                password,
-                ca_file: raw.ca_file.clone(),
-                from: need(raw.from.clone(), "from")?,
-                to,
-                timeout: timeout(30)?,
-            }
-        }
-        "webhook" => {
-            let url = need(raw.url.clone(), "url")?;
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!("url '{url}' is not an http:// or https:// URL"));
-            }
-            Kind::Webhook {
-                url,
-                timeout: timeout(10)?,
-                retries: raw.retries.unwrap_or(2).min(10),
-            }
-        }
-        _ => {
-            let command = raw.command.clone().unwrap_or_default();
-            if command.first().is_none_or(String::is_empty) {
-                return Err(
-                    "an exec channel needs command = [\"/path/to/program\", \"arg\", ...]".into(),
-                );
-            }
-            Kind::Exec {
-                command,
-                timeout: timeout(30)?,
-            }
-        }
     };
     Ok(Channel {
         name: name.to_string(),
@@ -687,6 +710,42 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         min_severity: raw.min_severity.unwrap_or(Severity::Info),
         rules: raw.rules,
     })
+}
+
+/// A chat, push or paging service's channel: its URL (or the service's own) and its token.
+fn service_kind(service: Service, raw: &RawChannel, timeout: i64) -> Result<Kind, String> {
+    let url = match (raw.url.clone(), service.default_url()) {
+        (Some(u), _) => u,
+        (None, Some(d)) => d.to_string(),
+        (None, None) => return Err(format!("a {} channel needs url", raw.kind)),
+    };
+    let token = match (&raw.token_file, &raw.token_env) {
+        (Some(_), Some(_)) => return Err("give token_file or token_env, not both".into()),
+        (Some(f), None) => Password::File(f.clone()),
+        (None, Some(v)) => Password::Env(v.clone()),
+        (None, None) if service.token() == Token::Needed => {
+            return Err(format!(
+                "a {} channel needs its token: token_file = \"/etc/usage/{}-token\" (or token_env)",
+                raw.kind, raw.kind
+            ));
+        }
+        (None, None) => Password::None,
+    };
+    Ok(Kind::Service {
+        service,
+        url: http_url(url)?,
+        token,
+        timeout,
+        retries: raw.retries.unwrap_or(2).min(10),
+    })
+}
+
+fn http_url(url: String) -> Result<String, String> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(url)
+    } else {
+        Err(format!("url '{url}' is not an http:// or https:// URL"))
+    }
 }
 
 /// The built-in rules, used when the configuration defines none; read like the
@@ -930,5 +989,57 @@ type = "pager"
         );
         assert!(a.rules.is_empty());
         assert!(a.problems[0].contains("rule 'r': unknown channel 'mail' (configured: log)"));
+    }
+
+    #[test]
+    fn service_channels_need_their_url_and_token() {
+        let a = parse(
+            r#"
+[alert.channel.chat]
+type = "slack"
+url = "https://hooks.slack.com/services/T/B/X"
+
+[alert.channel.pd]
+type = "pagerduty"
+token_env = "PD_KEY"
+
+[alert.channel.nourl]
+type = "discord"
+
+[alert.channel.notoken]
+type = "gotify"
+url = "https://gotify.example.com"
+
+[alert.channel.both]
+type = "ntfy"
+url = "https://ntfy.sh/x"
+token_file = "/etc/t"
+token_env = "T"
+
+[alert.channel.stray]
+type = "teams"
+url = "https://example.com/x"
+token_file = "/etc/t"
+
+[alert.channel.typo]
+type = "slak"
+"#,
+        );
+        let names: Vec<&str> = a.channels.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["chat", "pd"]);
+        assert!(
+            matches!(&a.channels[1].kind, Kind::Service { service: Service::PagerDuty, url, token: Password::Env(v), .. }
+                if url == "https://events.pagerduty.com/v2/enqueue" && v == "PD_KEY")
+        );
+        let p = a.problems.join("\n");
+        for wanted in [
+            "channel 'nourl': a discord channel needs url",
+            "channel 'notoken': a gotify channel needs its token: token_file = \"/etc/usage/gotify-token\" (or token_env)",
+            "channel 'both': give token_file or token_env, not both",
+            "channel 'stray': token_file does not apply to a teams channel (it takes: url, timeout, retries)",
+            "channel 'typo': type = \"slak\" is not a channel type (expected console, log, email, webhook, exec, or a service: slack, mattermost, rocketchat, discord, teams, ntfy, gotify, pagerduty)",
+        ] {
+            assert!(p.contains(wanted), "{wanted}\n{p}");
+        }
     }
 }

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::config::{Channel, Kind, Password, Rule, Security};
 use super::machine::Event;
+use super::services::{self, Request};
 use crate::env::Env;
 use crate::metric::{series, show_value};
 use crate::time::{rfc3339, show_duration};
@@ -182,7 +183,46 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             url,
             timeout,
             retries,
-        } => webhook(url, *timeout, *retries, payload, env),
+        } => {
+            let request = Request {
+                url: url.clone(),
+                headers: Vec::new(),
+                content_type: "application/json",
+                body: serde_json::to_string(payload)?,
+            };
+            post(
+                "webhook",
+                &request,
+                *timeout,
+                *retries,
+                env,
+                &|status, _| {
+                    if (200..300).contains(&status) {
+                        Ok(())
+                    } else {
+                        Err(format!("HTTP status {status}"))
+                    }
+                },
+            )
+        }
+        Kind::Service {
+            service,
+            url,
+            token,
+            timeout,
+            retries,
+        } => {
+            let token = secret(token, &format!("{} token", service.name()), env)?;
+            let request = services::request(*service, url, token.as_deref(), payload);
+            post(
+                service.name(),
+                &request,
+                *timeout,
+                *retries,
+                env,
+                &|status, body| services::accepted(*service, status, body),
+            )
+        }
         Kind::Exec { command, timeout } => exec(command, *timeout, payload),
     }
 }
@@ -245,20 +285,7 @@ impl Smtp<'_> {
             builder = builder.port(port);
         }
         if let Some(user) = self.username {
-            let secret = match self.password {
-                Password::None => String::new(),
-                Password::File(path) => std::fs::read_to_string(path)
-                    .with_context(|| {
-                        format!("cannot read SMTP password file '{}'", path.display())
-                    })?
-                    .trim_end_matches(['\r', '\n'])
-                    .to_string(),
-                Password::Env(var) => env
-                    .vars
-                    .get(var)
-                    .cloned()
-                    .ok_or_else(|| anyhow!("SMTP password variable {var} is not set"))?,
-            };
+            let secret = secret(self.password, "SMTP password", env)?.unwrap_or_default();
             builder = builder.credentials(Credentials::new(user.to_string(), secret));
         }
         Ok(builder
@@ -351,41 +378,103 @@ fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> 
     None
 }
 
-fn webhook(
-    url: &str,
+/// A secret from its file (its last line break dropped) or variable; `None` when there is none.
+fn secret(from: &Password, what: &str, env: &DeliveryEnv) -> Result<Option<String>> {
+    Ok(match from {
+        Password::None => None,
+        Password::File(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {what} file '{}'", path.display()))?
+                .trim_end_matches(['\r', '\n'])
+                .to_string(),
+        ),
+        Password::Env(var) => Some(
+            env.vars
+                .get(var)
+                .cloned()
+                .ok_or_else(|| anyhow!("{what} variable {var} is not set"))?,
+        ),
+    })
+}
+
+/// The longest a 429's Retry-After is waited for within one run.
+const MAX_RETRY_AFTER: u64 = 30;
+
+/// POSTs `request`, trying again `retries` times with a pause that doubles (a 429's
+/// Retry-After instead, up to 30 s); `judge` reads the answer's status and body.
+fn post(
+    what: &str,
+    request: &Request,
     timeout: i64,
     retries: u32,
-    payload: &Value,
     env: &DeliveryEnv,
+    judge: &dyn Fn(u16, &str) -> Result<(), String>,
 ) -> Result<()> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(timeout as u64)))
         .user_agent(concat!("usage-alert/", env!("CARGO_PKG_VERSION")))
+        .http_status_as_error(false)
         .build()
         .into();
-    let body = serde_json::to_string(payload)?;
+    let url = &request.url;
     let mut pause = env.backoff;
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let result = agent
-            .post(url)
-            .header("Content-Type", "application/json")
-            .send(body.as_str());
-        let error = match result {
-            Ok(_) => return Ok(()),
-            Err(ureq::Error::StatusCode(code)) => format!("HTTP status {code}"),
+        let mut call = agent.post(url).header("Content-Type", request.content_type);
+        for (name, value) in &request.headers {
+            call = call.header(*name, value);
+        }
+        let mut wait = pause;
+        let error = match call.send(request.body.as_str()) {
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                let body = response
+                    .body_mut()
+                    .with_config()
+                    .limit(64 * 1024)
+                    .read_to_string()
+                    .unwrap_or_default();
+                match judge(status, &body) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => {
+                        if status == 429
+                            && let Some(secs) = response
+                                .headers()
+                                .get("retry-after")
+                                .and_then(|v| v.to_str().ok())
+                                .and_then(|v| v.trim().parse::<u64>().ok())
+                        {
+                            wait = Duration::from_secs(secs.min(MAX_RETRY_AFTER));
+                        }
+                        e
+                    }
+                }
+            }
             Err(ureq::Error::Timeout(_)) => format!("no answer within {timeout}s"),
             Err(e) => e.to_string(),
         };
         if attempt > retries {
             bail!(
-                "webhook {url}: {error} ({attempt} attempt{})",
-                if attempt == 1 { "" } else { "s" }
+                "{what} {}: {error} ({})",
+                visible_url(url),
+                crate::render::counted(attempt, "attempt")
             );
         }
-        std::thread::sleep(pause);
+        std::thread::sleep(wait);
         pause *= 2;
+    }
+}
+
+/// A URL as an error may show it: a webhook URL's path is its secret (Slack's, Discord's,
+/// Teams'), so only the scheme and host are shown.
+pub fn visible_url(url: &str) -> String {
+    match url.find("://").map(|i| i + 3) {
+        Some(start) => {
+            let end = url[start..].find('/').map_or(url.len(), |i| start + i);
+            format!("{}/...", &url[..end])
+        }
+        None => url.to_string(),
     }
 }
 

@@ -1149,6 +1149,12 @@ fn service_fixture() -> (u16, Arc<Mutex<Vec<Received>>>) {
                     );
                     ("202 Accepted", json, answer)
                 }
+                "/botT0KEN/sendMessage" => ("200 OK", json, r#"{"ok":true,"result":{}}"#.into()),
+                "/2010-04-01/Accounts/AC42/Messages.json" => (
+                    "201 Created",
+                    json,
+                    r#"{"sid":"SM1","status":"queued"}"#.into(),
+                ),
                 "/limited" if !limited_before => (
                     "429 Too Many Requests\r\nRetry-After: 1",
                     "text/plain",
@@ -1214,6 +1220,20 @@ token_file = "{gotify}"
 type = "pagerduty"
 url = "{base}/pagerduty"
 token_file = "{pd}"
+
+[alert.channel.tg]
+type = "telegram"
+url = "{base}"
+token_env = "TG_TOKEN"
+chat_id = -100200300
+
+[alert.channel.sms]
+type = "twilio"
+url = "{base}"
+account_sid = "AC42"
+token_env = "TWILIO_TOKEN"
+from = "+15550001111"
+to = ["+15550002222", "+15550003333"]
 "#,
         gotify = sb.path("gotify-token").display(),
         pd = sb.path("pd-key").display(),
@@ -1225,6 +1245,8 @@ token_file = "{pd}"
         .cmd("usage-alert")
         .env("USAGE_NOW", at(0))
         .env("NTFY_TOKEN", "tk_secret")
+        .env("TG_TOKEN", "T0KEN")
+        .env("TWILIO_TOKEN", "tw")
         .output();
     assert_eq!(out.code(), 1, "{}", out.stderr());
     assert!(out.stderr().is_empty(), "{}", out.stderr());
@@ -1233,6 +1255,8 @@ token_file = "{pd}"
         .cmd("usage-alert")
         .env("USAGE_NOW", at(5))
         .env("NTFY_TOKEN", "tk_secret")
+        .env("TG_TOKEN", "T0KEN")
+        .env("TWILIO_TOKEN", "tw")
         .output();
     assert_eq!(out.code(), 0, "{}", out.stderr());
     let got = got.lock().unwrap().clone();
@@ -1294,6 +1318,24 @@ token_file = "{pd}"
     assert_eq!(resolve["event_action"], "resolve");
     assert_eq!(resolve["dedup_key"], trigger["dedup_key"]);
     assert_eq!(trigger["dedup_key"], "usage/box/disk//");
+    let tg = to("/botT0KEN/sendMessage");
+    assert_eq!(tg.len(), 2);
+    assert_eq!(tg[0].json()["chat_id"], "-100200300");
+    // One SMS per number and event, as a form with basic authentication.
+    let sms = to("/2010-04-01/Accounts/AC42/Messages.json");
+    assert_eq!(sms.len(), 4);
+    assert_eq!(
+        sms[0].header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(sms[0].header("authorization"), Some("Basic QUM0Mjp0dw=="));
+    assert!(
+        sms[1]
+            .body
+            .starts_with("To=%2B15550003333&From=%2B15550001111&Body=FIRING"),
+        "{}",
+        sms[1].body
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::rule::{self, Op, Severity};
-use super::services::{Service, Token};
+use super::services::{Address, Service};
 use crate::config::{Scalar, Source};
 use crate::maintenance::{self, WindowSpec};
 use crate::metric::Metric;
@@ -90,6 +90,8 @@ pub enum Kind {
         url: String,
         /// The service's secret: ntfy's access token, Gotify's app token, PagerDuty's routing key.
         token: Password,
+        /// Where within the service: a chat, room, user or phone numbers.
+        to: Address,
         timeout: i64,
         retries: u32,
     },
@@ -266,6 +268,10 @@ struct RawChannel {
     password_env: Option<String>,
     token_file: Option<PathBuf>,
     token_env: Option<String>,
+    chat_id: Option<Scalar>,
+    room: Option<String>,
+    user: Option<String>,
+    account_sid: Option<String>,
     ca_file: Option<PathBuf>,
     from: Option<String>,
     to: Option<Vec<String>>,
@@ -553,6 +559,10 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ("password_env", raw.password_env.is_some()),
         ("token_file", raw.token_file.is_some()),
         ("token_env", raw.token_env.is_some()),
+        ("chat_id", raw.chat_id.is_some()),
+        ("room", raw.room.is_some()),
+        ("user", raw.user.is_some()),
+        ("account_sid", raw.account_sid.is_some()),
         ("ca_file", raw.ca_file.is_some()),
         ("from", raw.from.is_some()),
         ("to", raw.to.is_some()),
@@ -581,8 +591,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ],
         "webhook" => &["url", "timeout", "retries"],
         "exec" => &["command", "timeout"],
-        _ if service.is_some_and(|s| s.token() == Token::None) => &["url", "timeout", "retries"],
-        _ if service.is_some() => &["url", "token_file", "token_env", "timeout", "retries"],
+        _ if service.is_some() => service.map_or(&[][..], Service::keys),
         other => {
             let services: Vec<&str> = Service::ALL.iter().map(|s| s.name()).collect();
             return Err(format!(
@@ -712,8 +721,32 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
     })
 }
 
-/// A chat, push or paging service's channel: its URL (or the service's own) and its token.
+/// A chat, push, paging or SMS service's channel: its URL (or the service's own), its token
+/// and where within the service it delivers.
 fn service_kind(service: Service, raw: &RawChannel, timeout: i64) -> Result<Kind, String> {
+    let given = |key: &str| match key {
+        "url" => raw.url.is_some(),
+        "token" => raw.token_file.is_some() || raw.token_env.is_some(),
+        "chat_id" => raw.chat_id.is_some(),
+        "room" => raw.room.is_some(),
+        "user" => raw.user.is_some(),
+        "account_sid" => raw.account_sid.is_some(),
+        "from" => raw.from.is_some(),
+        "to" => raw.to.as_ref().is_some_and(|t| !t.is_empty()),
+        _ => true,
+    };
+    if let Some(missing) = service.needs().iter().find(|k| !given(k)) {
+        return Err(match *missing {
+            "token" => format!(
+                "a {} channel needs its token, {}: token_file = \"/etc/usage/{}-token\" (or token_env)",
+                raw.kind,
+                service.token_is(),
+                raw.kind
+            ),
+            "to" => format!("a {} channel needs to = [\"+15551234567\", ...]", raw.kind),
+            key => format!("a {} channel needs {key}", raw.kind),
+        });
+    }
     let url = match (raw.url.clone(), service.default_url()) {
         (Some(u), _) => u,
         (None, Some(d)) => d.to_string(),
@@ -723,18 +756,24 @@ fn service_kind(service: Service, raw: &RawChannel, timeout: i64) -> Result<Kind
         (Some(_), Some(_)) => return Err("give token_file or token_env, not both".into()),
         (Some(f), None) => Password::File(f.clone()),
         (None, Some(v)) => Password::Env(v.clone()),
-        (None, None) if service.token() == Token::Needed => {
-            return Err(format!(
-                "a {} channel needs its token: token_file = \"/etc/usage/{}-token\" (or token_env)",
-                raw.kind, raw.kind
-            ));
-        }
         (None, None) => Password::None,
+    };
+    let one = |v: Option<String>| v.into_iter().collect::<Vec<_>>();
+    let to = Address {
+        to: match service {
+            Service::Telegram => one(raw.chat_id.as_ref().map(Scalar::text)),
+            Service::Matrix => one(raw.room.clone()),
+            Service::Pushover => one(raw.user.clone()),
+            _ => raw.to.clone().unwrap_or_default(),
+        },
+        from: raw.from.clone(),
+        account: raw.account_sid.clone(),
     };
     Ok(Kind::Service {
         service,
         url: http_url(url)?,
         token,
+        to,
         timeout,
         retries: raw.retries.unwrap_or(2).min(10),
     })
@@ -937,7 +976,7 @@ steps = [50, 80, 100]
         let a = parse(text);
         assert!(a.problems.is_empty(), "{:#?}", a.problems);
         assert_eq!(a.rules.len(), 3);
-        assert_eq!(a.channels.len(), 3);
+        assert_eq!(a.channels.len(), 5);
         assert_eq!(a.windows.len(), 1);
         assert_eq!(a.rules[0].repeat, 4 * 3600);
     }
@@ -1034,10 +1073,10 @@ type = "slak"
         let p = a.problems.join("\n");
         for wanted in [
             "channel 'nourl': a discord channel needs url",
-            "channel 'notoken': a gotify channel needs its token: token_file = \"/etc/usage/gotify-token\" (or token_env)",
+            "channel 'notoken': a gotify channel needs its token, the application token: token_file = \"/etc/usage/gotify-token\" (or token_env)",
             "channel 'both': give token_file or token_env, not both",
             "channel 'stray': token_file does not apply to a teams channel (it takes: url, timeout, retries)",
-            "channel 'typo': type = \"slak\" is not a channel type (expected console, log, email, webhook, exec, or a service: slack, mattermost, rocketchat, discord, teams, ntfy, gotify, pagerduty)",
+            "channel 'typo': type = \"slak\" is not a channel type (expected console, log, email, webhook, exec, or a service: slack, mattermost, rocketchat, discord, teams, matrix, telegram, ntfy, gotify, pushover, pagerduty, opsgenie, twilio)",
         ] {
             assert!(p.contains(wanted), "{wanted}\n{p}");
         }

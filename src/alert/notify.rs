@@ -185,6 +185,7 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             retries,
         } => {
             let request = Request {
+                method: "POST",
                 url: url.clone(),
                 headers: Vec::new(),
                 content_type: "application/json",
@@ -209,19 +210,22 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             service,
             url,
             token,
+            to,
             timeout,
             retries,
         } => {
             let token = secret(token, &format!("{} token", service.name()), env)?;
-            let request = services::request(*service, url, token.as_deref(), payload);
-            post(
-                service.name(),
-                &request,
-                *timeout,
-                *retries,
-                env,
-                &|status, body| services::accepted(*service, status, body),
-            )
+            for request in services::requests(*service, url, token.as_deref(), to, payload) {
+                post(
+                    service.name(),
+                    &request,
+                    *timeout,
+                    *retries,
+                    env,
+                    &|status, body| services::accepted(*service, status, body),
+                )?;
+            }
+            Ok(())
         }
         Kind::Exec { command, timeout } => exec(command, *timeout, payload),
     }
@@ -421,7 +425,11 @@ fn post(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let mut call = agent.post(url).header("Content-Type", request.content_type);
+        let mut call = match request.method {
+            "PUT" => agent.put(url),
+            _ => agent.post(url),
+        }
+        .header("Content-Type", request.content_type);
         for (name, value) in &request.headers {
             call = call.header(*name, value);
         }

@@ -1,7 +1,8 @@
 //! The notification services people use, each spoken to as it documents: chat (Slack,
-//! Mattermost, Rocket.Chat, Discord, Microsoft Teams), push (ntfy, Gotify) and paging
-//! (PagerDuty). Each turns our notification (the JSON document `notify::payload` makes) into
-//! the one HTTP request the service takes, and judges its answer.
+//! Mattermost, Rocket.Chat, Discord, Microsoft Teams, Matrix, Telegram), push (ntfy, Gotify,
+//! Pushover), paging (PagerDuty, Opsgenie) and SMS (Twilio). Each turns our notification (the
+//! JSON document `notify::payload` makes) into the HTTP requests the service takes, and judges
+//! its answer.
 
 use serde_json::{Value, json};
 
@@ -13,24 +14,34 @@ pub enum Service {
     RocketChat,
     Discord,
     Teams,
+    Matrix,
+    Telegram,
     Ntfy,
     Gotify,
+    Pushover,
     PagerDuty,
+    Opsgenie,
+    Twilio,
 }
 
 /// Where PagerDuty's Events API v2 takes events.
 const PAGERDUTY_URL: &str = "https://events.pagerduty.com/v2/enqueue";
 
 impl Service {
-    pub const ALL: [Service; 8] = [
+    pub const ALL: [Service; 13] = [
         Service::Slack,
         Service::Mattermost,
         Service::RocketChat,
         Service::Discord,
         Service::Teams,
+        Service::Matrix,
+        Service::Telegram,
         Service::Ntfy,
         Service::Gotify,
+        Service::Pushover,
         Service::PagerDuty,
+        Service::Opsgenie,
+        Service::Twilio,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,9 +51,14 @@ impl Service {
             Service::RocketChat => "rocketchat",
             Service::Discord => "discord",
             Service::Teams => "teams",
+            Service::Matrix => "matrix",
+            Service::Telegram => "telegram",
             Service::Ntfy => "ntfy",
             Service::Gotify => "gotify",
+            Service::Pushover => "pushover",
             Service::PagerDuty => "pagerduty",
+            Service::Opsgenie => "opsgenie",
+            Service::Twilio => "twilio",
         }
     }
 
@@ -54,31 +70,112 @@ impl Service {
     pub fn default_url(self) -> Option<&'static str> {
         match self {
             Service::PagerDuty => Some(PAGERDUTY_URL),
+            Service::Telegram => Some("https://api.telegram.org"),
+            Service::Pushover => Some("https://api.pushover.net/1/messages.json"),
+            Service::Opsgenie => Some("https://api.opsgenie.com"),
+            Service::Twilio => Some("https://api.twilio.com"),
             _ => None,
         }
     }
 
-    /// Whether the channel needs a token (token_file or token_env), may have one, or takes
-    /// none (the webhook URL is the secret).
-    pub fn token(self) -> Token {
+    /// The keys a channel of this service takes besides type, min_severity and rules; those
+    /// it must have are `needs`.
+    pub fn keys(self) -> &'static [&'static str] {
         match self {
-            Service::Gotify | Service::PagerDuty => Token::Needed,
-            Service::Ntfy => Token::Optional,
-            _ => Token::None,
+            Service::Slack
+            | Service::Mattermost
+            | Service::RocketChat
+            | Service::Discord
+            | Service::Teams => &["url", "timeout", "retries"],
+            Service::Matrix => &[
+                "url",
+                "token_file",
+                "token_env",
+                "room",
+                "timeout",
+                "retries",
+            ],
+            Service::Telegram => &[
+                "url",
+                "token_file",
+                "token_env",
+                "chat_id",
+                "timeout",
+                "retries",
+            ],
+            Service::Ntfy | Service::Gotify | Service::PagerDuty | Service::Opsgenie => {
+                &["url", "token_file", "token_env", "timeout", "retries"]
+            }
+            Service::Pushover => &[
+                "url",
+                "token_file",
+                "token_env",
+                "user",
+                "timeout",
+                "retries",
+            ],
+            Service::Twilio => &[
+                "url",
+                "token_file",
+                "token_env",
+                "account_sid",
+                "from",
+                "to",
+                "timeout",
+                "retries",
+            ],
+        }
+    }
+
+    /// The keys without which a channel of this service cannot deliver ("token": token_file
+    /// or token_env).
+    pub fn needs(self) -> &'static [&'static str] {
+        match self {
+            Service::Slack
+            | Service::Mattermost
+            | Service::RocketChat
+            | Service::Discord
+            | Service::Teams => &["url"],
+            Service::Ntfy => &["url"],
+            Service::Gotify => &["url", "token"],
+            Service::Matrix => &["url", "token", "room"],
+            Service::Telegram => &["token", "chat_id"],
+            Service::Pushover => &["token", "user"],
+            Service::PagerDuty | Service::Opsgenie => &["token"],
+            Service::Twilio => &["token", "account_sid", "from", "to"],
+        }
+    }
+
+    /// What the token is, for messages.
+    pub fn token_is(self) -> &'static str {
+        match self {
+            Service::Ntfy => "the access token",
+            Service::Gotify => "the application token",
+            Service::Matrix => "the access token",
+            Service::Telegram => "the bot token",
+            Service::Pushover => "the application's API token",
+            Service::PagerDuty => "the integration's routing key",
+            Service::Opsgenie => "the API key",
+            Service::Twilio => "the auth token",
+            _ => "none",
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Token {
-    Needed,
-    Optional,
-    None,
+/// Where a notification goes within a service: Telegram's chat, Matrix's room, Pushover's
+/// user, Twilio's numbers and account.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Address {
+    pub to: Vec<String>,
+    pub from: Option<String>,
+    pub account: Option<String>,
 }
 
 /// One HTTP request to a service.
 #[derive(Debug, PartialEq)]
 pub struct Request {
+    /// POST, or PUT (Matrix).
+    pub method: &'static str,
     pub url: String,
     pub headers: Vec<(&'static str, String)>,
     pub content_type: &'static str,
@@ -142,71 +239,182 @@ pub fn dedup_key(p: &Value) -> String {
     )
 }
 
-/// The request that delivers notification `p` to `service` at `url`.
-pub fn request(service: Service, url: &str, token: Option<&str>, p: &Value) -> Request {
+/// The requests that deliver notification `p` to `service` at `url` (one, or Twilio's one per
+/// number).
+pub fn requests(
+    service: Service,
+    url: &str,
+    token: Option<&str>,
+    to: &Address,
+    p: &Value,
+) -> Vec<Request> {
+    let base = url.trim_end_matches('/');
+    let token = token.unwrap_or_default();
     let headline = super::notify::headline(p);
-    let json = |body: Value| Request {
-        url: url.to_string(),
-        headers: Vec::new(),
-        content_type: "application/json",
-        body: body.to_string(),
-    };
+    let text = format!("{headline}\n{}", details(p));
     let hex = format!("#{:06x}", colour(p));
     match service {
-        Service::Slack => json(json!({
-            "text": slack_escape(&headline),
-            "attachments": [{
-                "color": hex,
-                "blocks": [{
-                    "type": "section",
-                    "text": {"type": "mrkdwn", "text": clip(&slack_escape(&details(p)), 3000)},
-                }],
-            }],
-        })),
-        Service::Mattermost | Service::RocketChat => json(json!({
-            "text": slack_escape(&headline),
-            "attachments": [{
-                "color": hex,
-                "fallback": headline,
-                "text": slack_escape(&details(p)),
-            }],
-        })),
-        Service::Discord => json(json!({
-            "content": clip(&headline, 2000),
-            "allowed_mentions": {"parse": []},
-            "embeds": [{
-                "title": clip(&format!("{} {}", field(p, "event"), field(p, "rule")), 256),
-                "description": clip(&details(p), 4096),
-                "color": colour(p),
-                "timestamp": field(p, "time"),
-            }],
-        })),
-        Service::Teams => json(json!({
-            "type": "message",
-            "attachments": [{
-                "contentType": "application/vnd.microsoft.card.adaptive",
-                "content": {
-                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-                    "type": "AdaptiveCard",
-                    "version": "1.4",
-                    "body": [
-                        {
-                            "type": "TextBlock",
-                            "text": headline,
-                            "weight": "Bolder",
-                            "wrap": true,
-                            "color": match (field(p, "event"), field(p, "severity")) {
-                                ("resolved", _) => "Good",
-                                (_, "critical") => "Attention",
-                                (_, "warning") => "Warning",
-                                _ => "Default",
-                            },
+        Service::Matrix => {
+            let room = to.to.first().map_or("", String::as_str);
+            let mut r = json_request(
+                &format!(
+                    "{base}/_matrix/client/v3/rooms/{}/send/m.room.message/{}",
+                    percent(room),
+                    transaction_id(p)
+                ),
+                json!({"msgtype": "m.text", "body": text}),
+            );
+            r.method = "PUT";
+            r.headers.push(("Authorization", format!("Bearer {token}")));
+            vec![r]
+        }
+        Service::Telegram => vec![json_request(
+            &format!("{base}/bot{token}/sendMessage"),
+            json!({
+                "chat_id": to.to.first(),
+                "text": clip(&text, 4096),
+                "disable_web_page_preview": true,
+            }),
+        )],
+        Service::Pushover => {
+            let priority = match (field(p, "event"), field(p, "severity")) {
+                ("resolved", _) => "0",
+                (_, "critical") => "1",
+                (_, "warning") => "0",
+                _ => "-1",
+            };
+            vec![form_request(
+                url,
+                &[
+                    ("token", token),
+                    ("user", to.to.first().map_or("", String::as_str)),
+                    ("title", &clip(&headline, 250)),
+                    ("message", &clip(&details(p), 1024)),
+                    ("priority", priority),
+                    ("timestamp", &timestamp(p)),
+                ],
+            )]
+        }
+        Service::Opsgenie => {
+            let alias = dedup_key(p);
+            let mut r = if field(p, "event") == "resolved" {
+                json_request(
+                    &format!(
+                        "{base}/v2/alerts/{}/close?identifierType=alias",
+                        percent(&alias)
+                    ),
+                    json!({"source": field(p, "host"), "note": field(p, "message")}),
+                )
+            } else {
+                json_request(
+                    &format!("{base}/v2/alerts"),
+                    json!({
+                        "message": clip(&headline, 130),
+                        "alias": clip(&alias, 512),
+                        "description": clip(&details(p), 15000),
+                        "priority": match field(p, "severity") {
+                            "critical" => "P1",
+                            "warning" => "P3",
+                            _ => "P5",
                         },
-                        {"type": "TextBlock", "text": details(p), "wrap": true},
-                    ],
-                },
-            }],
-        })),
+                        "source": field(p, "host"),
+                        "tags": [field(p, "rule"), field(p, "severity")],
+                    }),
+                )
+            };
+            r.headers
+                .push(("Authorization", format!("GenieKey {token}")));
+            vec![r]
+        }
+        Service::Twilio => {
+            let account = to.account.as_deref().unwrap_or_default();
+            let from = to.from.as_deref().unwrap_or_default();
+            // An SMS is short: the headline alone, in at most 320 characters (two segments).
+            let body = clip(&headline, 320);
+            to.to
+                .iter()
+                .map(|number| {
+                    let mut r = form_request(
+                        &format!(
+                            "{base}/2010-04-01/Accounts/{}/Messages.json",
+                            percent(account)
+                        ),
+                        &[("To", number), ("From", from), ("Body", &body)],
+                    );
+                    r.headers.push((
+                        "Authorization",
+                        format!("Basic {}", base64(format!("{account}:{token}").as_bytes())),
+                    ));
+                    r
+                })
+                .collect()
+        }
+        Service::Slack => vec![json_request(
+            url,
+            json!({
+                "text": slack_escape(&headline),
+                "attachments": [{
+                    "color": hex,
+                    "blocks": [{
+                        "type": "section",
+                        "text": {"type": "mrkdwn", "text": clip(&slack_escape(&details(p)), 3000)},
+                    }],
+                }],
+            }),
+        )],
+        Service::Mattermost | Service::RocketChat => vec![json_request(
+            url,
+            json!({
+                "text": slack_escape(&headline),
+                "attachments": [{
+                    "color": hex,
+                    "fallback": headline,
+                    "text": slack_escape(&details(p)),
+                }],
+            }),
+        )],
+        Service::Discord => vec![json_request(
+            url,
+            json!({
+                "content": clip(&headline, 2000),
+                "allowed_mentions": {"parse": []},
+                "embeds": [{
+                    "title": clip(&format!("{} {}", field(p, "event"), field(p, "rule")), 256),
+                    "description": clip(&details(p), 4096),
+                    "color": colour(p),
+                    "timestamp": field(p, "time"),
+                }],
+            }),
+        )],
+        Service::Teams => vec![json_request(
+            url,
+            json!({
+                "type": "message",
+                "attachments": [{
+                    "contentType": "application/vnd.microsoft.card.adaptive",
+                    "content": {
+                        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                        "type": "AdaptiveCard",
+                        "version": "1.4",
+                        "body": [
+                            {
+                                "type": "TextBlock",
+                                "text": headline,
+                                "weight": "Bolder",
+                                "wrap": true,
+                                "color": match (field(p, "event"), field(p, "severity")) {
+                                    ("resolved", _) => "Good",
+                                    (_, "critical") => "Attention",
+                                    (_, "warning") => "Warning",
+                                    _ => "Default",
+                                },
+                            },
+                            {"type": "TextBlock", "text": details(p), "wrap": true},
+                        ],
+                    },
+                }],
+            }),
+        )],
         Service::Ntfy => {
             // ntfy's priorities: 5 max/urgent, 4 high, 3 default; tags become emoji.
             let (priority, tag) = match (field(p, "event"), field(p, "severity")) {
@@ -220,15 +428,16 @@ pub fn request(service: Service, url: &str, token: Option<&str>, p: &Value) -> R
                 ("Priority", priority.to_string()),
                 ("Tags", tag.to_string()),
             ];
-            if let Some(t) = token {
-                headers.push(("Authorization", format!("Bearer {t}")));
+            if !token.is_empty() {
+                headers.push(("Authorization", format!("Bearer {token}")));
             }
-            Request {
+            vec![Request {
+                method: "POST",
                 url: url.to_string(),
                 headers,
                 content_type: "text/plain; charset=utf-8",
                 body: format!("{}\n{}", field(p, "message"), details(p)),
-            }
+            }]
         }
         Service::Gotify => {
             let priority = match (field(p, "event"), field(p, "severity")) {
@@ -237,47 +446,131 @@ pub fn request(service: Service, url: &str, token: Option<&str>, p: &Value) -> R
                 (_, "warning") => 5,
                 _ => 2,
             };
-            let mut r = json(json!({
-                "title": headline,
-                "message": format!("{}\n{}", field(p, "message"), details(p)),
-                "priority": priority,
-            }));
-            r.url = format!("{}/message", url.trim_end_matches('/'));
-            if let Some(t) = token {
-                r.headers.push(("X-Gotify-Key", t.to_string()));
-            }
-            r
+            let mut r = json_request(
+                &format!("{base}/message"),
+                json!({
+                    "title": headline,
+                    "message": format!("{}\n{}", field(p, "message"), details(p)),
+                    "priority": priority,
+                }),
+            );
+            r.headers.push(("X-Gotify-Key", token.to_string()));
+            vec![r]
         }
         Service::PagerDuty => {
-            let key = token.unwrap_or_default();
             if field(p, "event") == "resolved" {
-                return json(json!({
-                    "routing_key": key,
-                    "event_action": "resolve",
-                    "dedup_key": dedup_key(p),
-                }));
+                return vec![json_request(
+                    url,
+                    json!({
+                        "routing_key": token,
+                        "event_action": "resolve",
+                        "dedup_key": dedup_key(p),
+                    }),
+                )];
             }
-            json(json!({
-                "routing_key": key,
-                "event_action": "trigger",
-                "dedup_key": dedup_key(p),
-                "payload": {
-                    "summary": clip(&headline, 1024),
-                    "source": field(p, "host"),
-                    "severity": match field(p, "severity") {
-                        "critical" => "critical",
-                        "warning" => "warning",
-                        _ => "info",
+            vec![json_request(
+                url,
+                json!({
+                    "routing_key": token,
+                    "event_action": "trigger",
+                    "dedup_key": dedup_key(p),
+                    "payload": {
+                        "summary": clip(&headline, 1024),
+                        "source": field(p, "host"),
+                        "severity": match field(p, "severity") {
+                            "critical" => "critical",
+                            "warning" => "warning",
+                            _ => "info",
+                        },
+                        "timestamp": field(p, "time"),
+                        "component": field(p, "subject"),
+                        "group": field(p, "rule"),
+                        "class": field(p, "metric"),
+                        "custom_details": p,
                     },
-                    "timestamp": field(p, "time"),
-                    "component": field(p, "subject"),
-                    "group": field(p, "rule"),
-                    "class": field(p, "metric"),
-                    "custom_details": p,
-                },
-            }))
+                }),
+            )]
         }
     }
+}
+
+fn json_request(url: &str, body: Value) -> Request {
+    Request {
+        method: "POST",
+        url: url.to_string(),
+        headers: Vec::new(),
+        content_type: "application/json",
+        body: body.to_string(),
+    }
+}
+
+fn form_request(url: &str, fields: &[(&str, &str)]) -> Request {
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent(k), percent(v)))
+        .collect();
+    Request {
+        method: "POST",
+        url: url.to_string(),
+        headers: Vec::new(),
+        content_type: "application/x-www-form-urlencoded",
+        body: body.join("&"),
+    }
+}
+
+/// Percent-encoding of everything but unreserved characters (RFC 3986), for paths and forms.
+fn percent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Standard base64 with padding (RFC 4648), for HTTP basic authentication.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The event's time in Unix seconds (Pushover's timestamp).
+fn timestamp(p: &Value) -> String {
+    chrono::DateTime::parse_from_rfc3339(field(p, "time"))
+        .map(|t| t.timestamp().to_string())
+        .unwrap_or_default()
+}
+
+/// Matrix's transaction id: the same notification sent twice (a retry) is one message.
+fn transaction_id(p: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(
+        format!(
+            "{}|{}|{}",
+            dedup_key(p),
+            field(p, "event"),
+            field(p, "time")
+        )
+        .as_bytes(),
+    );
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 /// A header value: one line of printable text, which HTTP allows.
@@ -312,6 +605,22 @@ pub fn accepted(service: Service, status: u16, body: &str) -> Result<(), String>
                 Err(format!("PagerDuty answered{}", said()))
             }
         }
+        Service::Telegram => {
+            let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+            if v["ok"] == true {
+                Ok(())
+            } else {
+                Err(format!("Telegram answered{}", said()))
+            }
+        }
+        Service::Pushover => {
+            let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+            if v["status"] == 1 {
+                Ok(())
+            } else {
+                Err(format!("Pushover answered{}", said()))
+            }
+        }
         _ => Ok(()),
     }
 }
@@ -331,9 +640,15 @@ mod tests {
         })
     }
 
+    fn one(service: Service, url: &str, token: Option<&str>, p: &Value) -> Request {
+        let mut all = requests(service, url, token, &Address::default(), p);
+        assert_eq!(all.len(), 1);
+        all.remove(0)
+    }
+
     #[test]
     fn slack_gets_text_and_a_coloured_block_with_markup_escaped() {
-        let r = request(
+        let r = one(
             Service::Slack,
             "http://h/x",
             None,
@@ -351,7 +666,7 @@ mod tests {
 
     #[test]
     fn pagerduty_triggers_and_resolves_one_incident_per_alert() {
-        let fire = request(
+        let fire = one(
             Service::PagerDuty,
             PAGERDUTY_URL,
             Some("KEY"),
@@ -363,7 +678,7 @@ mod tests {
         assert_eq!(v["dedup_key"], "usage/box/disk-full//home");
         assert_eq!(v["payload"]["severity"], "warning");
         assert_eq!(v["payload"]["source"], "box");
-        let resolve = request(
+        let resolve = one(
             Service::PagerDuty,
             PAGERDUTY_URL,
             Some("KEY"),
@@ -410,12 +725,12 @@ mod tests {
     fn discord_content_is_clipped_and_mentions_are_off() {
         let mut p = payload("firing", "info");
         p["message"] = json!("@everyone ".repeat(300));
-        let r = request(Service::Discord, "http://h/x", None, &p);
+        let r = one(Service::Discord, "http://h/x", None, &p);
         let v: Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(v["content"].as_str().unwrap().chars().count(), 2000);
         assert_eq!(v["allowed_mentions"]["parse"], json!([]));
         assert_eq!(v["embeds"][0]["color"], 0x0969da);
-        let ntfy = request(
+        let ntfy = one(
             Service::Ntfy,
             "http://h/t",
             Some("tk"),
@@ -426,12 +741,160 @@ mod tests {
             ntfy.headers
                 .contains(&("Authorization", "Bearer tk".into()))
         );
-        let gotify = request(
+        let gotify = one(
             Service::Gotify,
             "http://h/",
             Some("tk"),
             &payload("firing", "critical"),
         );
         assert_eq!(gotify.url, "http://h/message");
+    }
+
+    #[test]
+    fn the_other_services_get_their_own_shapes() {
+        let p = payload("firing", "critical");
+        let to = |to: &[&str]| Address {
+            to: to.iter().map(|s| s.to_string()).collect(),
+            from: Some("+15550000000".into()),
+            account: Some("AC123".into()),
+        };
+        // Matrix: PUT with the room encoded and a transaction id that a retry repeats.
+        let m = requests(
+            Service::Matrix,
+            "https://m.org/",
+            Some("tok"),
+            &to(&["!room:m.org"]),
+            &p,
+        );
+        assert_eq!(m[0].method, "PUT");
+        assert!(
+            m[0].url.starts_with(
+                "https://m.org/_matrix/client/v3/rooms/%21room%3Am.org/send/m.room.message/"
+            ),
+            "{}",
+            m[0].url
+        );
+        let again = requests(
+            Service::Matrix,
+            "https://m.org/",
+            Some("tok"),
+            &to(&["!room:m.org"]),
+            &p,
+        );
+        assert_eq!(m[0].url, again[0].url);
+        assert!(
+            m[0].headers
+                .contains(&("Authorization", "Bearer tok".into()))
+        );
+        // Telegram: the bot token in the path, the chat in the body.
+        let t = requests(
+            Service::Telegram,
+            "https://api.telegram.org",
+            Some("123:ABC"),
+            &to(&["-100200"]),
+            &p,
+        );
+        assert_eq!(t[0].url, "https://api.telegram.org/bot123:ABC/sendMessage");
+        assert_eq!(
+            serde_json::from_str::<Value>(&t[0].body).unwrap()["chat_id"],
+            "-100200"
+        );
+        // Pushover: a form.
+        let po = requests(
+            Service::Pushover,
+            "https://api.pushover.net/1/messages.json",
+            Some("app"),
+            &to(&["usr"]),
+            &p,
+        );
+        assert_eq!(po[0].content_type, "application/x-www-form-urlencoded");
+        assert!(
+            po[0]
+                .body
+                .starts_with("token=app&user=usr&title=FIRING%20critical%20disk-full%3A%20"),
+            "{}",
+            po[0].body
+        );
+        assert!(
+            po[0].body.contains("&priority=1&timestamp=1796119500"),
+            "{}",
+            po[0].body
+        );
+        // Opsgenie: create by alias, close by alias.
+        let og = requests(
+            Service::Opsgenie,
+            "https://api.opsgenie.com",
+            Some("k"),
+            &to(&[]),
+            &p,
+        );
+        assert_eq!(og[0].url, "https://api.opsgenie.com/v2/alerts");
+        assert!(
+            og[0]
+                .headers
+                .contains(&("Authorization", "GenieKey k".into()))
+        );
+        let close = requests(
+            Service::Opsgenie,
+            "https://api.opsgenie.com",
+            Some("k"),
+            &to(&[]),
+            &payload("resolved", "critical"),
+        );
+        assert_eq!(
+            close[0].url,
+            "https://api.opsgenie.com/v2/alerts/usage%2Fbox%2Fdisk-full%2F%2Fhome/close?identifierType=alias"
+        );
+        // Twilio: one message per number, basic auth of the account and token.
+        let tw = requests(
+            Service::Twilio,
+            "https://api.twilio.com",
+            Some("secret"),
+            &to(&["+15551", "+15552"]),
+            &p,
+        );
+        assert_eq!(tw.len(), 2);
+        assert_eq!(
+            tw[1].url,
+            "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json"
+        );
+        assert!(
+            tw[1]
+                .body
+                .starts_with("To=%2B15552&From=%2B15550000000&Body=FIRING"),
+            "{}",
+            tw[1].body
+        );
+        assert!(tw[0].headers.contains(&(
+            "Authorization",
+            format!("Basic {}", base64(b"AC123:secret"))
+        )));
+        assert_eq!(
+            accepted(
+                Service::Telegram,
+                200,
+                r#"{"ok":false,"description":"chat not found"}"#
+            ),
+            Err("Telegram answered: {\"ok\":false,\"description\":\"chat not found\"}".into())
+        );
+        assert_eq!(accepted(Service::Pushover, 200, r#"{"status":1}"#), Ok(()));
+    }
+
+    #[test]
+    fn base64_and_percent_encoding_by_the_rfcs() {
+        // RFC 4648's test vectors.
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, coded) in cases {
+            assert_eq!(base64(plain.as_bytes()), coded);
+        }
+        assert_eq!(percent("a b+c/é~"), "a%20b%2Bc%2F%C3%A9~");
     }
 }

@@ -252,7 +252,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "type = \"pushover\"\ttoken_file or token_env: the application's API token; user: the user or group key. Priority 1 critical, 0 warning and resolved, -1 info.",
             "type = \"opsgenie\"\ttoken_file or token_env: the API key (GenieKey); url defaults to https://api.opsgenie.com (https://api.eu.opsgenie.com in the EU). Each alert is one Opsgenie alert by alias (usage/HOST/RULE/SUBJECT), closed with its resolved notice; priority P1 critical, P3 warning, P5 info.",
             "type = \"twilio\"\taccount_sid, token_file or token_env (the auth token), from (a Twilio number) and to (a list of numbers, E.164): one SMS per number, the headline alone in at most 320 characters. For an email-to-SMS gateway use an email channel to the gateway's address.",
-            "Every service channel takes timeout (10s) and retries (2); a 429 is tried again after its Retry-After (up to 30 s), other failures after a pause of 1 s that doubles. Errors show the URL's scheme and host only: a webhook's path is its secret. A token is read from its file (one line) or variable at each delivery, never from the command line, and never written to a log.",
+            "Every service channel takes timeout (10s) and retries (2); a 429 is tried again after its Retry-After (up to 30 s), other failures after a pause of 1 s that doubles. Errors show the URL's scheme and host only: a webhook's path is its secret. A token is read from its file (one line) or variable at each delivery, never from the command line, and never written to a log; a token file every user can read is warned of on each run.",
             "type = \"exec\"\tcommand: a list, run without a shell; the alert is in the environment (USAGE_ALERT_RULE, _SUBJECT, _HOST, _EVENT, _SEVERITY, _VALUE, _THRESHOLD, _METRIC, _WHEN, _SINCE, _TIME, _MESSAGE, and the whole document in USAGE_ALERT_JSON); killed after timeout (30s); a non-zero exit is a failed delivery. Run as root, exec channels are refused (as a configuration problem) while the configuration file or its directory is not owned by root or can be written by its group or others.",
             "The JSON document (version 1): version, host, rule, subject, labels, event (firing, reminder, escalated, resolved; test), severity, metric, value, threshold, resolve_threshold, when, since and time (RFC 3339, UTC), message, silenced.",
         ],
@@ -343,7 +343,7 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     }
     for file in ctx.alerts.readable_password_files() {
         env.warn(format!(
-            "password file '{}' can be read by every user (chmod o-r it)",
+            "secret file '{}' can be read by every user (chmod o-r it)",
             file.display()
         ));
     }

@@ -1182,6 +1182,13 @@ fn chat_push_and_paging_services_get_the_requests_they_document() {
     let sb = Sandbox::new();
     util::write(&sb.path("pd-key"), "R0UT1NGKEY\n");
     util::write(&sb.path("gotify-token"), "AppToken\n");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &str, mode: u32| {
+        std::fs::set_permissions(sb.path(path), std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode("pd-key", 0o600);
+    // Left readable by every user: delivered, and warned of.
+    mode("gotify-token", 0o644);
     let config = format!(
         r#"
 [[alert.rule]]
@@ -1249,7 +1256,13 @@ to = ["+15550002222", "+15550003333"]
         .env("TWILIO_TOKEN", "tw")
         .output();
     assert_eq!(out.code(), 1, "{}", out.stderr());
-    assert!(out.stderr().is_empty(), "{}", out.stderr());
+    assert_eq!(
+        out.stderr(),
+        format!(
+            "usage-alert: warning: secret file '{}' can be read by every user (chmod o-r it)\n",
+            sb.path("gotify-token").display()
+        )
+    );
     samples(&sb, 5, &[50.0], 80.0);
     let out = sb
         .cmd("usage-alert")

@@ -201,6 +201,7 @@ impl Alerts {
     }
 
     /// The password files that other users can read, for a warning.
+    /// The password and token files every user can read.
     pub fn readable_password_files(&self) -> Vec<PathBuf> {
         use std::os::unix::fs::PermissionsExt;
         self.channels
@@ -208,6 +209,10 @@ impl Alerts {
             .filter_map(|c| match &c.kind {
                 Kind::Email {
                     password: Password::File(path),
+                    ..
+                }
+                | Kind::Service {
+                    token: Password::File(path),
                     ..
                 } => Some(path.clone()),
                 _ => None,

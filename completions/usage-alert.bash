@@ -16,6 +16,9 @@ _usage__alert() {
             ",$1")
                 cmd="usage__alert"
                 ;;
+            usage__alert,ack)
+                cmd="usage__alert__subcmd__ack"
+                ;;
             usage__alert,help)
                 cmd="usage__alert__subcmd__help"
                 ;;
@@ -37,6 +40,12 @@ _usage__alert() {
             usage__alert,test)
                 cmd="usage__alert__subcmd__test"
                 ;;
+            usage__alert,unack)
+                cmd="usage__alert__subcmd__unack"
+                ;;
+            usage__alert__subcmd__help,ack)
+                cmd="usage__alert__subcmd__help__subcmd__ack"
+                ;;
             usage__alert__subcmd__help,help)
                 cmd="usage__alert__subcmd__help__subcmd__help"
                 ;;
@@ -57,6 +66,9 @@ _usage__alert() {
                 ;;
             usage__alert__subcmd__help,test)
                 cmd="usage__alert__subcmd__help__subcmd__test"
+                ;;
+            usage__alert__subcmd__help,unack)
+                cmd="usage__alert__subcmd__help__subcmd__unack"
                 ;;
             usage__alert__subcmd__help__subcmd__maintenance,add)
                 cmd="usage__alert__subcmd__help__subcmd__maintenance__subcmd__add"
@@ -113,7 +125,7 @@ _usage__alert() {
 
     case "${cmd}" in
         usage__alert)
-            opts="-n -f -h -V --db --config --dry-run --format --help --version status history rules test maintenance outages help"
+            opts="-n -f -h -V --db --config --dry-run --format --help --version status history rules test maintenance outages ack unack help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -142,9 +154,53 @@ _usage__alert() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        usage__alert__subcmd__help)
-            opts="status history rules test maintenance outages help"
+        usage__alert__subcmd__ack)
+            opts="-h --note --for --print --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__help)
+            opts="status history rules test maintenance outages ack unack help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__help__subcmd__ack)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -297,6 +353,20 @@ _usage__alert() {
             return 0
             ;;
         usage__alert__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__help__subcmd__unack)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -697,6 +767,28 @@ _usage__alert() {
             return 0
             ;;
         usage__alert__subcmd__test)
+            opts="-h --db --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__unack)
             opts="-h --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -35,7 +35,7 @@ use crate::metric::{self, Source};
 use crate::render::{Cell, Rows};
 use crate::time::{self, Zone};
 use config::{Alerts, Kind as ChannelKind, Rule};
-use machine::{Event, Phase, State};
+use machine::{Event, Hold, Phase, State};
 use rule::Severity;
 
 /// How far back a run replays samples it has not seen (after the rule's own `for`): a sampler
@@ -89,6 +89,40 @@ pub enum Command {
     /// Service outages opened by usage-sample's probes: the open ones, or all since a time;
     /// `outages resolve ID --note TEXT` closes one by hand
     Outages(OutagesArgs),
+    /// Acknowledge a firing alert: no reminders and no escalation until it resolves (its
+    /// resolved notice is still sent), --for runs out, or `unack`
+    Ack(AckArgs),
+    /// Take an acknowledgement back: reminders and escalation resume
+    Unack(UnackArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AckArgs {
+    /// The rule's name, as `status` shows it
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+    /// The alert's subject (a mount, interface, location, probe), as `status` shows it
+    /// [default: every firing alert of the rule]
+    #[arg(value_name = "SUBJECT")]
+    pub subject: Option<String>,
+    /// Who is on it and why: kept, and shown in status and history
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub note: String,
+    /// Only for this long (90m, 2h, 1d); then reminders resume [default: until it resolves]
+    #[arg(long = "for", value_name = "DURATION")]
+    pub for_: Option<String>,
+    /// Say what was acknowledged even when stdout is not a terminal
+    #[arg(long)]
+    pub print: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UnackArgs {
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+    /// [default: every acknowledged alert of the rule]
+    #[arg(value_name = "SUBJECT")]
+    pub subject: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -260,7 +294,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
     (
         "BEHAVIOUR",
         &[
-            "Like Prometheus and Alertmanager: a pending alert whose condition clears goes away silently; a firing alert notifies once, then every repeat interval; once resolved it sends one resolved notice, only if its firing was announced. Inside a maintenance window transitions are recorded (marked silenced) but nobody is notified; once the window is over, an alert still firing is announced and one that resolved inside the window after having been announced gets its resolved notice. An alert whose mount, interface or location disappears resolves.",
+            "Like Prometheus and Alertmanager: a pending alert whose condition clears goes away silently; a firing alert notifies once, then every repeat interval; once resolved it sends one resolved notice, only if its firing was announced. Inside a maintenance window transitions are recorded (marked silenced) but nobody is notified; once the window is over, an alert still firing is announced and one that resolved inside the window after having been announced gets its resolved notice. An alert whose mount, interface or location disappears resolves. An acknowledged alert (usage-alert ack) sends no reminders and is not escalated, by age or by its steps (the rise is kept in the history), until it resolves, the acknowledgement runs out (--for) or is taken back (unack); then recipients hear the severity they missed and reminders resume. Its resolved notice is always sent.",
             "Each run replays the samples stored since the previous run (at most a day back), so a cron run every few minutes notifies as a daemon evaluating every sample would. The evaluation is one transaction: overlapping runs wait for each other and never notify twice.",
         ],
     ),
@@ -359,6 +393,8 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
         Some(Command::Rules(a)) => show::rules(&ctx.alerts, &a, env)?,
         Some(Command::Test(a)) => test(&ctx, &a, env)?,
         Some(Command::Maintenance(m)) => run_maintenance(&conn, &ctx, m, env)?,
+        Some(Command::Ack(a)) => acknowledge(&mut conn, &ctx, &a, env)?,
+        Some(Command::Unack(a)) => unacknowledge(&mut conn, &ctx, &a, env)?,
         Some(Command::Outages(a)) => match a.command {
             None => show::outages(&conn, ctx.now, &a, env)?,
             Some(OutageCommand::Resolve(r)) => show::resolve_outage(&mut conn, ctx.now, &r, env)?,
@@ -460,6 +496,10 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             continue;
         }
         let silenced = |t: i64| maintenance::silenced(&windows, &rule.name, t);
+        let acks: BTreeMap<String, alerts::AckRow> = alerts::open_acks(tx, Some(&rule.name))?
+            .into_iter()
+            .map(|a| (a.subject.clone(), a))
+            .collect();
         let mut states: BTreeMap<String, State> = alerts::states(tx, &rule.name)?
             .iter()
             .map(|r| (r.subject.clone(), State::from_row(r)))
@@ -513,11 +553,16 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             let stored = states.remove(&subject);
             let mut state = stored.clone();
             let mut events = Vec::new();
+            let ack = acks.get(&subject);
+            let hold = |t: i64| Hold {
+                silenced: silenced(t),
+                acked: ack.is_some_and(|a| a.at <= t && a.until.is_none_or(|u| t < u)),
+            };
             match series.get(&subject) {
                 Some(values) => {
                     for &(t, v) in values {
-                        machine::observe(rule, &mut state, t, v, silenced(t), &mut events);
-                        machine::tick(rule, &mut state, t, silenced(t), &mut events);
+                        machine::observe(rule, &mut state, t, v, hold(t), &mut events);
+                        machine::tick(rule, &mut state, t, hold(t), &mut events);
                     }
                 }
                 None => {
@@ -526,7 +571,15 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                     }
                 }
             }
-            machine::tick(rule, &mut state, ctx.now, silenced(ctx.now), &mut events);
+            machine::tick(rule, &mut state, ctx.now, hold(ctx.now), &mut events);
+            // An acknowledgement lasts while the alert fires, and no longer than asked.
+            if let Some(a) = ack {
+                if !state.as_ref().is_some_and(|s| s.phase == Phase::Firing) {
+                    alerts::end_ack(tx, &rule.name, &subject, ctx.now, "resolved")?;
+                } else if let Some(until) = a.until.filter(|u| *u <= ctx.now) {
+                    alerts::end_ack(tx, &rule.name, &subject, until, "expired")?;
+                }
+            }
             // Most alerts of most runs stay inactive: nothing to write.
             if state != stored {
                 let row = state.as_ref().map(|s| s.to_row(&subject));
@@ -575,6 +628,102 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
         firing,
         problems,
     })
+}
+
+/// Who runs this: the user behind sudo, else the login name.
+fn who(env: &Env) -> String {
+    ["SUDO_USER", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| env.vars.get(*v).filter(|s| !s.is_empty()).cloned())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn acknowledge(conn: &mut Connection, ctx: &Ctx, args: &AckArgs, env: &mut Env) -> Result<()> {
+    let until = match &args.for_ {
+        Some(d) => Some(
+            ctx.now
+                + time::parse_duration(d)
+                    .map_err(|e| UsageError(crate::cli::one_line(&e.context("--for"))))?,
+        ),
+        None => None,
+    };
+    let who = who(env);
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let firing: Vec<String> = alerts::states(&tx, &args.rule)?
+        .into_iter()
+        .filter(|s| s.state == "firing")
+        .map(|s| s.subject)
+        .filter(|s| args.subject.as_ref().is_none_or(|wanted| wanted == s))
+        .collect();
+    if firing.is_empty() {
+        let all: Vec<String> = alerts::all_states(&tx)?
+            .into_iter()
+            .filter(|(_, s)| s.state == "firing")
+            .map(|(rule, s)| show::alert_name(&rule, &s.subject))
+            .collect();
+        return Err(UsageError(format!(
+            "no firing alert {} (firing: {})",
+            show::alert_name(&args.rule, args.subject.as_deref().unwrap_or_default()),
+            if all.is_empty() {
+                "none".to_string()
+            } else {
+                all.join(", ")
+            }
+        ))
+        .into());
+    }
+    for subject in &firing {
+        alerts::ack(&tx, &args.rule, subject, ctx.now, until, &who, &args.note)?;
+    }
+    tx.commit()?;
+    if args.print || env.stdout_is_terminal {
+        for subject in &firing {
+            writeln!(
+                env.stdout,
+                "acknowledged {} by {who}{}: no reminders or escalation until {}",
+                show::alert_name(&args.rule, subject),
+                if args.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", args.note)
+                },
+                until.map_or("it resolves".to_string(), |u| format!(
+                    "{} or it resolves",
+                    time::show_local(u)
+                ))
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn unacknowledge(conn: &mut Connection, ctx: &Ctx, args: &UnackArgs, env: &mut Env) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let open: Vec<alerts::AckRow> = alerts::open_acks(&tx, Some(&args.rule))?
+        .into_iter()
+        .filter(|a| args.subject.as_ref().is_none_or(|s| *s == a.subject))
+        .collect();
+    if open.is_empty() {
+        return Err(UsageError(format!(
+            "{} is not acknowledged",
+            show::alert_name(&args.rule, args.subject.as_deref().unwrap_or_default())
+        ))
+        .into());
+    }
+    for a in &open {
+        alerts::end_ack(&tx, &a.rule, &a.subject, ctx.now, "unack")?;
+    }
+    tx.commit()?;
+    if env.stdout_is_terminal {
+        for a in &open {
+            writeln!(
+                env.stdout,
+                "{} is no longer acknowledged: reminders and escalation resume",
+                show::alert_name(&a.rule, &a.subject)
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The channels an event of `rule` at `severity` goes to.

@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0004_alert_state.sql"),
     include_str!("db/migrations/0005_alert_cursor_sample.sql"),
     include_str!("db/migrations/0006_probes.sql"),
+    include_str!("db/migrations/0007_alert_acks.sql"),
 ];
 
 /// The schema version this build writes.

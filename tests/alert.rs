@@ -1397,3 +1397,113 @@ retries = 1
     assert!(limited[1].at - limited[0].at >= Duration::from_millis(990));
     assert!(!out.stderr().contains("'busy'"), "{}", out.stderr());
 }
+
+#[test]
+fn an_acknowledged_alert_stops_reminding_until_it_resolves_or_the_ack_runs_out() {
+    let story = cpu_story();
+    // Until it resolves: no reminder at 22, no escalation at 32; the resolved notice at 48.
+    let sb = sandbox(CPU_RULE);
+    cron(&sb, &story, 15);
+    let out = sb
+        .cmd("usage-alert")
+        .args(["ack", "nosuch"])
+        .env("USAGE_NOW", at(16))
+        .fails(2);
+    assert!(
+        out.stderr()
+            .contains("no firing alert nosuch (firing: cpu)"),
+        "{}",
+        out.stderr()
+    );
+    let said = sb
+        .cmd("usage-alert")
+        .args(["ack", "cpu", "--note", "rebuilding the index", "--print"])
+        .env("USAGE_NOW", at(16))
+        .env("USER", "alice")
+        .ok()
+        .stdout();
+    assert_eq!(
+        said,
+        "acknowledged cpu by alice (rebuilding the index): no reminders or escalation until it resolves\n"
+    );
+    let status = sb
+        .cmd("usage-alert")
+        .args(["status", "-f", "csv"])
+        .env("USAGE_NOW", at(16))
+        .ok()
+        .stdout();
+    assert!(status.contains(",alice,rebuilding the index,"), "{status}");
+    let mut codes = Vec::new();
+    for minute in (20..=70).step_by(5) {
+        samples(
+            &sb,
+            minute - 4,
+            &story[(minute - 4) as usize..=minute as usize],
+            50.0,
+        );
+        codes.push(
+            sb.cmd("usage-alert")
+                .env("USAGE_NOW", at(minute))
+                .output()
+                .code(),
+        );
+    }
+    assert_eq!(
+        log(&sb),
+        ["12 firing warning cpu", "48 resolved warning cpu"]
+    );
+    // Exit 1 while it fires, acknowledged or not.
+    assert_eq!(codes, [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+    let history = sb
+        .cmd("usage-alert")
+        .args(["history", "-f", "csv", "--since", "-1d"])
+        .env("USAGE_NOW", at(70))
+        .ok()
+        .stdout();
+    assert!(
+        history.contains(",cpu,,acknowledged,,,false,by alice: rebuilding the index"),
+        "{history}"
+    );
+    assert!(
+        history.contains(",cpu,,unacknowledged,,,false,the alert resolved"),
+        "{history}"
+    );
+    // Once resolved it is no longer acknowledged.
+    let out = sb
+        .cmd("usage-alert")
+        .args(["unack", "cpu"])
+        .env("USAGE_NOW", at(70))
+        .fails(2);
+    assert!(
+        out.stderr().contains("cpu is not acknowledged"),
+        "{}",
+        out.stderr()
+    );
+
+    // For ten minutes: the reminder owed comes when it runs out (26), the escalation at 32.
+    let sb = sandbox(CPU_RULE);
+    cron(&sb, &story, 15);
+    sb.cmd("usage-alert")
+        .args(["ack", "cpu", "--for", "10m"])
+        .env("USAGE_NOW", at(16))
+        .ok();
+    for minute in (20..=70).step_by(5) {
+        samples(
+            &sb,
+            minute - 4,
+            &story[(minute - 4) as usize..=minute as usize],
+            50.0,
+        );
+        sb.cmd("usage-alert").env("USAGE_NOW", at(minute)).output();
+    }
+    assert_eq!(
+        log(&sb),
+        [
+            "12 firing warning cpu",
+            "26 reminder warning cpu",
+            "32 escalated critical cpu",
+            "42 reminder critical cpu",
+            "48 resolved critical cpu",
+        ]
+    );
+}

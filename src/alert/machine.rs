@@ -9,6 +9,11 @@
 //! recorded but nobody is notified; when the window ends, recipients hear what they missed:
 //! an alert still firing is announced, one that resolved inside the window after having been
 //! announced gets its resolved notice.
+//!
+//! An alert acknowledged by hand (`acked`) stays quiet as PagerDuty's acknowledged incidents
+//! do: no reminders, no escalation by age, and a rise in its steps is recorded but not sent;
+//! its resolved notice is. Once the acknowledgement ends, recipients hear the severity they
+//! missed, and reminders resume.
 
 use super::config::Rule;
 use super::rule::Severity;
@@ -133,15 +138,33 @@ pub struct Event {
     pub silenced: bool,
 }
 
+/// How an alert is held back at a moment: by a maintenance window (`silenced`), by an
+/// acknowledgement (`acked`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hold {
+    pub silenced: bool,
+    pub acked: bool,
+}
+
+impl Hold {
+    pub fn silenced(silenced: bool) -> Hold {
+        Hold {
+            silenced,
+            acked: false,
+        }
+    }
+}
+
 /// Feeds one value observed at time `t`.
 pub fn observe(
     rule: &Rule,
     state: &mut Option<State>,
     t: i64,
     value: f64,
-    silenced: bool,
+    hold: Hold,
     out: &mut Vec<Event>,
 ) {
+    let silenced = hold.silenced;
     match state {
         Some(s) if s.phase == Phase::Firing => {
             s.value = Some(value);
@@ -151,7 +174,7 @@ pub fn observe(
             } else if let Some(level) = rule.level(value).filter(|l| *l > s.level) {
                 s.level = level;
                 s.severity = s.severity.max(rule.severity_at(level));
-                let event = transition(s, Kind::Escalated, t, silenced);
+                let event = transition(s, Kind::Escalated, t, hold);
                 out.push(event);
             }
         }
@@ -214,16 +237,11 @@ pub fn vanish(state: &mut Option<State>, t: i64, silenced: bool, out: &mut Vec<E
 
 /// Lets time pass to `now`: escalation by age, reminders, and what recipients missed during a
 /// maintenance window once it is over.
-pub fn tick(
-    rule: &Rule,
-    state: &mut Option<State>,
-    now: i64,
-    silenced: bool,
-    out: &mut Vec<Event>,
-) {
+pub fn tick(rule: &Rule, state: &mut Option<State>, now: i64, hold: Hold, out: &mut Vec<Event>) {
     let Some(s) = state else {
         return;
     };
+    let silenced = hold.silenced;
     match s.phase {
         Phase::Pending => {}
         Phase::Resolved => {
@@ -244,16 +262,17 @@ pub fn tick(
         Phase::Firing => {
             let fired = s.fired.unwrap_or(s.since);
             if let Some(after) = rule.escalate_after
+                && !hold.acked
                 && s.escalated.is_none()
                 && s.severity < Severity::Critical
                 && now - fired >= after
             {
                 s.severity = Severity::Critical;
                 s.escalated = Some(now);
-                let event = transition(s, Kind::Escalated, now, silenced);
+                let event = transition(s, Kind::Escalated, now, hold);
                 out.push(event);
             }
-            if silenced {
+            if silenced || hold.acked {
                 return;
             }
             let catch_up = match s.announced {
@@ -294,13 +313,15 @@ pub fn tick(
 fn fire(s: &mut State, t: i64, silenced: bool, out: &mut Vec<Event>) {
     s.phase = Phase::Firing;
     s.fired = Some(t);
-    let event = transition(s, Kind::Firing, t, silenced);
+    let event = transition(s, Kind::Firing, t, Hold::silenced(silenced));
     out.push(event);
 }
 
-/// A recorded transition of a firing alert, announced unless silenced.
-fn transition(s: &mut State, kind: Kind, t: i64, silenced: bool) -> Event {
-    if !silenced {
+/// A recorded transition of a firing alert, announced unless held back.
+fn transition(s: &mut State, kind: Kind, t: i64, hold: Hold) -> Event {
+    let Hold { silenced, acked } = hold;
+    let quiet = silenced || acked;
+    if !quiet {
         s.announced = Some(s.severity);
         s.notified = Some(t);
     }
@@ -311,7 +332,7 @@ fn transition(s: &mut State, kind: Kind, t: i64, silenced: bool) -> Event {
         value: s.value,
         since: s.fired.unwrap_or(s.since),
         record: true,
-        notify: !silenced,
+        notify: !quiet,
         silenced,
     }
 }
@@ -363,14 +384,57 @@ mod tests {
         let mut out = Vec::new();
         for &(t, v) in points {
             let silenced = t >= quiet.0 && t < quiet.1;
-            observe(rule, &mut state, t, v, silenced, &mut out);
-            tick(rule, &mut state, t, silenced, &mut out);
+            observe(rule, &mut state, t, v, Hold::silenced(silenced), &mut out);
+            tick(rule, &mut state, t, Hold::silenced(silenced), &mut out);
         }
         let show = |e: &Event| format!("{} {} {}", e.ts, e.kind.as_str(), e.severity);
         (
             out.iter().filter(|e| e.notify).map(show).collect(),
             out.iter().filter(|e| e.record).map(show).collect(),
         )
+    }
+
+    #[test]
+    fn an_acknowledged_alert_is_quiet_until_it_resolves_or_the_ack_ends() {
+        let a = crate::alert::config::load(
+            Some(std::path::Path::new("c.toml")),
+            Some(
+                "[[alert.rule]]\nname = \"cpu\"\nwhen = \"cpu_percent > 90\"\nrepeat = \"10m\"\nescalate_after = \"30m\"\n",
+            ),
+        );
+        let r = &a.rules[0];
+        // Firing from minute 0 to 90; acknowledged from minute 5 to minute 60.
+        let acked = |t: i64| (300..3600).contains(&t);
+        let mut state = None;
+        let mut out = Vec::new();
+        for m in 0..=95 {
+            let t = m * 60;
+            let v = if m <= 90 { 95.0 } else { 50.0 };
+            let hold = Hold {
+                silenced: false,
+                acked: acked(t),
+            };
+            observe(r, &mut state, t, v, hold, &mut out);
+            tick(r, &mut state, t, hold, &mut out);
+        }
+        let told: Vec<String> = out
+            .iter()
+            .filter(|e| e.notify)
+            .map(|e| format!("{} {} {}", e.ts / 60, e.kind.as_str(), e.severity))
+            .collect();
+        // No reminder at 10..50 nor escalation at 30 while acknowledged; at 60 the escalation
+        // owed by age, then reminders every 10 minutes; the resolved notice at 91.
+        assert_eq!(
+            told,
+            [
+                "0 firing warning",
+                "60 escalated critical",
+                "70 reminder critical",
+                "80 reminder critical",
+                "90 reminder critical",
+                "91 resolved critical",
+            ]
+        );
     }
 
     fn minutes(values: &[f64]) -> Vec<(i64, f64)> {
@@ -521,8 +585,8 @@ mod tests {
         let mut state = None;
         let mut out = Vec::new();
         // Fires inside a window, resolves in the first reading after it, before any tick.
-        observe(&r, &mut state, 0, 95.0, true, &mut out);
-        observe(&r, &mut state, 60, 50.0, false, &mut out);
+        observe(&r, &mut state, 0, 95.0, Hold::silenced(true), &mut out);
+        observe(&r, &mut state, 60, 50.0, Hold::silenced(false), &mut out);
         assert!(state.is_none());
         assert_eq!(out.len(), 2);
         assert_eq!(out[1].kind, Kind::Resolved);
@@ -532,8 +596,8 @@ mod tests {
         // Resolved inside the window too: no notice is held back, for none is owed.
         let mut state = None;
         let mut out = Vec::new();
-        observe(&r, &mut state, 0, 95.0, true, &mut out);
-        observe(&r, &mut state, 60, 50.0, true, &mut out);
+        observe(&r, &mut state, 0, 95.0, Hold::silenced(true), &mut out);
+        observe(&r, &mut state, 60, 50.0, Hold::silenced(true), &mut out);
         assert!(state.is_none());
         assert_eq!(out[1].kind, Kind::Resolved);
         assert!(!out[1].notify);
@@ -545,13 +609,13 @@ mod tests {
         let r = rule("high-cpu");
         let mut state = None;
         let mut out = Vec::new();
-        observe(&r, &mut state, 0, 95.0, false, &mut out);
+        observe(&r, &mut state, 0, 95.0, Hold::silenced(false), &mut out);
         assert_eq!(state.as_ref().map(|s| s.phase), Some(Phase::Pending));
         vanish(&mut state, 30, false, &mut out);
         assert!(state.is_none());
         assert_eq!(out.len(), 1);
         // Back later, it starts a new pending period rather than firing on the old one.
-        observe(&r, &mut state, 90, 95.0, false, &mut out);
+        observe(&r, &mut state, 90, 95.0, Hold::silenced(false), &mut out);
         assert_eq!(state.as_ref().map(|s| s.since), Some(90));
     }
 
@@ -560,7 +624,7 @@ mod tests {
         let r = rule("disk-full");
         let mut state = None;
         let mut out = Vec::new();
-        observe(&r, &mut state, 0, 95.0, false, &mut out);
+        observe(&r, &mut state, 0, 95.0, Hold::silenced(false), &mut out);
         vanish(&mut state, 60, false, &mut out);
         assert!(state.is_none());
         assert_eq!(out[1].kind, Kind::Resolved);

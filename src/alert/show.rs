@@ -142,12 +142,28 @@ pub fn resolve_outage(
     Ok(())
 }
 
+/// An alert as people name it: the rule, and its subject in parentheses.
+pub fn alert_name(rule: &str, subject: &str) -> String {
+    if subject.is_empty() {
+        rule.to_string()
+    } else {
+        format!("{rule} ({subject})")
+    }
+}
+
 pub fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()> {
     let zone = Zone::Local;
     let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Time(zone.time(t)));
+    let acks = db::alerts::open_acks(conn, None)?;
     let rows = db::alerts::all_states(conn)?
         .into_iter()
         .map(|(rule, s)| {
+            let ack = acks
+                .iter()
+                .find(|a| a.rule == rule && a.subject == s.subject);
+            let text = |f: &dyn Fn(&db::alerts::AckRow) -> String| {
+                ack.map_or(Cell::Null, |a| Cell::Text(f(a)))
+            };
             vec![
                 Cell::Text(rule),
                 Cell::Text(s.subject),
@@ -157,12 +173,26 @@ pub fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()>
                 time(s.fired),
                 s.value.map_or(Cell::Null, |v| Cell::Num(v, 2)),
                 time(s.notified),
+                text(&|a| a.who.clone()),
+                text(&|a| a.note.clone()),
+                ack.and_then(|a| a.until)
+                    .map_or(Cell::Null, |u| Cell::Time(zone.time(u))),
             ]
         })
         .collect();
     Rows {
         columns: vec![
-            "rule", "subject", "state", "severity", "since", "fired", "value", "notified",
+            "rule",
+            "subject",
+            "state",
+            "severity",
+            "since",
+            "fired",
+            "value",
+            "notified",
+            "acked_by",
+            "ack_note",
+            "ack_until",
         ],
         rows,
     }
@@ -186,22 +216,68 @@ pub fn history(conn: &Connection, now: i64, args: &HistoryArgs, env: &mut Env) -
         Some(text) => since(text, now)?,
     };
     let zone = Zone::Local;
-    let rows = db::alerts::events(conn, since, i64::MAX)?
+    let wanted = |rule: &str| args.rule.is_empty() || args.rule.iter().any(|r| r == rule);
+    let mut rows: Vec<(i64, Vec<Cell>)> = db::alerts::events(conn, since, i64::MAX)?
         .into_iter()
-        .filter(|e| args.rule.is_empty() || args.rule.contains(&e.rule))
+        .filter(|e| wanted(&e.rule))
         .map(|e| {
-            vec![
-                Cell::Time(zone.time(e.ts)),
-                Cell::Text(e.rule),
-                Cell::Text(e.subject),
-                Cell::Text(e.event),
-                Cell::Text(e.severity),
-                e.value.map_or(Cell::Null, |v| Cell::Num(v, 2)),
-                Cell::Bool(e.silenced),
-                Cell::Text(e.message),
-            ]
+            (
+                e.ts,
+                vec![
+                    Cell::Time(zone.time(e.ts)),
+                    Cell::Text(e.rule),
+                    Cell::Text(e.subject),
+                    Cell::Text(e.event),
+                    Cell::Text(e.severity),
+                    e.value.map_or(Cell::Null, |v| Cell::Num(v, 2)),
+                    Cell::Bool(e.silenced),
+                    Cell::Text(e.message),
+                ],
+            )
         })
         .collect();
+    // Acknowledgements, as events of their own: who, why, and how each ended.
+    for a in db::alerts::acks_since(conn, since)?
+        .into_iter()
+        .filter(|a| wanted(&a.rule))
+    {
+        let row = |ts: i64, event: &str, message: String| {
+            (
+                ts,
+                vec![
+                    Cell::Time(zone.time(ts)),
+                    Cell::Text(a.rule.clone()),
+                    Cell::Text(a.subject.clone()),
+                    Cell::Text(event.into()),
+                    Cell::Null,
+                    Cell::Null,
+                    Cell::Bool(false),
+                    Cell::Text(message),
+                ],
+            )
+        };
+        if a.at >= since {
+            let mut said = format!("by {}", a.who);
+            if !a.note.is_empty() {
+                said.push_str(&format!(": {}", a.note));
+            }
+            if let Some(u) = a.until {
+                said.push_str(&format!(" (until {})", time::show_local(u)));
+            }
+            rows.push(row(a.at, "acknowledged", said));
+        }
+        if let (Some(ended), Some(by)) = (a.ended, &a.ended_by) {
+            let how = match by.as_str() {
+                "resolved" => "the alert resolved".to_string(),
+                "expired" => "it ran out".to_string(),
+                _ => "taken back".to_string(),
+            };
+            rows.push(row(ended, "unacknowledged", how));
+        }
+    }
+    // Stable: events before the acknowledgements of the same second.
+    rows.sort_by_key(|r| r.0);
+    let rows = rows.into_iter().map(|r| r.1).collect();
     Rows {
         columns: vec![
             "time", "rule", "subject", "event", "severity", "value", "silenced", "message",

@@ -267,3 +267,81 @@ pub fn add_window(
 pub fn delete_window(conn: &Connection, id: i64) -> Result<bool> {
     Ok(conn.execute("DELETE FROM maintenance_windows WHERE id = ?1", [id])? > 0)
 }
+
+/// An acknowledgement of an alert (usage-alert ack).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckRow {
+    pub id: i64,
+    pub rule: String,
+    pub subject: String,
+    pub at: i64,
+    pub until: Option<i64>,
+    pub who: String,
+    pub note: String,
+    pub ended: Option<i64>,
+    pub ended_by: Option<String>,
+}
+
+const ACK_COLUMNS: &str = "id, rule, subject, at, until, who, note, ended, ended_by";
+
+fn ack_row(r: &Row) -> rusqlite::Result<AckRow> {
+    Ok(AckRow {
+        id: r.get(0)?,
+        rule: r.get(1)?,
+        subject: r.get(2)?,
+        at: r.get(3)?,
+        until: r.get(4)?,
+        who: r.get(5)?,
+        note: r.get(6)?,
+        ended: r.get(7)?,
+        ended_by: r.get(8)?,
+    })
+}
+
+/// The acknowledgements in force (not ended), of one rule or of all (`None`).
+pub fn open_acks(conn: &Connection, rule: Option<&str>) -> Result<Vec<AckRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ACK_COLUMNS} FROM alert_acks WHERE ended IS NULL AND (?1 IS NULL OR rule = ?1) \
+         ORDER BY rule, subject"
+    ))?;
+    let rows = stmt.query_map([rule], ack_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The acknowledgements made or ended since `since`, oldest first, for the history.
+pub fn acks_since(conn: &Connection, since: i64) -> Result<Vec<AckRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ACK_COLUMNS} FROM alert_acks WHERE at >= ?1 OR ended >= ?1 ORDER BY at, id"
+    ))?;
+    let rows = stmt.query_map([since], ack_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Acknowledges an alert; one already in force is replaced (its note and end are the new ones).
+pub fn ack(
+    tx: &Transaction,
+    rule: &str,
+    subject: &str,
+    at: i64,
+    until: Option<i64>,
+    who: &str,
+    note: &str,
+) -> Result<()> {
+    end_ack(tx, rule, subject, at, "unack")?;
+    tx.prepare_cached(
+        "INSERT INTO alert_acks (rule, subject, at, until, who, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![rule, subject, at, until, who, note])?;
+    Ok(())
+}
+
+/// Ends the acknowledgement in force of an alert, if any; true when there was one.
+pub fn end_ack(tx: &Transaction, rule: &str, subject: &str, at: i64, by: &str) -> Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "UPDATE alert_acks SET ended = ?3, ended_by = ?4 \
+             WHERE rule = ?1 AND subject = ?2 AND ended IS NULL",
+        )?
+        .execute(params![rule, subject, at, by])?;
+    Ok(n > 0)
+}

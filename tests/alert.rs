@@ -1507,3 +1507,64 @@ fn an_acknowledged_alert_stops_reminding_until_it_resolves_or_the_ack_runs_out()
         ]
     );
 }
+
+#[test]
+fn five_alerts_in_one_run_reach_a_chat_as_one_message_and_a_pager_as_five_incidents() {
+    let (port, got) = service_fixture();
+    let base = format!("http://127.0.0.1:{port}");
+    let sb = Sandbox::new();
+    util::write(&sb.path("pd-key"), "K\n");
+    std::fs::set_permissions(
+        sb.path("pd-key"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let mut config = String::new();
+    for (name, when, severity) in [
+        ("cpu-10", "cpu_percent > 10", "warning"),
+        ("cpu-20", "cpu_percent > 20", "warning"),
+        ("cpu-30", "cpu_percent > 30", "info"),
+        ("cpu-40", "cpu_percent > 40", "warning"),
+        ("disk", "disk_used_percent > 90", "critical"),
+    ] {
+        config.push_str(&format!(
+            "[[alert.rule]]\nname = \"{name}\"\nwhen = \"{when}\"\nseverity = \"{severity}\"\n\n"
+        ));
+    }
+    config.push_str(&format!(
+        "[alert.channel.slack]\ntype = \"slack\"\nurl = \"{base}/slack\"\n\n\
+         [alert.channel.teams]\ntype = \"teams\"\nurl = \"{base}/teams\"\ngroup = \"none\"\n\n\
+         [alert.channel.pager]\ntype = \"pagerduty\"\nurl = \"{base}/pagerduty\"\ntoken_file = \"{}\"\n",
+        sb.path("pd-key").display()
+    ));
+    let sb = sandbox_in(sb, &config);
+    samples(&sb, 0, &[50.0], 95.0);
+    let out = sb.cmd("usage-alert").env("USAGE_NOW", at(0)).output();
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    let got = got.lock().unwrap().clone();
+    let to =
+        |path: &str| -> Vec<Received> { got.iter().filter(|r| r.path == path).cloned().collect() };
+    let slack = to("/slack");
+    assert_eq!(slack.len(), 1, "{got:?}");
+    let v = slack[0].json();
+    assert_eq!(v["text"], "5 alerts: 1 critical, 3 warning, 1 info");
+    // The block holds a line per alert, and the colour is the highest severity's.
+    let block = v["attachments"][0]["blocks"][0]["text"]["text"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        block.lines().filter(|l| l.starts_with("FIRING ")).count(),
+        5,
+        "{block}"
+    );
+    assert!(block.contains("FIRING critical disk: "), "{block}");
+    assert_eq!(v["attachments"][0]["color"], "#cf222e");
+    assert_eq!(to("/teams").len(), 5);
+    let pd = to("/pagerduty");
+    assert_eq!(pd.len(), 5);
+    let keys: std::collections::BTreeSet<String> = pd
+        .iter()
+        .map(|r| r.json()["dedup_key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys.len(), 5, "{keys:?}");
+}

@@ -127,6 +127,17 @@ pub struct Channel {
     pub min_severity: Severity,
     /// Only these rules are sent here (empty: all).
     pub rules: Vec<String>,
+    /// How a run's notifications are put together before they are sent.
+    pub group: Group,
+}
+
+/// How a run's notifications to one channel are sent: together, together per rule, or each
+/// on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Run,
+    Rule,
+    None,
 }
 
 impl Channel {
@@ -136,6 +147,7 @@ impl Channel {
             kind: Kind::Console,
             min_severity: Severity::Info,
             rules: Vec::new(),
+            group: Group::None,
         }
     }
 
@@ -285,6 +297,7 @@ struct RawChannel {
     retries: Option<u32>,
     command: Option<Vec<String>>,
     allow_plaintext: Option<bool>,
+    group: Option<String>,
 }
 
 /// Reads the `[alert]` section of the configuration file `path` (or the defaults without one).
@@ -576,6 +589,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ("retries", raw.retries.is_some()),
         ("command", raw.command.is_some()),
         ("allow_plaintext", raw.allow_plaintext.is_some()),
+        ("group", raw.group.is_some()),
     ];
     let service = Service::parse(&raw.kind);
     let allowed: &[&str] = match raw.kind.as_str() {
@@ -593,6 +607,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
             "to",
             "timeout",
             "allow_plaintext",
+            "group",
         ],
         "webhook" => &["url", "timeout", "retries"],
         "exec" => &["command", "timeout"],
@@ -718,11 +733,23 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
             }
         },
     };
+    // Mail, chat, push and SMS put a run's notifications together; the rest send each.
+    let group = match raw.group.as_deref() {
+        None if allowed.contains(&"group") => Group::Run,
+        None => Group::None,
+        Some("run") => Group::Run,
+        Some("rule") => Group::Rule,
+        Some("none") => Group::None,
+        Some(other) => {
+            return Err(format!("group = \"{other}\" (expected run, rule or none)"));
+        }
+    };
     Ok(Channel {
         name: name.to_string(),
         kind,
         min_severity: raw.min_severity.unwrap_or(Severity::Info),
         rules: raw.rules,
+        group,
     })
 }
 
@@ -1067,6 +1094,16 @@ token_file = "/etc/t"
 
 [alert.channel.typo]
 type = "slak"
+
+[alert.channel.grouped-pager]
+type = "opsgenie"
+token_env = "OG"
+group = "run"
+
+[alert.channel.badgroup]
+type = "slack"
+url = "https://hooks.slack.com/x"
+group = "daily"
 "#,
         );
         let names: Vec<&str> = a.channels.iter().map(|c| c.name.as_str()).collect();
@@ -1080,7 +1117,9 @@ type = "slak"
             "channel 'nourl': a discord channel needs url",
             "channel 'notoken': a gotify channel needs its token, the application token: token_file = \"/etc/usage/gotify-token\" (or token_env)",
             "channel 'both': give token_file or token_env, not both",
-            "channel 'stray': token_file does not apply to a teams channel (it takes: url, timeout, retries)",
+            "channel 'stray': token_file does not apply to a teams channel (it takes: url, timeout, retries, group)",
+            "channel 'grouped-pager': group does not apply to a opsgenie channel",
+            "channel 'badgroup': group = \"daily\" (expected run, rule or none)",
             "channel 'typo': type = \"slak\" is not a channel type (expected console, log, email, webhook, exec, or a service: slack, mattermost, rocketchat, discord, teams, matrix, telegram, ntfy, gotify, pushover, pagerduty, opsgenie, twilio)",
         ] {
             assert!(p.contains(wanted), "{wanted}\n{p}");

@@ -8,7 +8,7 @@ use anyhow::Result;
 use rusqlite::{Connection, TransactionBehavior};
 use serde_json::Value;
 
-use super::config::{Alerts, Channel, Kind as ChannelKind};
+use super::config::{Alerts, Channel, Group, Kind as ChannelKind};
 use super::notify;
 use crate::db;
 use crate::env::Env;
@@ -83,23 +83,28 @@ pub fn outbox(
                 scope.spawn(move || {
                     let mut out = Vec::new();
                     let mut broken: Option<String> = None;
-                    for Queued {
-                        id,
-                        payload,
-                        created,
-                    } in items
-                    {
+                    for batch in batches(channel.group, items) {
                         // Once a channel fails, the rest of its queue waits for the next run
                         // rather than each waiting out the same timeout.
                         let result = match &broken {
                             Some(e) => Err(e.clone()),
-                            None => notify::deliver(channel, &payload, delivery)
-                                .map_err(|e| crate::cli::one_line(&e)),
+                            None => {
+                                let payload = match batch.as_slice() {
+                                    [one] => one.payload.clone(),
+                                    many => notify::grouped(
+                                        &many.iter().map(|q| q.payload.clone()).collect::<Vec<_>>(),
+                                    ),
+                                };
+                                notify::deliver(channel, &payload, delivery)
+                                    .map_err(|e| crate::cli::one_line(&e))
+                            }
                         };
                         if let Err(e) = &result {
                             broken.get_or_insert_with(|| e.clone());
                         }
-                        out.push((id, created, result));
+                        for q in batch {
+                            out.push((q.id, q.created, result.clone()));
+                        }
                     }
                     (channel.name.clone(), out)
                 })
@@ -133,4 +138,25 @@ pub fn outbox(
     }
     tx.commit()?;
     Ok(failures)
+}
+
+/// A channel's queue as the messages it is sent in: all together (`run`), together per rule,
+/// or one by one; in the order they were queued.
+fn batches(group: Group, items: Vec<Queued>) -> Vec<Vec<Queued>> {
+    match group {
+        Group::None => items.into_iter().map(|q| vec![q]).collect(),
+        Group::Run if items.is_empty() => Vec::new(),
+        Group::Run => vec![items],
+        Group::Rule => {
+            let mut by_rule: Vec<(String, Vec<Queued>)> = Vec::new();
+            for q in items {
+                let rule = q.payload["rule"].as_str().unwrap_or_default().to_string();
+                match by_rule.iter_mut().find(|(r, _)| *r == rule) {
+                    Some((_, batch)) => batch.push(q),
+                    None => by_rule.push((rule, vec![q])),
+                }
+            }
+            by_rule.into_iter().map(|(_, batch)| batch).collect()
+        }
+    }
 }

@@ -116,8 +116,85 @@ fn field<'a>(p: &'a Value, key: &str) -> &'a str {
     p.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
-/// The one-line summary channels lead with: `FIRING warning high-cpu: ...`.
+/// Several notifications to one channel as one (its `group`): the highest severity, the
+/// earliest start and the latest time, a line per alert as the message, and the alerts
+/// themselves under `alerts`.
+pub fn grouped(items: &[Value]) -> Value {
+    let rank = |p: &Value| match field(p, "severity") {
+        "critical" => 2,
+        "warning" => 1,
+        _ => 0,
+    };
+    let highest = items
+        .iter()
+        .max_by_key(|p| rank(p))
+        .map_or("info", |p| field(p, "severity"));
+    let mut counts: Vec<String> = Vec::new();
+    for severity in ["critical", "warning", "info"] {
+        let n = items
+            .iter()
+            .filter(|p| field(p, "severity") == severity)
+            .count();
+        if n > 0 {
+            counts.push(format!("{n} {severity}"));
+        }
+    }
+    let first = items.first().cloned().unwrap_or(Value::Null);
+    let rules: std::collections::BTreeSet<&str> = items.iter().map(|p| field(p, "rule")).collect();
+    let rule = if rules.len() == 1 {
+        field(&first, "rule")
+    } else {
+        ""
+    };
+    let lines: Vec<String> = items.iter().map(headline).collect();
+    let earliest = items
+        .iter()
+        .map(|p| field(p, "since"))
+        .min()
+        .unwrap_or_default();
+    let latest = items
+        .iter()
+        .map(|p| field(p, "time"))
+        .max()
+        .unwrap_or_default();
+    json!({
+        "version": PAYLOAD_VERSION,
+        "host": field(&first, "host"),
+        "rule": rule,
+        "subject": "",
+        "labels": {},
+        "event": "group",
+        "severity": highest,
+        "metric": "",
+        "value": null,
+        "threshold": null,
+        "resolve_threshold": null,
+        "when": "",
+        "since": earliest,
+        "time": latest,
+        "message": lines.join("\n"),
+        "silenced": false,
+        "counts": counts.join(", "),
+        "alerts": items,
+    })
+}
+
+/// The one-line summary channels lead with: `FIRING warning high-cpu: ...`; for a group,
+/// `3 alerts (high-cpu): 1 critical, 2 warning`.
 pub fn headline(p: &Value) -> String {
+    if field(p, "event") == "group" {
+        let n = p["alerts"].as_array().map_or(0, Vec::len);
+        let rule = field(p, "rule");
+        return format!(
+            "{n} alerts{}: {}",
+            if rule.is_empty() {
+                String::new()
+            } else {
+                format!(" ({rule})")
+            },
+            field(p, "counts")
+        );
+    }
     format!(
         "{} {} {}: {}",
         field(p, "event").to_uppercase(),
@@ -302,29 +379,46 @@ fn email(smtp: &Smtp, from: &str, to: &[String], payload: &Value, env: &Delivery
     use lettre::message::{Mailbox, header::ContentType};
     use lettre::{Message, Transport};
 
-    let subject = format!(
-        "[usage] {} {} {} on {}",
-        field(payload, "event").to_uppercase(),
-        field(payload, "severity"),
-        field(payload, "rule"),
-        field(payload, "host")
-    );
-    let body = format!(
-        "{}\n\nrule:      {}\nsubject:   {}\nhost:      {}\nevent:     {}\nseverity:  {}\nvalue:     {}\nwhen:      {}\nsince:     {}\ntime:      {}\n",
-        field(payload, "message"),
-        field(payload, "rule"),
-        field(payload, "subject"),
-        field(payload, "host"),
-        field(payload, "event"),
-        field(payload, "severity"),
-        payload
-            .get("value")
-            .map(Value::to_string)
-            .unwrap_or_default(),
-        field(payload, "when"),
-        field(payload, "since"),
-        field(payload, "time"),
-    );
+    let group = field(payload, "event") == "group";
+    let subject = if group {
+        format!(
+            "[usage] {} on {}",
+            headline(payload),
+            field(payload, "host")
+        )
+    } else {
+        format!(
+            "[usage] {} {} {} on {}",
+            field(payload, "event").to_uppercase(),
+            field(payload, "severity"),
+            field(payload, "rule"),
+            field(payload, "host")
+        )
+    };
+    let body = if group {
+        format!(
+            "{}\n\nhost:      {}\n",
+            field(payload, "message"),
+            field(payload, "host")
+        )
+    } else {
+        format!(
+            "{}\n\nrule:      {}\nsubject:   {}\nhost:      {}\nevent:     {}\nseverity:  {}\nvalue:     {}\nwhen:      {}\nsince:     {}\ntime:      {}\n",
+            field(payload, "message"),
+            field(payload, "rule"),
+            field(payload, "subject"),
+            field(payload, "host"),
+            field(payload, "event"),
+            field(payload, "severity"),
+            payload
+                .get("value")
+                .map(Value::to_string)
+                .unwrap_or_default(),
+            field(payload, "when"),
+            field(payload, "since"),
+            field(payload, "time"),
+        )
+    };
     let mut message = Message::builder()
         .from(from.parse::<Mailbox>()?)
         .subject(subject)

@@ -86,7 +86,7 @@ impl Service {
             | Service::Mattermost
             | Service::RocketChat
             | Service::Discord
-            | Service::Teams => &["url", "timeout", "retries"],
+            | Service::Teams => &["url", "timeout", "retries", "group"],
             Service::Matrix => &[
                 "url",
                 "token_file",
@@ -94,6 +94,7 @@ impl Service {
                 "room",
                 "timeout",
                 "retries",
+                "group",
             ],
             Service::Telegram => &[
                 "url",
@@ -102,8 +103,18 @@ impl Service {
                 "chat_id",
                 "timeout",
                 "retries",
+                "group",
             ],
-            Service::Ntfy | Service::Gotify | Service::PagerDuty | Service::Opsgenie => {
+            Service::Ntfy | Service::Gotify => &[
+                "url",
+                "token_file",
+                "token_env",
+                "timeout",
+                "retries",
+                "group",
+            ],
+            // One incident per alert: never grouped.
+            Service::PagerDuty | Service::Opsgenie => {
                 &["url", "token_file", "token_env", "timeout", "retries"]
             }
             Service::Pushover => &[
@@ -113,6 +124,7 @@ impl Service {
                 "user",
                 "timeout",
                 "retries",
+                "group",
             ],
             Service::Twilio => &[
                 "url",
@@ -123,6 +135,7 @@ impl Service {
                 "to",
                 "timeout",
                 "retries",
+                "group",
             ],
         }
     }
@@ -216,8 +229,11 @@ fn slack_escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The lines under the headline: host, subject, value, since, time.
+/// The lines under the headline: host, subject, rule, since; for a group, one line per alert.
 fn details(p: &Value) -> String {
+    if field(p, "event") == "group" {
+        return format!("{}\nhost: {}", field(p, "message"), field(p, "host"));
+    }
     let mut lines = vec![format!("host: {}", field(p, "host"))];
     if !field(p, "subject").is_empty() {
         lines.push(format!("subject: {}", field(p, "subject")));
@@ -227,6 +243,15 @@ fn details(p: &Value) -> String {
     }
     lines.push(format!("since: {}", field(p, "since")));
     lines.join("\n")
+}
+
+/// The message and its details (a group's details hold its lines already).
+fn long_text(p: &Value) -> String {
+    if field(p, "event") == "group" {
+        details(p)
+    } else {
+        format!("{}\n{}", field(p, "message"), details(p))
+    }
 }
 
 /// PagerDuty's incident key for an alert: one incident per alert, so our resolved closes it.
@@ -436,7 +461,7 @@ pub fn requests(
                 url: url.to_string(),
                 headers,
                 content_type: "text/plain; charset=utf-8",
-                body: format!("{}\n{}", field(p, "message"), details(p)),
+                body: long_text(p),
             }]
         }
         Service::Gotify => {
@@ -450,7 +475,7 @@ pub fn requests(
                 &format!("{base}/message"),
                 json!({
                     "title": headline,
-                    "message": format!("{}\n{}", field(p, "message"), details(p)),
+                    "message": long_text(p),
                     "priority": priority,
                 }),
             );

@@ -259,6 +259,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "escalate_after = DURATION\tA firing alert that is not critical becomes critical after this long and notifies again.",
             "message = TEMPLATE\tThe notification's text; {rule}, {subject}, {host}, {metric}, {event}, {severity}, {value}, {threshold}, {condition}, {since} and the label ({mount}, {interface}, {user}, {location}) are replaced.",
             "channels = [\"NAME\", ...]\tSend this rule's notifications to these channels only [default: every channel whose min_severity it reaches].",
+            "escalate_to = [\"NAME\", ...]\tChannels that also hear the alert from its escalation on (by escalate_after or a higher step): the escalation, its later reminders and its resolved notice; as an on-call pager after the team's chat (with channels = [...] naming the chat). An acknowledged alert is not escalated, so it does not reach them.",
         ],
     ),
     (
@@ -592,7 +593,23 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             for event in events {
                 let payload = notify::payload(rule, &subject, &event, host_name);
                 let channels = if event.notify {
-                    route(&ctx.alerts, rule, event.severity)
+                    let mut to = route(&ctx.alerts, rule, event.severity);
+                    // From its escalation on (a severity above the rule's first), an alert also
+                    // reaches the rule's escalate_to.
+                    let escalated = event.kind == machine::Kind::Escalated
+                        || (event.severity > rule.severity_at(0)
+                            && matches!(
+                                event.kind,
+                                machine::Kind::Reminder | machine::Kind::Resolved
+                            ));
+                    if escalated {
+                        for c in &rule.escalate_to {
+                            if !to.contains(c) {
+                                to.push(c.clone());
+                            }
+                        }
+                    }
+                    to
                 } else {
                     Vec::new()
                 };

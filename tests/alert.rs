@@ -73,7 +73,12 @@ fn samples(sb: &Sandbox, first: i64, cpu: &[f64], disk: f64) {
 
 /// The notifications the log channel received: "minute event severity rule subject".
 fn log(sb: &Sandbox) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(sb.path("alerts.jsonl")) else {
+    log_of(sb, "alerts.jsonl")
+}
+
+/// The same, of another log channel's file.
+fn log_of(sb: &Sandbox, file: &str) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(sb.path(file)) else {
         return Vec::new();
     };
     text.lines()
@@ -1567,4 +1572,45 @@ fn five_alerts_in_one_run_reach_a_chat_as_one_message_and_a_pager_as_five_incide
         .map(|r| r.json()["dedup_key"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(keys.len(), 5, "{keys:?}");
+}
+
+#[test]
+fn escalate_to_reaches_a_second_channel_from_the_escalation_on() {
+    let config = CPU_RULE.replace(
+        "escalate_after = \"20m\"\n",
+        "escalate_after = \"20m\"\nchannels = [\"file\"]\nescalate_to = [\"pager\"]\n",
+    ) + "\n[alert.channel.pager]\ntype = \"log\"\npath = \"pager.jsonl\"\n";
+    let sb = sandbox(&config);
+    cron(&sb, &cpu_story(), 70);
+    assert_eq!(
+        log(&sb),
+        [
+            "12 firing warning cpu",
+            "22 reminder warning cpu",
+            "32 escalated critical cpu",
+            "42 reminder critical cpu",
+            "48 resolved critical cpu",
+        ]
+    );
+    assert_eq!(
+        log_of(&sb, "pager.jsonl"),
+        [
+            "32 escalated critical cpu",
+            "42 reminder critical cpu",
+            "48 resolved critical cpu",
+        ]
+    );
+    // A channel that is not there is named.
+    let sb = sandbox(&CPU_RULE.replace(
+        "escalate_after = \"20m\"\n",
+        "escalate_after = \"20m\"\nescalate_to = [\"oncall\"]\n",
+    ));
+    let out = sb.cmd("usage-alert").args(["rules"]).output();
+    assert_eq!(out.code(), 2);
+    assert!(
+        out.stderr()
+            .contains("rule 'cpu': unknown channel 'oncall' (configured: file)"),
+        "{}",
+        out.stderr()
+    );
 }

@@ -41,6 +41,8 @@ pub struct Rule {
     pub message: Option<String>,
     /// Channels this rule notifies; empty: every channel whose severity it reaches.
     pub channels: Vec<String>,
+    /// Channels that also hear the alert once it is escalated (a pager after the chat).
+    pub escalate_to: Vec<String>,
     /// Where it was defined: `FILE:LINE`, or `default`.
     pub origin: String,
 }
@@ -266,6 +268,8 @@ struct RawRule {
     escalate_after: Option<Spanned<Scalar>>,
     #[serde(default)]
     channels: Vec<String>,
+    #[serde(default)]
+    escalate_to: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -318,9 +322,13 @@ pub fn load(path: Option<&Path>, text: Option<&str>) -> Alerts {
     // A rule naming a channel that is not there is a bad rule: its alerts would go nowhere.
     let names: Vec<String> = alerts.channels.iter().map(|c| c.name.clone()).collect();
     let mut problems = Vec::new();
-    alerts
-        .rules
-        .retain(|r| match r.channels.iter().find(|c| !names.contains(c)) {
+    alerts.rules.retain(|r| {
+        match r
+            .channels
+            .iter()
+            .chain(&r.escalate_to)
+            .find(|c| !names.contains(c))
+        {
             Some(missing) => {
                 problems.push(format!(
                     "{}: rule '{}': unknown channel '{missing}' (configured: {})",
@@ -331,7 +339,8 @@ pub fn load(path: Option<&Path>, text: Option<&str>) -> Alerts {
                 false
             }
             None => true,
-        });
+        }
+    });
     alerts.problems.extend(problems);
     alerts
 }
@@ -562,6 +571,7 @@ fn validate_rule(src: &Source, at: usize, raw: RawRule, repeat: i64) -> Result<R
         escalate_after,
         message: raw.message,
         channels: raw.channels,
+        escalate_to: raw.escalate_to,
         origin: src.line(at),
     })
 }

@@ -66,6 +66,10 @@ pub enum Kind {
     Console,
     Log {
         path: PathBuf,
+        /// Past this many bytes the file is rotated (path.1, path.2, ...); `None`: never.
+        max_size: Option<u64>,
+        /// Rotated files kept.
+        keep: u32,
     },
     Email {
         server: String,
@@ -156,7 +160,7 @@ impl Channel {
     pub fn describe(&self) -> String {
         match &self.kind {
             Kind::Console => "console (standard output)".into(),
-            Kind::Log { path } => format!("log {}", path.display()),
+            Kind::Log { path, .. } => format!("log {}", path.display()),
             Kind::Email { server, to, .. } => format!("email via {server} to {}", to.join(", ")),
             Kind::Webhook { url, .. } => format!("webhook {url}"),
             Kind::Service { service, url, .. } => {
@@ -302,6 +306,8 @@ struct RawChannel {
     command: Option<Vec<String>>,
     allow_plaintext: Option<bool>,
     group: Option<String>,
+    max_size: Option<Scalar>,
+    keep: Option<u32>,
 }
 
 /// Reads the `[alert]` section of the configuration file `path` (or the defaults without one).
@@ -600,11 +606,13 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ("command", raw.command.is_some()),
         ("allow_plaintext", raw.allow_plaintext.is_some()),
         ("group", raw.group.is_some()),
+        ("max_size", raw.max_size.is_some()),
+        ("keep", raw.keep.is_some()),
     ];
     let service = Service::parse(&raw.kind);
     let allowed: &[&str] = match raw.kind.as_str() {
         "console" => &[],
-        "log" => &["path"],
+        "log" => &["path", "max_size", "keep"],
         "email" => &[
             "server",
             "port",
@@ -667,6 +675,22 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
                     .path
                     .clone()
                     .ok_or_else(|| "a log channel needs path".to_string())?,
+                max_size: match &raw.max_size {
+                    None => None,
+                    Some(v) => Some(size(&v.text()).ok_or_else(|| {
+                        format!(
+                            "max_size = {} is not a size (expected bytes or 10MB, 512KiB, 1G; at least 1KB)",
+                            v.text()
+                        )
+                    })?),
+                },
+                keep: match raw.keep {
+                    Some(k) if !(1..=100).contains(&k) => {
+                        return Err(format!("keep = {k} (expected 1 to 100 rotated files)"));
+                    }
+                    Some(k) => k,
+                    None => 5,
+                },
             },
             "email" => {
                 let security = match raw.security.as_deref().unwrap_or("starttls") {
@@ -819,6 +843,30 @@ fn service_kind(service: Service, raw: &RawChannel, timeout: i64) -> Result<Kind
         timeout,
         retries: raw.retries.unwrap_or(2).min(10),
     })
+}
+
+/// A size in bytes: 5000000, "10MB", "512KiB", "1G" (powers of 1000, or 1024 with "i").
+fn size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let unit = unit.trim().trim_end_matches(['B', 'b']);
+    let (prefix, binary) = match unit.strip_suffix('i') {
+        Some(p) => (p, true),
+        None => (unit, false),
+    };
+    let power = match prefix {
+        "" => 0,
+        "k" | "K" => 1,
+        "M" => 2,
+        "G" => 3,
+        _ => return None,
+    };
+    let bytes = number * (if binary { 1024f64 } else { 1000f64 }).powi(power);
+    (bytes.is_finite() && (1000.0..1e15).contains(&bytes)).then_some(bytes as u64)
 }
 
 fn http_url(url: String) -> Result<String, String> {
@@ -1070,6 +1118,28 @@ type = "pager"
         );
         assert!(a.rules.is_empty());
         assert!(a.problems[0].contains("rule 'r': unknown channel 'mail' (configured: log)"));
+    }
+
+    #[test]
+    fn log_sizes_read_as_people_write_them() {
+        assert_eq!(size("10MB"), Some(10_000_000));
+        assert_eq!(size("512KiB"), Some(524_288));
+        assert_eq!(size("1G"), Some(1_000_000_000));
+        assert_eq!(size("5000"), Some(5000));
+        assert_eq!(size("999"), None);
+        assert_eq!(size("5x"), None);
+        let a = parse("[alert.channel.j]\ntype = \"log\"\npath = \"a.log\"\nmax_size = \"tiny\"\n");
+        assert!(
+            a.problems[0].contains("max_size = tiny is not a size"),
+            "{:?}",
+            a.problems
+        );
+        let a = parse("[alert.channel.j]\ntype = \"log\"\npath = \"a.log\"\nkeep = 0\n");
+        assert!(
+            a.problems[0].contains("keep = 0 (expected 1 to 100"),
+            "{:?}",
+            a.problems
+        );
     }
 
     #[test]

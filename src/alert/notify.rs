@@ -221,9 +221,25 @@ pub fn console_line(p: &Value) -> String {
 pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<()> {
     match &channel.kind {
         Kind::Console => Ok(()),
-        Kind::Log { path } => {
+        Kind::Log {
+            path,
+            max_size,
+            keep,
+        } => {
             let mut line = serde_json::to_vec(payload)?;
             line.push(b'\n');
+            // Rotation and the append under one lock of the directory: overlapping runs
+            // neither rotate twice nor write into a file just moved away.
+            let _lock = match max_size {
+                Some(max) => {
+                    let lock = crate::files::lock(crate::files::parent(path))?;
+                    rotate(path, *max, *keep, line.len() as u64)?;
+                    Some(lock)
+                }
+                None => None,
+            };
+            // Opened for each notification, so logrotate may move the file away (no
+            // copytruncate needed): the next one creates it anew.
             let mut file = OpenOptions::new()
                 .append(true)
                 .create(true)
@@ -306,6 +322,33 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
         }
         Kind::Exec { command, timeout } => exec(command, *timeout, payload),
     }
+}
+
+/// Moves a log that `adding` more bytes would take past `max` to `path.1` (and `path.1` to
+/// `path.2`, ..., keeping `keep`), as Python's RotatingFileHandler does.
+fn rotate(path: &std::path::Path, max: u64, keep: u32, adding: u64) -> Result<()> {
+    let size = match std::fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(_) => return Ok(()),
+    };
+    if size == 0 || size + adding <= max {
+        return Ok(());
+    }
+    let numbered = |n: u32| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(format!(".{n}"));
+        std::path::PathBuf::from(p)
+    };
+    let _ = std::fs::remove_file(numbered(keep));
+    for n in (1..keep).rev() {
+        let from = numbered(n);
+        if from.exists() {
+            std::fs::rename(&from, numbered(n + 1))
+                .with_context(|| format!("cannot rotate log file '{}'", from.display()))?;
+        }
+    }
+    std::fs::rename(path, numbered(1))
+        .with_context(|| format!("cannot rotate log file '{}'", path.display()))
 }
 
 /// What deliveries may read of the outside world.
@@ -663,4 +706,66 @@ fn exec(command: &[String], timeout: i64, payload: &Value) -> Result<()> {
             format!(": {said}")
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alert::config::Group;
+    use crate::alert::rule::Severity;
+
+    #[test]
+    fn a_log_past_its_size_is_rotated_and_only_keep_files_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("alerts.jsonl");
+        let channel = Channel {
+            name: "journal".into(),
+            kind: Kind::Log {
+                path: path.clone(),
+                max_size: Some(1000),
+                keep: 2,
+            },
+            min_severity: Severity::Info,
+            rules: Vec::new(),
+            group: Group::None,
+        };
+        let env = DeliveryEnv {
+            vars: Default::default(),
+            backoff: Duration::from_millis(1),
+        };
+        for i in 0..40 {
+            let p = json!({"n": i, "pad": "x".repeat(200)});
+            deliver(&channel, &p, &env).unwrap();
+        }
+        let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
+        for name in ["alerts.jsonl", "alerts.jsonl.1", "alerts.jsonl.2"] {
+            let text = read(name);
+            assert!(
+                !text.is_empty() && text.len() <= 1000,
+                "{name}: {}",
+                text.len()
+            );
+            assert!(
+                text.lines()
+                    .all(|l| serde_json::from_str::<Value>(l).is_ok())
+            );
+        }
+        assert!(!dir.path().join("alerts.jsonl.3").exists());
+        // The newest notifications are in the live file, the one before in .1.
+        assert!(
+            read("alerts.jsonl")
+                .lines()
+                .last()
+                .unwrap()
+                .contains("\"n\":39")
+        );
+        let last_of_1: Value =
+            serde_json::from_str(read("alerts.jsonl.1").lines().last().unwrap()).unwrap();
+        let first_live: Value =
+            serde_json::from_str(read("alerts.jsonl").lines().next().unwrap()).unwrap();
+        assert_eq!(
+            last_of_1["n"].as_i64().unwrap() + 1,
+            first_live["n"].as_i64().unwrap()
+        );
+    }
 }

@@ -363,7 +363,7 @@ fn outages(cx: &Cx) -> Option<Check> {
             Err(e) => return Some(failed("outages", &e)),
         }
     }
-    if open.is_empty() {
+    let Some((serious, line)) = crate::probe::outage::open_line(&open, time::local_minute) else {
         return Some(Check::new("outages", Status::Ok, "no outage open").perf(
             "outages_open",
             0.0,
@@ -371,38 +371,20 @@ fn outages(cx: &Cx) -> Option<Check> {
             None,
             None,
         ));
-    }
-    let status = if open
-        .iter()
-        .any(|o| crate::probe::outage::Severity::is_serious(&o.severity))
-    {
+    };
+    let status = if serious {
         Status::Critical
     } else {
         Status::Warning
     };
-    let each: Vec<String> = open
-        .iter()
-        .map(|o| {
-            format!(
-                "{} on {} {} since {}",
-                o.probe,
-                o.host,
-                o.severity,
-                time::local_minute(o.started)
-            )
-        })
-        .collect();
     Some(
-        Check::new(
-            "outages",
-            status,
-            format!(
-                "{} open: {} (usage-alert outages)",
-                crate::render::counted(open.len(), "outage"),
-                each.join(", ")
-            ),
-        )
-        .perf("outages_open", open.len() as f64, "", Some(1.0), None),
+        Check::new("outages", status, format!("{line} (usage-alert outages)")).perf(
+            "outages_open",
+            open.len() as f64,
+            "",
+            Some(1.0),
+            None,
+        ),
     )
 }
 

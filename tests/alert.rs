@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use util::Sandbox;
+use util::{Sandbox, notifications};
 
 /// A minute boundary in 2026; sample `m` is taken at `T0 + 60 m`.
 const T0: i64 = 1_789_999_980;
@@ -78,15 +78,9 @@ fn log(sb: &Sandbox) -> Vec<String> {
 
 /// The same, of another log channel's file.
 fn log_of(sb: &Sandbox, file: &str) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(sb.path(file)) else {
-        return Vec::new();
-    };
-    text.lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap();
-            let t = chrono::DateTime::parse_from_rfc3339(v["time"].as_str().unwrap())
-                .unwrap()
-                .timestamp();
+    notifications(&sb.path(file))
+        .into_iter()
+        .map(|(t, v)| {
             format!(
                 "{} {} {} {}",
                 (t - T0) / 60,
@@ -1094,6 +1088,11 @@ impl Received {
     }
 }
 
+/// What the fixture received at one path, in order.
+fn received(got: &[Received], path: &str) -> Vec<Received> {
+    got.iter().filter(|r| r.path == path).cloned().collect()
+}
+
 /// A loopback HTTP server answering as each service does, by path: Slack's 200 "ok" and its
 /// "invalid_token", Discord's 204, Teams' 202, ntfy's and Gotify's 200 with JSON, PagerDuty's
 /// 202 with the dedup key, and a 429 with Retry-After: 1 for the first request to /limited.
@@ -1278,8 +1277,7 @@ to = ["+15550002222", "+15550003333"]
         .output();
     assert_eq!(out.code(), 0, "{}", out.stderr());
     let got = got.lock().unwrap().clone();
-    let to =
-        |path: &str| -> Vec<Received> { got.iter().filter(|r| r.path == path).cloned().collect() };
+    let to = |path: &str| received(&got, path);
     // Each service: one request firing, one resolved, each as the service documents it.
     for path in [
         "/slack",
@@ -1391,13 +1389,7 @@ retries = 1
     );
     assert!(!out.stderr().contains("slack-revoked"), "{}", out.stderr());
     // The 429 said to wait a second: the second attempt came no sooner, and got through.
-    let limited: Vec<Received> = got
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|r| r.path == "/limited")
-        .cloned()
-        .collect();
+    let limited = received(&got.lock().unwrap(), "/limited");
     assert_eq!(limited.len(), 2);
     assert!(limited[1].at - limited[0].at >= Duration::from_millis(990));
     assert!(!out.stderr().contains("'busy'"), "{}", out.stderr());
@@ -1547,8 +1539,7 @@ fn five_alerts_in_one_run_reach_a_chat_as_one_message_and_a_pager_as_five_incide
     let out = sb.cmd("usage-alert").env("USAGE_NOW", at(0)).output();
     assert_eq!(out.code(), 1, "{}", out.stderr());
     let got = got.lock().unwrap().clone();
-    let to =
-        |path: &str| -> Vec<Received> { got.iter().filter(|r| r.path == path).cloned().collect() };
+    let to = |path: &str| received(&got, path);
     let slack = to("/slack");
     assert_eq!(slack.len(), 1, "{got:?}");
     let v = slack[0].json();

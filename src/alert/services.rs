@@ -264,6 +264,49 @@ pub fn dedup_key(p: &Value) -> String {
     )
 }
 
+/// One notification on its way to one channel, with the texts every service starts from.
+struct Message<'a> {
+    /// The channel's URL as configured.
+    url: &'a str,
+    /// The same without a trailing slash, for services whose paths go below it.
+    base: &'a str,
+    token: &'a str,
+    to: &'a Address,
+    p: &'a Value,
+    headline: String,
+    /// The headline, then a line per detail.
+    text: String,
+}
+
+impl Message<'_> {
+    fn first_to(&self) -> &str {
+        self.to.to.first().map_or("", String::as_str)
+    }
+
+    fn event(&self) -> &str {
+        field(self.p, "event")
+    }
+
+    fn severity(&self) -> &str {
+        field(self.p, "severity")
+    }
+
+    /// One of four values by what the notification says: resolved, else critical, warning,
+    /// anything milder.
+    fn by_state<T>(&self, [resolved, critical, warning, other]: [T; 4]) -> T {
+        match (self.event(), self.severity()) {
+            ("resolved", _) => resolved,
+            (_, "critical") => critical,
+            (_, "warning") => warning,
+            _ => other,
+        }
+    }
+
+    fn hex_colour(&self) -> String {
+        format!("#{:06x}", colour(self.p))
+    }
+}
+
 /// The requests that deliver notification `p` to `service` at `url` (one, or Twilio's one per
 /// number).
 pub fn requests(
@@ -273,250 +316,277 @@ pub fn requests(
     to: &Address,
     p: &Value,
 ) -> Vec<Request> {
-    let base = url.trim_end_matches('/');
-    let token = token.unwrap_or_default();
     let headline = super::notify::headline(p);
-    let text = format!("{headline}\n{}", details(p));
-    let hex = format!("#{:06x}", colour(p));
+    let m = Message {
+        url,
+        base: url.trim_end_matches('/'),
+        token: token.unwrap_or_default(),
+        to,
+        p,
+        text: format!("{headline}\n{}", details(p)),
+        headline,
+    };
     match service {
-        Service::Matrix => {
-            let room = to.to.first().map_or("", String::as_str);
-            let mut r = json_request(
-                &format!(
-                    "{base}/_matrix/client/v3/rooms/{}/send/m.room.message/{}",
-                    percent(room),
-                    transaction_id(p)
-                ),
-                json!({"msgtype": "m.text", "body": text}),
-            );
-            r.method = "PUT";
-            r.headers.push(("Authorization", format!("Bearer {token}")));
-            vec![r]
-        }
-        Service::Telegram => vec![json_request(
-            &format!("{base}/bot{token}/sendMessage"),
-            json!({
-                "chat_id": to.to.first(),
-                "text": clip(&text, 4096),
-                "disable_web_page_preview": true,
-            }),
-        )],
-        Service::Pushover => {
-            let priority = match (field(p, "event"), field(p, "severity")) {
-                ("resolved", _) => "0",
-                (_, "critical") => "1",
-                (_, "warning") => "0",
-                _ => "-1",
-            };
-            vec![form_request(
-                url,
-                &[
-                    ("token", token),
-                    ("user", to.to.first().map_or("", String::as_str)),
-                    ("title", &clip(&headline, 250)),
-                    ("message", &clip(&details(p), 1024)),
-                    ("priority", priority),
-                    ("timestamp", &timestamp(p)),
-                ],
-            )]
-        }
-        Service::Opsgenie => {
-            let alias = dedup_key(p);
-            let mut r = if field(p, "event") == "resolved" {
-                json_request(
-                    &format!(
-                        "{base}/v2/alerts/{}/close?identifierType=alias",
-                        percent(&alias)
-                    ),
-                    json!({"source": field(p, "host"), "note": field(p, "message")}),
-                )
-            } else {
-                json_request(
-                    &format!("{base}/v2/alerts"),
-                    json!({
-                        "message": clip(&headline, 130),
-                        "alias": clip(&alias, 512),
-                        "description": clip(&details(p), 15000),
-                        "priority": match field(p, "severity") {
-                            "critical" => "P1",
-                            "warning" => "P3",
-                            _ => "P5",
-                        },
-                        "source": field(p, "host"),
-                        "tags": [field(p, "rule"), field(p, "severity")],
-                    }),
-                )
-            };
-            r.headers
-                .push(("Authorization", format!("GenieKey {token}")));
-            vec![r]
-        }
-        Service::Twilio => {
-            let account = to.account.as_deref().unwrap_or_default();
-            let from = to.from.as_deref().unwrap_or_default();
-            // An SMS is short: the headline alone, in at most 320 characters (two segments).
-            let body = clip(&headline, 320);
-            to.to
-                .iter()
-                .map(|number| {
-                    let mut r = form_request(
-                        &format!(
-                            "{base}/2010-04-01/Accounts/{}/Messages.json",
-                            percent(account)
-                        ),
-                        &[("To", number), ("From", from), ("Body", &body)],
-                    );
-                    r.headers.push((
-                        "Authorization",
-                        format!("Basic {}", base64(format!("{account}:{token}").as_bytes())),
-                    ));
-                    r
-                })
-                .collect()
-        }
-        Service::Slack => vec![json_request(
-            url,
-            json!({
-                "text": slack_escape(&headline),
-                "attachments": [{
-                    "color": hex,
-                    "blocks": [{
-                        "type": "section",
-                        "text": {"type": "mrkdwn", "text": clip(&slack_escape(&details(p)), 3000)},
-                    }],
-                }],
-            }),
-        )],
-        Service::Mattermost | Service::RocketChat => vec![json_request(
-            url,
-            json!({
-                "text": slack_escape(&headline),
-                "attachments": [{
-                    "color": hex,
-                    "fallback": headline,
-                    "text": slack_escape(&details(p)),
-                }],
-            }),
-        )],
-        Service::Discord => vec![json_request(
-            url,
-            json!({
-                "content": clip(&headline, 2000),
-                "allowed_mentions": {"parse": []},
-                "embeds": [{
-                    "title": clip(&format!("{} {}", field(p, "event"), field(p, "rule")), 256),
-                    "description": clip(&details(p), 4096),
-                    "color": colour(p),
-                    "timestamp": field(p, "time"),
-                }],
-            }),
-        )],
-        Service::Teams => vec![json_request(
-            url,
-            json!({
-                "type": "message",
-                "attachments": [{
-                    "contentType": "application/vnd.microsoft.card.adaptive",
-                    "content": {
-                        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-                        "type": "AdaptiveCard",
-                        "version": "1.4",
-                        "body": [
-                            {
-                                "type": "TextBlock",
-                                "text": headline,
-                                "weight": "Bolder",
-                                "wrap": true,
-                                "color": match (field(p, "event"), field(p, "severity")) {
-                                    ("resolved", _) => "Good",
-                                    (_, "critical") => "Attention",
-                                    (_, "warning") => "Warning",
-                                    _ => "Default",
-                                },
-                            },
-                            {"type": "TextBlock", "text": details(p), "wrap": true},
-                        ],
-                    },
-                }],
-            }),
-        )],
-        Service::Ntfy => {
-            // ntfy's priorities: 5 max/urgent, 4 high, 3 default; tags become emoji.
-            let (priority, tag) = match (field(p, "event"), field(p, "severity")) {
-                ("resolved", _) => ("3", "white_check_mark"),
-                (_, "critical") => ("5", "rotating_light"),
-                (_, "warning") => ("4", "warning"),
-                _ => ("3", "information_source"),
-            };
-            let mut headers = vec![
-                ("Title", header_safe(&headline)),
-                ("Priority", priority.to_string()),
-                ("Tags", tag.to_string()),
-            ];
-            if !token.is_empty() {
-                headers.push(("Authorization", format!("Bearer {token}")));
-            }
-            vec![Request {
-                method: "POST",
-                url: url.to_string(),
-                headers,
-                content_type: "text/plain; charset=utf-8",
-                body: long_text(p),
-            }]
-        }
-        Service::Gotify => {
-            let priority = match (field(p, "event"), field(p, "severity")) {
-                ("resolved", _) => 4,
-                (_, "critical") => 8,
-                (_, "warning") => 5,
-                _ => 2,
-            };
-            let mut r = json_request(
-                &format!("{base}/message"),
-                json!({
-                    "title": headline,
-                    "message": long_text(p),
-                    "priority": priority,
-                }),
-            );
-            r.headers.push(("X-Gotify-Key", token.to_string()));
-            vec![r]
-        }
-        Service::PagerDuty => {
-            if field(p, "event") == "resolved" {
-                return vec![json_request(
-                    url,
-                    json!({
-                        "routing_key": token,
-                        "event_action": "resolve",
-                        "dedup_key": dedup_key(p),
-                    }),
-                )];
-            }
-            vec![json_request(
-                url,
-                json!({
-                    "routing_key": token,
-                    "event_action": "trigger",
-                    "dedup_key": dedup_key(p),
-                    "payload": {
-                        "summary": clip(&headline, 1024),
-                        "source": field(p, "host"),
-                        "severity": match field(p, "severity") {
-                            "critical" => "critical",
-                            "warning" => "warning",
-                            _ => "info",
-                        },
-                        "timestamp": field(p, "time"),
-                        "component": field(p, "subject"),
-                        "group": field(p, "rule"),
-                        "class": field(p, "metric"),
-                        "custom_details": p,
-                    },
-                }),
-            )]
-        }
+        Service::Matrix => vec![matrix(&m)],
+        Service::Telegram => vec![telegram(&m)],
+        Service::Pushover => vec![pushover(&m)],
+        Service::Opsgenie => vec![opsgenie(&m)],
+        Service::Twilio => twilio(&m),
+        Service::Slack => vec![slack(&m)],
+        Service::Mattermost | Service::RocketChat => vec![mattermost(&m)],
+        Service::Discord => vec![discord(&m)],
+        Service::Teams => vec![teams(&m)],
+        Service::Ntfy => vec![ntfy(&m)],
+        Service::Gotify => vec![gotify(&m)],
+        Service::PagerDuty => vec![pagerduty(&m)],
     }
+}
+
+/// Matrix's client-server API: a PUT with a transaction id, so a retry is not a second message.
+fn matrix(m: &Message) -> Request {
+    let mut r = json_request(
+        &format!(
+            "{}/_matrix/client/v3/rooms/{}/send/m.room.message/{}",
+            m.base,
+            percent(m.first_to()),
+            transaction_id(m.p)
+        ),
+        json!({"msgtype": "m.text", "body": m.text}),
+    );
+    r.method = "PUT";
+    r.headers
+        .push(("Authorization", format!("Bearer {}", m.token)));
+    r
+}
+
+fn telegram(m: &Message) -> Request {
+    json_request(
+        &format!("{}/bot{}/sendMessage", m.base, m.token),
+        json!({
+            "chat_id": m.to.to.first(),
+            "text": clip(&m.text, 4096),
+            "disable_web_page_preview": true,
+        }),
+    )
+}
+
+/// Pushover's form, with its priorities: 1 high, 0 normal, -1 quiet.
+fn pushover(m: &Message) -> Request {
+    form_request(
+        m.url,
+        &[
+            ("token", m.token),
+            ("user", m.first_to()),
+            ("title", &clip(&m.headline, 250)),
+            ("message", &clip(&details(m.p), 1024)),
+            ("priority", m.by_state(["0", "1", "0", "-1"])),
+            ("timestamp", &timestamp(m.p)),
+        ],
+    )
+}
+
+/// Opsgenie: an alert created under our dedup key as its alias, closed by that alias.
+fn opsgenie(m: &Message) -> Request {
+    let alias = dedup_key(m.p);
+    let mut r = if m.event() == "resolved" {
+        json_request(
+            &format!(
+                "{}/v2/alerts/{}/close?identifierType=alias",
+                m.base,
+                percent(&alias)
+            ),
+            json!({"source": field(m.p, "host"), "note": field(m.p, "message")}),
+        )
+    } else {
+        json_request(
+            &format!("{}/v2/alerts", m.base),
+            json!({
+                "message": clip(&m.headline, 130),
+                "alias": clip(&alias, 512),
+                "description": clip(&details(m.p), 15000),
+                "priority": m.by_state(["P5", "P1", "P3", "P5"]),
+                "source": field(m.p, "host"),
+                "tags": [field(m.p, "rule"), m.severity()],
+            }),
+        )
+    };
+    r.headers
+        .push(("Authorization", format!("GenieKey {}", m.token)));
+    r
+}
+
+/// Twilio: one SMS per number, the headline alone in at most 320 characters (two segments).
+fn twilio(m: &Message) -> Vec<Request> {
+    let account = m.to.account.as_deref().unwrap_or_default();
+    let from = m.to.from.as_deref().unwrap_or_default();
+    let body = clip(&m.headline, 320);
+    let auth = format!(
+        "Basic {}",
+        base64(format!("{account}:{}", m.token).as_bytes())
+    );
+    m.to.to
+        .iter()
+        .map(|number| {
+            let mut r = form_request(
+                &format!(
+                    "{}/2010-04-01/Accounts/{}/Messages.json",
+                    m.base,
+                    percent(account)
+                ),
+                &[("To", number), ("From", from), ("Body", &body)],
+            );
+            r.headers.push(("Authorization", auth.clone()));
+            r
+        })
+        .collect()
+}
+
+fn slack(m: &Message) -> Request {
+    json_request(
+        m.url,
+        json!({
+            "text": slack_escape(&m.headline),
+            "attachments": [{
+                "color": m.hex_colour(),
+                "blocks": [{
+                    "type": "section",
+                    "text": {"type": "mrkdwn", "text": clip(&slack_escape(&details(m.p)), 3000)},
+                }],
+            }],
+        }),
+    )
+}
+
+/// Mattermost's and Rocket.Chat's Slack-like incoming webhooks, without Slack's blocks.
+fn mattermost(m: &Message) -> Request {
+    json_request(
+        m.url,
+        json!({
+            "text": slack_escape(&m.headline),
+            "attachments": [{
+                "color": m.hex_colour(),
+                "fallback": m.headline,
+                "text": slack_escape(&details(m.p)),
+            }],
+        }),
+    )
+}
+
+/// Discord: the headline as content, the details in an embed, no mention pings anyone.
+fn discord(m: &Message) -> Request {
+    json_request(
+        m.url,
+        json!({
+            "content": clip(&m.headline, 2000),
+            "allowed_mentions": {"parse": []},
+            "embeds": [{
+                "title": clip(&format!("{} {}", m.event(), field(m.p, "rule")), 256),
+                "description": clip(&details(m.p), 4096),
+                "color": colour(m.p),
+                "timestamp": field(m.p, "time"),
+            }],
+        }),
+    )
+}
+
+/// Teams' workflow webhooks: an Adaptive Card, its headline coloured by state.
+fn teams(m: &Message) -> Request {
+    json_request(
+        m.url,
+        json!({
+            "type": "message",
+            "attachments": [{
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "content": {
+                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                    "type": "AdaptiveCard",
+                    "version": "1.4",
+                    "body": [
+                        {
+                            "type": "TextBlock",
+                            "text": m.headline,
+                            "weight": "Bolder",
+                            "wrap": true,
+                            "color": m.by_state(["Good", "Attention", "Warning", "Default"]),
+                        },
+                        {"type": "TextBlock", "text": details(m.p), "wrap": true},
+                    ],
+                },
+            }],
+        }),
+    )
+}
+
+/// ntfy: the text as the body, title, priority (5 urgent, 4 high, 3 default) and tags (shown as
+/// emoji) as headers.
+fn ntfy(m: &Message) -> Request {
+    let (priority, tag) = m.by_state([
+        ("3", "white_check_mark"),
+        ("5", "rotating_light"),
+        ("4", "warning"),
+        ("3", "information_source"),
+    ]);
+    let mut headers = vec![
+        ("Title", header_safe(&m.headline)),
+        ("Priority", priority.to_string()),
+        ("Tags", tag.to_string()),
+    ];
+    if !m.token.is_empty() {
+        headers.push(("Authorization", format!("Bearer {}", m.token)));
+    }
+    Request {
+        method: "POST",
+        url: m.url.to_string(),
+        headers,
+        content_type: "text/plain; charset=utf-8",
+        body: long_text(m.p),
+    }
+}
+
+/// Gotify: priorities 8 and up ring on Android, 4 to 7 sound, below that stay quiet.
+fn gotify(m: &Message) -> Request {
+    let mut r = json_request(
+        &format!("{}/message", m.base),
+        json!({
+            "title": m.headline,
+            "message": long_text(m.p),
+            "priority": m.by_state([4, 8, 5, 2]),
+        }),
+    );
+    r.headers.push(("X-Gotify-Key", m.token.to_string()));
+    r
+}
+
+/// PagerDuty's Events API v2: trigger and resolve one incident per alert by its dedup key.
+fn pagerduty(m: &Message) -> Request {
+    if m.event() == "resolved" {
+        return json_request(
+            m.url,
+            json!({
+                "routing_key": m.token,
+                "event_action": "resolve",
+                "dedup_key": dedup_key(m.p),
+            }),
+        );
+    }
+    json_request(
+        m.url,
+        json!({
+            "routing_key": m.token,
+            "event_action": "trigger",
+            "dedup_key": dedup_key(m.p),
+            "payload": {
+                "summary": clip(&m.headline, 1024),
+                "source": field(m.p, "host"),
+                "severity": m.by_state(["info", "critical", "warning", "info"]),
+                "timestamp": field(m.p, "time"),
+                "component": field(m.p, "subject"),
+                "group": field(m.p, "rule"),
+                "class": field(m.p, "metric"),
+                "custom_details": m.p,
+            },
+        }),
+    )
 }
 
 fn json_request(url: &str, body: Value) -> Request {

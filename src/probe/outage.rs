@@ -7,6 +7,7 @@
 //! step once it has lasted 30 minutes and another at 2 hours, up to critical.
 
 use super::config::Priority;
+use crate::db::probes::OutageRow;
 
 /// An outage's severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,6 +45,34 @@ impl Severity {
     pub fn is_serious(stored: &str) -> bool {
         Severity::parse(stored).is_some_and(|s| s >= Severity::Major)
     }
+}
+
+/// The outages open now in one line for a person, and whether any is serious: "2 outages open:
+/// web on h1 (major, since 2027-03-01 10:00), ...", each start written by `minute`. `None`
+/// when none is open.
+pub fn open_line(open: &[OutageRow], minute: impl Fn(i64) -> String) -> Option<(bool, String)> {
+    if open.is_empty() {
+        return None;
+    }
+    let serious = open.iter().any(|o| Severity::is_serious(&o.severity));
+    let each: Vec<String> = open
+        .iter()
+        .map(|o| {
+            format!(
+                "{} on {} ({}, since {})",
+                o.probe,
+                o.host,
+                o.severity,
+                minute(o.started)
+            )
+        })
+        .collect();
+    let line = format!(
+        "{} open: {}",
+        crate::render::counted(open.len(), "outage"),
+        each.join(", ")
+    );
+    Some((serious, line))
 }
 
 /// Durations at which an outage's severity rises a step.

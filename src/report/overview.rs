@@ -212,38 +212,14 @@ pub fn health(ctx: &Ctx) -> Result<Rows> {
     }
     if super::availability::any_probes(ctx)? {
         let open = super::availability::open_outages(ctx)?;
-        if open.is_empty() {
-            line("services", "ok", "no outage open".into());
-        } else {
-            let each: Vec<String> = open
-                .iter()
-                .map(|o| {
-                    format!(
-                        "{} on {} ({}, since {})",
-                        o.probe,
-                        o.host,
-                        o.severity,
-                        ctx.zone.time(o.started).format("%Y-%m-%d %H:%M")
-                    )
-                })
-                .collect();
-            let state = if open
-                .iter()
-                .any(|o| crate::probe::outage::Severity::is_serious(&o.severity))
-            {
-                "critical"
-            } else {
-                "warning"
-            };
-            line(
+        let minute = |ts| ctx.zone.time(ts).format("%Y-%m-%d %H:%M").to_string();
+        match crate::probe::outage::open_line(&open, minute) {
+            None => line("services", "ok", "no outage open".into()),
+            Some((serious, text)) => line(
                 "services",
-                state,
-                format!(
-                    "{} open: {}",
-                    crate::render::counted(open.len(), "outage"),
-                    each.join(", ")
-                ),
-            );
+                if serious { "critical" } else { "warning" },
+                text,
+            ),
         }
     }
     let dir = ctx.config.backup_dir(None);

@@ -248,6 +248,24 @@ pub fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+/// The notifications a log channel wrote to `path`, each with its time in Unix seconds; none
+/// when the file is not there.
+pub fn notifications(path: &Path) -> Vec<(i64, serde_json::Value)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: {e}: {l}", path.display()));
+            let t = chrono::DateTime::parse_from_rfc3339(v["time"].as_str().unwrap())
+                .unwrap()
+                .timestamp();
+            (t, v)
+        })
+        .collect()
+}
+
 pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();

@@ -34,6 +34,9 @@ _usage__alert() {
             usage__alert,rules)
                 cmd="usage__alert__subcmd__rules"
                 ;;
+            usage__alert,silence)
+                cmd="usage__alert__subcmd__silence"
+                ;;
             usage__alert,status)
                 cmd="usage__alert__subcmd__status"
                 ;;
@@ -61,6 +64,9 @@ _usage__alert() {
             usage__alert__subcmd__help,rules)
                 cmd="usage__alert__subcmd__help__subcmd__rules"
                 ;;
+            usage__alert__subcmd__help,silence)
+                cmd="usage__alert__subcmd__help__subcmd__silence"
+                ;;
             usage__alert__subcmd__help,status)
                 cmd="usage__alert__subcmd__help__subcmd__status"
                 ;;
@@ -81,6 +87,15 @@ _usage__alert() {
                 ;;
             usage__alert__subcmd__help__subcmd__outages,resolve)
                 cmd="usage__alert__subcmd__help__subcmd__outages__subcmd__resolve"
+                ;;
+            usage__alert__subcmd__help__subcmd__silence,add)
+                cmd="usage__alert__subcmd__help__subcmd__silence__subcmd__add"
+                ;;
+            usage__alert__subcmd__help__subcmd__silence,expire)
+                cmd="usage__alert__subcmd__help__subcmd__silence__subcmd__expire"
+                ;;
+            usage__alert__subcmd__help__subcmd__silence,list)
+                cmd="usage__alert__subcmd__help__subcmd__silence__subcmd__list"
                 ;;
             usage__alert__subcmd__maintenance,add)
                 cmd="usage__alert__subcmd__maintenance__subcmd__add"
@@ -118,6 +133,30 @@ _usage__alert() {
             usage__alert__subcmd__outages__subcmd__help,resolve)
                 cmd="usage__alert__subcmd__outages__subcmd__help__subcmd__resolve"
                 ;;
+            usage__alert__subcmd__silence,add)
+                cmd="usage__alert__subcmd__silence__subcmd__add"
+                ;;
+            usage__alert__subcmd__silence,expire)
+                cmd="usage__alert__subcmd__silence__subcmd__expire"
+                ;;
+            usage__alert__subcmd__silence,help)
+                cmd="usage__alert__subcmd__silence__subcmd__help"
+                ;;
+            usage__alert__subcmd__silence,list)
+                cmd="usage__alert__subcmd__silence__subcmd__list"
+                ;;
+            usage__alert__subcmd__silence__subcmd__help,add)
+                cmd="usage__alert__subcmd__silence__subcmd__help__subcmd__add"
+                ;;
+            usage__alert__subcmd__silence__subcmd__help,expire)
+                cmd="usage__alert__subcmd__silence__subcmd__help__subcmd__expire"
+                ;;
+            usage__alert__subcmd__silence__subcmd__help,help)
+                cmd="usage__alert__subcmd__silence__subcmd__help__subcmd__help"
+                ;;
+            usage__alert__subcmd__silence__subcmd__help,list)
+                cmd="usage__alert__subcmd__silence__subcmd__help__subcmd__list"
+                ;;
             *)
                 ;;
         esac
@@ -125,7 +164,7 @@ _usage__alert() {
 
     case "${cmd}" in
         usage__alert)
-            opts="-n -f -h -V --db --config --dry-run --format --help --version status history rules test maintenance outages ack unack help"
+            opts="-n -f -h -V --db --config --dry-run --format --help --version status history rules test maintenance outages ack unack silence help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -185,7 +224,7 @@ _usage__alert() {
             return 0
             ;;
         usage__alert__subcmd__help)
-            opts="status history rules test maintenance outages ack unack help"
+            opts="status history rules test maintenance outages ack unack silence help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,6 +366,62 @@ _usage__alert() {
         usage__alert__subcmd__help__subcmd__rules)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__help__subcmd__silence)
+            opts="add list expire"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__help__subcmd__silence__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__help__subcmd__silence__subcmd__expire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__help__subcmd__silence__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -709,6 +804,192 @@ _usage__alert() {
         usage__alert__subcmd__rules)
             opts="-f -h --format --db --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__silence)
+            opts="-h --db --config --help add list expire help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__silence__subcmd__add)
+            opts="-h --match --start --for --end --reason --print --db --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --end)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__silence__subcmd__expire)
+            opts="-h --db --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__silence__subcmd__help)
+            opts="add list expire help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__silence__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__silence__subcmd__help__subcmd__expire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__silence__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__silence__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__alert__subcmd__silence__subcmd__list)
+            opts="-f -h --all --format --db --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

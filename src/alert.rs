@@ -15,6 +15,7 @@ pub mod points;
 pub mod rule;
 mod services;
 mod show;
+mod silence;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -53,7 +54,8 @@ resolves. Rules are thresholds with durations over the samples (cpu_percent > 90
 age of the newest sample, and data quotas per location and billing cycle (steps and a \
 forecast); without rules in the configuration the built-in default rules apply (CPU over 90 % for 60 s, memory over 85 % for 60 s, a file system over 90 % used or under 10 % free, quota steps and forecast, a probe's outage, a TLS certificate within 14 days of expiry).\n\nRun from cron every \
 few minutes: each run replays the samples stored since the last one, so it behaves like a \
-daemon. State, history and maintenance windows live in the database. Prints nothing unless the \
+daemon. State, history, acknowledgements, silences and maintenance windows live in the \
+database. Prints nothing unless the \
 console channel has something to say; exits 1 while any alert is firing."
 )]
 pub struct Args {
@@ -94,6 +96,49 @@ pub enum Command {
     Ack(AckArgs),
     /// Take an acknowledgement back: reminders and escalation resume
     Unack(UnackArgs),
+    /// Silences: label matchers that hold back the notifications of the alerts they match for
+    /// a while (maintenance windows hold back whole rules)
+    #[command(subcommand)]
+    Silence(SilenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SilenceCommand {
+    /// Add a silence: every --match must hold; from --start (default now) for --for or to --end
+    Add(SilenceAddArgs),
+    /// Silences in force or to come (all with --all)
+    List(ListArgs),
+    /// End silences now, by number
+    Expire(DeleteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SilenceAddArgs {
+    /// A label matcher: rule=NAME, mount=/boot, interface!=lo, location=~north.*, probe!~test-.*
+    /// (labels: rule, host, and each metric's: mount, interface, user, location, probe);
+    /// repeatable, all must hold
+    #[arg(long = "match", value_name = "MATCHER", required = true)]
+    pub matchers: Vec<String>,
+    /// Start: now, +DURATION, YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (local time) or RFC 3339
+    #[arg(long, value_name = "TIME", default_value = "now")]
+    pub start: String,
+    /// How long: 90m, 2h, 1d
+    #[arg(
+        long = "for",
+        value_name = "DURATION",
+        required_unless_present = "end",
+        conflicts_with = "end"
+    )]
+    pub for_: Option<String>,
+    /// End, in the same forms as --start
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<String>,
+    /// Why: shown in lists
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Say what was added even when stdout is not a terminal
+    #[arg(long)]
+    pub print: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -211,8 +256,8 @@ pub struct AddArgs {
     #[arg(long, value_name = "NAME")]
     pub rule: Vec<String>,
     /// Why: shown in lists and in the history
-    #[arg(long, value_name = "TEXT", default_value = "")]
-    pub reason: String,
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
     /// Say what was added (its number, times and rules) even when stdout is not a terminal
     #[arg(long)]
     pub print: bool,
@@ -297,6 +342,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
         "BEHAVIOUR",
         &[
             "Like Prometheus and Alertmanager: a pending alert whose condition clears goes away silently; a firing alert notifies once, then every repeat interval; once resolved it sends one resolved notice, only if its firing was announced. Inside a maintenance window transitions are recorded (marked silenced) but nobody is notified; once the window is over, an alert still firing is announced and one that resolved inside the window after having been announced gets its resolved notice. An alert whose mount, interface or location disappears resolves. An acknowledged alert (usage-alert ack) sends no reminders and is not escalated, by age or by its steps (the rise is kept in the history), until it resolves, the acknowledgement runs out (--for) or is taken back (unack); then recipients hear the severity they missed and reminders resume. Its resolved notice is always sent.",
+            "A silence (usage-alert silence add) holds back the alerts whose labels all its matchers match, as an Alertmanager silence: rule, host, and the subject under its metric's label (mount, interface, user, location, probe); name=value and name!=value compare, name=~regex and name!~regex match the whole value; a label an alert lacks is empty. Inside it an alert behaves as inside a maintenance window. When it ends, an alert still firing that people heard of before is said once more (a reminder), and one that fired inside it is announced. usage-alert status says what holds each alert back now (held_by).",
             "Each run replays the samples stored since the previous run (at most a day back), so a cron run every few minutes notifies as a daemon evaluating every sample would. The evaluation is one transaction: overlapping runs wait for each other and never notify twice.",
         ],
     ),
@@ -333,6 +379,9 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "usage-alert history --since 2026-11-01 --rule quota\tThe quota alerts of this month.",
             "usage-alert status\tThe alerts now pending or firing, with since when.",
             "usage-alert rules --format json\tThe rules in force (the built-in defaults when none are configured), as JSON.",
+            "usage-alert silence add --match rule=disk-full --match mount=/boot --for 1d --reason 'cleanup'\tHold back one file system's disk alert for a day; the others still notify.",
+            "usage-alert silence add --match 'interface=~docker.*' --for 2h\tHold back the alerts of every docker interface for two hours.",
+            "usage-alert silence list --all\tEvery silence, ended ones too, with its state and who added it.",
             "usage-alert maintenance list --all\tEvery maintenance window, stored and configured, with the numbers delete takes.",
             "usage-alert maintenance delete 3\tDelete stored window 3.",
         ],
@@ -390,13 +439,27 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
             let dry_run = args.dry_run.then_some(args.format);
             verdict = evaluate_and_notify(&mut conn, &ctx, dry_run, env)?
         }
-        Some(Command::Status(a)) => show::status(&conn, &a, env)?,
+        Some(Command::Status(a)) => {
+            let mut problems = Vec::new();
+            let quiet = silence::Quiet::load(&conn, &ctx.alerts.windows, ctx.now, &mut problems)?;
+            for p in problems {
+                env.say(p);
+            }
+            let host = host::choose(&conn, &ctx.host, host::Fallback::Newest)?
+                .map_or(ctx.host.name().unwrap_or_default().to_string(), |h| h.name);
+            let held_by = |rule: &str, subject: &str| {
+                let rule = ctx.alerts.rules.iter().find(|r| r.name == rule)?;
+                quiet.held_by(rule, subject, &host, ctx.now)
+            };
+            show::status(&conn, &a, &held_by, env)?;
+        }
         Some(Command::History(a)) => show::history(&conn, ctx.now, &a, env)?,
         Some(Command::Rules(a)) => show::rules(&ctx.alerts, &a, env)?,
         Some(Command::Test(a)) => test(&ctx, &a, env)?,
         Some(Command::Maintenance(m)) => run_maintenance(&conn, &ctx, m, env)?,
         Some(Command::Ack(a)) => acknowledge(&mut conn, &ctx, &a, env)?,
         Some(Command::Unack(a)) => unacknowledge(&mut conn, &ctx, &a, env)?,
+        Some(Command::Silence(c)) => run_silence(&conn, &ctx, c, env)?,
         Some(Command::Outages(a)) => match a.command {
             None => show::outages(&conn, ctx.now, &a, env)?,
             Some(OutageCommand::Resolve(r)) => show::resolve_outage(&mut conn, ctx.now, &r, env)?,
@@ -467,7 +530,7 @@ fn evaluate_and_notify(
 
 fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
     let mut problems = Vec::new();
-    let windows = maintenance::all(tx, &ctx.alerts.windows, ctx.now, &mut problems)?;
+    let quiet = silence::Quiet::load(tx, &ctx.alerts.windows, ctx.now, &mut problems)?;
     // The configured (or this machine's) host, else the host sampled last, as usage-check.
     let sampled = host::choose(tx, &ctx.host, host::Fallback::Newest)?;
     let host = sampled.as_ref().map(|h| h.id);
@@ -489,6 +552,11 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             .find(|h| Some(h.name.as_str()) == ctx.host.name())
             .map(|h| h.id),
     };
+    // Silences over whose end nobody has been told yet.
+    let ended = quiet.ended_untold(ctx.now);
+    for s in &ended {
+        alerts::silence_noticed(tx, s.id, ctx.now)?;
+    }
     let mut happened = Vec::new();
     let mut rows = points::Rows::default();
     let mut firing = 0;
@@ -497,7 +565,6 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             problems.push(format!("{}: rule '{}': {e}", rule.origin, rule.name));
             continue;
         }
-        let silenced = |t: i64| maintenance::silenced(&windows, &rule.name, t);
         let acks: BTreeMap<String, alerts::AckRow> = alerts::open_acks(tx, Some(&rule.name))?
             .into_iter()
             .map(|a| (a.subject.clone(), a))
@@ -557,7 +624,7 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
             let mut events = Vec::new();
             let ack = acks.get(&subject);
             let hold = |t: i64| Hold {
-                silenced: silenced(t),
+                silenced: quiet.holds(rule, &subject, host_name, t),
                 acked: ack.is_some_and(|a| a.at <= t && a.until.is_none_or(|u| t < u)),
             };
             match series.get(&subject) {
@@ -569,11 +636,19 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                 }
                 None => {
                     if let Some(t) = vanish_at {
-                        machine::vanish(&mut state, t, silenced(t), &mut events);
+                        machine::vanish(&mut state, t, hold(t).silenced, &mut events);
                     }
                 }
             }
             machine::tick(rule, &mut state, ctx.now, hold(ctx.now), &mut events);
+            let fired = state.as_ref().and_then(|s| s.fired);
+            if let Some(fired) = fired
+                && ended
+                    .iter()
+                    .any(|x| x.held_since(rule, &subject, host_name, fired))
+            {
+                machine::silence_over(&mut state, ctx.now, hold(ctx.now), &mut events);
+            }
             // An acknowledgement lasts while the alert fires, and no longer than asked.
             if let Some(a) = ack {
                 if !state.as_ref().is_some_and(|s| s.phase == Phase::Firing) {
@@ -648,12 +723,118 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
     })
 }
 
-/// Who runs this: the user behind sudo, else the login name.
-fn who(env: &Env) -> String {
-    ["SUDO_USER", "USER", "LOGNAME"]
-        .iter()
-        .find_map(|v| env.vars.get(*v).filter(|s| !s.is_empty()).cloned())
-        .unwrap_or_else(|| "unknown".into())
+fn run_silence(conn: &Connection, ctx: &Ctx, command: SilenceCommand, env: &mut Env) -> Result<()> {
+    let usage = |e: anyhow::Error| UsageError(crate::cli::one_line(&e));
+    match command {
+        SilenceCommand::Add(a) => {
+            let mut matchers = Vec::new();
+            let labels = silence::label_names(&ctx.alerts.rules);
+            for text in &a.matchers {
+                let m = silence::Matcher::parse(text)
+                    .map_err(|e| UsageError(format!("--match {e}")))?;
+                if !labels.contains(&m.name) {
+                    return Err(UsageError(format!(
+                        "--match {text}: no rule's alerts have the label '{}' (labels: {})",
+                        m.name,
+                        labels.join(", ")
+                    ))
+                    .into());
+                }
+                if m.name == "rule"
+                    && m.op == silence::Op::Equal
+                    && !ctx.alerts.rules.iter().any(|r| r.name == m.value)
+                {
+                    let names: Vec<&str> =
+                        ctx.alerts.rules.iter().map(|r| r.name.as_str()).collect();
+                    return Err(UsageError(format!(
+                        "--match {text}: no such rule (rules: {})",
+                        names.join(", ")
+                    ))
+                    .into());
+                }
+                matchers.push(m);
+            }
+            let start =
+                time::parse_time(&a.start, ctx.now).map_err(|e| usage(e.context("--start")))?;
+            let end = match (&a.end, &a.for_) {
+                (Some(end), _) => {
+                    time::parse_time(end, ctx.now).map_err(|e| usage(e.context("--end")))?
+                }
+                (None, Some(d)) => {
+                    start + time::parse_duration(d).map_err(|e| usage(e.context("--for")))?
+                }
+                (None, None) => start,
+            };
+            if end <= start.max(ctx.now) {
+                return Err(UsageError(format!(
+                    "the silence would be over ({}) before it does anything",
+                    time::show_local(end)
+                ))
+                .into());
+            }
+            let id = alerts::add_silence(
+                conn,
+                &silence::Silence::stored(&matchers),
+                (start, end),
+                &env.user(),
+                a.reason.as_deref().unwrap_or_default(),
+                ctx.now,
+            )?;
+            if a.print || env.stdout_is_terminal {
+                let shown: Vec<String> = matchers.iter().map(silence::Matcher::show).collect();
+                writeln!(
+                    env.stdout,
+                    "silence #{id}: {} to {}, {}",
+                    time::show_local(start),
+                    time::show_local(end),
+                    shown.join(", ")
+                )?;
+            }
+            Ok(())
+        }
+        SilenceCommand::List(a) => {
+            let zone = Zone::Local;
+            let rows = alerts::silences(conn)?
+                .iter()
+                .map(silence::Silence::from_row)
+                .filter(|s| a.all || s.end > ctx.now)
+                .map(|s| {
+                    vec![
+                        Cell::Text(format!("#{}", s.id)),
+                        Cell::Time(zone.time(s.start)),
+                        Cell::Time(zone.time(s.end)),
+                        Cell::Text(s.show_matchers()),
+                        Cell::Text(
+                            if s.end <= ctx.now {
+                                "ended"
+                            } else if s.start > ctx.now {
+                                "planned"
+                            } else {
+                                "active"
+                            }
+                            .into(),
+                        ),
+                        Cell::Text(s.who.clone()),
+                        Cell::Text(s.reason.clone()),
+                    ]
+                })
+                .collect();
+            Rows {
+                columns: vec!["id", "start", "end", "matchers", "state", "who", "reason"],
+                rows,
+            }
+            .write(Format::or_default(a.format.format, env), &mut env.stdout)?;
+            Ok(())
+        }
+        SilenceCommand::Expire(a) => {
+            for id in &a.ids {
+                if !alerts::expire_silence(conn, *id, ctx.now)? {
+                    return Err(UsageError(format!("no silence #{id}")).into());
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 fn acknowledge(conn: &mut Connection, ctx: &Ctx, args: &AckArgs, env: &mut Env) -> Result<()> {
@@ -665,7 +846,7 @@ fn acknowledge(conn: &mut Connection, ctx: &Ctx, args: &AckArgs, env: &mut Env) 
         ),
         None => None,
     };
-    let who = who(env);
+    let who = env.user();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let firing: Vec<String> = alerts::states(&tx, &args.rule)?
         .into_iter()
@@ -831,7 +1012,8 @@ fn run_maintenance(
                 .into());
             }
             let rules = serde_json::to_string(&a.rule)?;
-            let id = db::alerts::add_window(conn, (start, end), &rules, &a.reason, ctx.now)?;
+            let reason = a.reason.as_deref().unwrap_or_default();
+            let id = db::alerts::add_window(conn, (start, end), &rules, reason, ctx.now)?;
             // Silent off a terminal, as every command that writes.
             if !(a.print || env.stdout_is_terminal) {
                 return Ok(());
@@ -846,10 +1028,10 @@ fn run_maintenance(
                 } else {
                     a.rule.join(", ")
                 },
-                if a.reason.is_empty() {
+                if reason.is_empty() {
                     String::new()
                 } else {
-                    format!(" ({})", a.reason)
+                    format!(" ({reason})")
                 }
             )?;
             Ok(())

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0005_alert_cursor_sample.sql"),
     include_str!("db/migrations/0006_probes.sql"),
     include_str!("db/migrations/0007_alert_acks.sql"),
+    include_str!("db/migrations/0008_alert_silences.sql"),
 ];
 
 /// The schema version this build writes.

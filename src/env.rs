@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub struct Env {
@@ -64,6 +64,23 @@ impl Env {
         }
     }
 
+    /// Who runs this, for the records that say who did what (acknowledgements, silences): the
+    /// user behind sudo, else the login name, else the effective user's name in /etc/passwd,
+    /// else "uid N".
+    pub fn user(&self) -> String {
+        if let Some(name) = ["SUDO_USER", "USER", "LOGNAME"]
+            .iter()
+            .find_map(|v| self.vars.get(*v).filter(|s| !s.is_empty()))
+        {
+            return name.clone();
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::geteuid() };
+        user_names(&self.sysroot.join("etc/passwd"))
+            .remove(&uid)
+            .unwrap_or_else(|| format!("uid {uid}"))
+    }
+
     pub fn now(&self) -> f64 {
         (self.clock)()
     }
@@ -105,5 +122,38 @@ impl Env {
             .get(name)
             .map(String::as_str)
             .filter(|v| !v.is_empty())
+    }
+}
+
+/// uid to user name, from a passwd file; lines that do not read are left out.
+pub fn user_names(passwd: &Path) -> BTreeMap<u32, String> {
+    let text = std::fs::read_to_string(passwd).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.split(':');
+            let name = f.next()?;
+            let uid = f.nth(1)?.parse().ok()?;
+            Some((uid, name.to_string()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwd_lines_map_uids_to_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("passwd");
+        std::fs::write(
+            &p,
+            "root:x:0:0:root:/root:/bin/sh\nbroken\nann:x:1000:1000::/home/ann:/bin/sh\n",
+        )
+        .unwrap();
+        let names = user_names(&p);
+        assert_eq!(names.get(&0).map(String::as_str), Some("root"));
+        assert_eq!(names.get(&1000).map(String::as_str), Some("ann"));
+        assert_eq!(names.len(), 2);
     }
 }

@@ -6,7 +6,6 @@ mod print;
 mod probes;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -305,7 +304,7 @@ fn plan(args: &Args, cfg: &Config, env: &Env) -> Result<Plan> {
         top: args.top.unwrap_or(s.top) as usize,
         exclude_users: s.exclude_users.clone(),
         user_names: if processes {
-            user_names(&env.sysroot.join("etc/passwd"))
+            crate::env::user_names(&env.sysroot.join("etc/passwd"))
         } else {
             BTreeMap::new()
         },
@@ -421,18 +420,6 @@ fn load_baseline(tx: &rusqlite::Transaction, host: i64) -> Result<Option<Baselin
 }
 
 /// uid to name from a passwd file; unreadable or odd lines are skipped (names then show as uids).
-fn user_names(passwd: &Path) -> BTreeMap<u32, String> {
-    let text = std::fs::read_to_string(passwd).unwrap_or_default();
-    text.lines()
-        .filter_map(|line| {
-            let mut f = line.split(':');
-            let name = f.next()?;
-            let uid = f.nth(1)?.parse().ok()?;
-            Some((uid, name.to_string()))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,20 +430,5 @@ mod tests {
         for bad in ["-1", "0", "abc", "inf", "NaN"] {
             assert!(parse_seconds(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn passwd_lines_map_uids_to_names() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("passwd");
-        std::fs::write(
-            &p,
-            "root:x:0:0:root:/root:/bin/sh\nbroken\nann:x:1000:1000::/home/ann:/bin/sh\n",
-        )
-        .unwrap();
-        let names = user_names(&p);
-        assert_eq!(names.get(&0).map(String::as_str), Some("root"));
-        assert_eq!(names.get(&1000).map(String::as_str), Some("ann"));
-        assert_eq!(names.len(), 2);
     }
 }

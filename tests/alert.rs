@@ -71,7 +71,7 @@ fn samples(sb: &Sandbox, first: i64, cpu: &[f64], disk: f64) {
     tx.commit().unwrap();
 }
 
-/// The notifications the log channel received: "minute event severity rule subject".
+/// The notifications the log channel received: "minute event severity rule".
 fn log(sb: &Sandbox) -> Vec<String> {
     log_of(sb, "alerts.jsonl")
 }
@@ -1393,6 +1393,228 @@ retries = 1
     assert_eq!(limited.len(), 2);
     assert!(limited[1].at - limited[0].at >= Duration::from_millis(990));
     assert!(!out.stderr().contains("'busy'"), "{}", out.stderr());
+}
+
+#[test]
+fn a_silence_holds_back_the_alerts_its_matchers_match_and_its_end_is_said() {
+    let sb = sandbox(
+        r#"
+[[alert.rule]]
+name = "disk"
+when = "disk_used_percent > 90"
+repeat = "1h"
+
+[[alert.rule]]
+name = "cpu"
+when = "cpu_percent > 90"
+repeat = "1h"
+
+[alert.channel.file]
+type = "log"
+path = "alerts.jsonl"
+"#,
+    );
+    // CPU at 95 %, / and /boot 95 % full, each minute up to `last`, stored as by the sampler.
+    let stored = std::cell::Cell::new(0);
+    let sample_to = |last: i64| {
+        let first = stored.replace(last + 1);
+        samples(&sb, first, &vec![95.0; (last + 1 - first) as usize], 95.0);
+        sb.open_db()
+            .execute_batch(
+                "INSERT OR IGNORE INTO mounts (id, host_id, path, device, fstype)
+                   VALUES (2, 1, '/boot', '/dev/sda2', 'ext4');
+                 INSERT INTO sample_disks (sample_id, mount_id, total, used, avail)
+                   SELECT id, 2, 100000, 95000, 5000 FROM samples
+                   WHERE id NOT IN (SELECT sample_id FROM sample_disks WHERE mount_id = 2);",
+            )
+            .unwrap();
+    };
+    let alert = |minute: i64| sb.cmd("usage-alert").env("USAGE_NOW", at(minute));
+    // Bad matchers are refused, each saying what would be accepted.
+    for (matcher, says) in [
+        (
+            "mount",
+            "'mount' is not a matcher (expected name=value, name!=value, name=~regex or name!~regex)",
+        ),
+        ("=x", "'=x': '' is not a label name"),
+        ("rule=~(", "'rule=~(': '(' is not a regular expression"),
+        (
+            "uuid=1",
+            "no rule's alerts have the label 'uuid' (labels: rule, host, mount)",
+        ),
+        (
+            "rule=dsk",
+            "--match rule=dsk: no such rule (rules: disk, cpu)",
+        ),
+    ] {
+        let out = alert(0)
+            .args(["silence", "add", "--for", "1h", "--match", matcher])
+            .output();
+        assert_eq!(out.code(), 2, "{matcher}: {}", out.stderr());
+        assert!(out.stderr().contains(says), "{matcher}: {}", out.stderr());
+    }
+    let out = alert(0)
+        .args(["silence", "add", "--match", "rule=disk", "--end"])
+        .arg(
+            chrono::DateTime::from_timestamp(T0 - 3600, 0)
+                .unwrap()
+                .to_rfc3339(),
+        )
+        .output();
+    assert_eq!(out.code(), 2, "{}", out.stderr());
+    assert!(
+        out.stderr().contains("before it does anything"),
+        "{}",
+        out.stderr()
+    );
+    assert!(
+        sb.open_db()
+            .query_row("SELECT count(*) FROM alert_silences", [], |r| r
+                .get::<_, i64>(0))
+            .unwrap()
+            == 0
+    );
+    // /boot silenced from minute 0 to 20, before anything fired.
+    let added = alert(0)
+        .args([
+            "silence",
+            "add",
+            "--match",
+            "rule=disk",
+            "--match",
+            "mount=/boot",
+        ])
+        .args(["--for", "20m", "--reason", "boot cleanup", "--print"])
+        .ok()
+        .stdout();
+    assert!(added.starts_with("silence #1: "), "{added}");
+    assert!(
+        added.trim_end().ends_with("rule=disk, mount=/boot"),
+        "{added}"
+    );
+    sample_to(1);
+    alert(1).fails(1);
+    // Then every rule whose name starts with c, on this host, from minute 2 to 12 (after cpu
+    // was heard of), and one planned for later, taken back.
+    alert(2)
+        .args([
+            "silence",
+            "add",
+            "--match",
+            "rule=~c.*",
+            "--match",
+            "host=box",
+            "--for",
+            "10m",
+        ])
+        .ok();
+    alert(2)
+        .args([
+            "silence",
+            "add",
+            "--match",
+            "mount!~/boot",
+            "--start",
+            "+1h",
+            "--for",
+            "1h",
+        ])
+        .ok();
+    alert(3).args(["silence", "expire", "3"]).ok();
+    let out = alert(3).args(["silence", "expire", "7"]).output();
+    assert_eq!(out.code(), 2);
+    assert!(out.stderr().contains("no silence #7"), "{}", out.stderr());
+    let list = |all: bool| -> Vec<String> {
+        let args: &[&str] = if all { &["--all"] } else { &[] };
+        let out = alert(5)
+            .args(["silence", "list", "-f", "json"])
+            .args(args)
+            .ok()
+            .stdout();
+        out.lines()
+            .map(|l| {
+                let s: Value = serde_json::from_str(l).unwrap();
+                format!(
+                    "{} {} {} {}",
+                    s["id"].as_str().unwrap(),
+                    s["matchers"].as_str().unwrap(),
+                    s["state"].as_str().unwrap(),
+                    s["reason"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        list(false),
+        [
+            "#1 rule=disk, mount=/boot active boot cleanup",
+            "#2 rule=~c.*, host=box active "
+        ]
+    );
+    assert_eq!(list(true)[2], "#3 mount!~/boot ended ");
+    // The status says what holds each alert back.
+    sample_to(5);
+    alert(5).fails(1);
+    let status = alert(5).args(["status", "-f", "json"]).ok().stdout();
+    let held: Vec<String> = status
+        .lines()
+        .map(|l| {
+            let a: Value = serde_json::from_str(l).unwrap();
+            format!(
+                "{} {} {}",
+                a["rule"].as_str().unwrap(),
+                a["subject"].as_str().unwrap(),
+                a["held_by"]
+                    .as_str()
+                    .unwrap_or("-")
+                    .split(" until ")
+                    .next()
+                    .unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        held,
+        ["cpu  silence #2", "disk / -", "disk /boot silence #1"]
+    );
+    for minute in [15, 25, 30] {
+        sample_to(minute);
+        alert(minute).fails(1);
+    }
+    // Heard of: / and cpu at 1; cpu again at 15, its silence over (at 12); /boot at 20, the
+    // first sample after its silence, for the first time; nothing twice, and nothing of the
+    // silence taken back before it began.
+    let told: Vec<String> = notifications(&sb.path("alerts.jsonl"))
+        .into_iter()
+        .map(|(t, v)| {
+            format!(
+                "{} {} {} {}",
+                (t - T0) / 60,
+                v["event"].as_str().unwrap(),
+                v["rule"].as_str().unwrap(),
+                v["subject"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        told,
+        [
+            "1 firing disk /",
+            "1 firing cpu ",
+            "15 reminder cpu ",
+            "20 firing disk /boot"
+        ]
+    );
+    // The history has /boot firing at 1, held back.
+    let held: (i64, bool) = sb
+        .open_db()
+        .query_row(
+            "SELECT ts, silenced FROM alert_events WHERE event = 'firing' AND subject = '/boot'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(((held.0 - T0) / 60, held.1), (1, true));
 }
 
 #[test]

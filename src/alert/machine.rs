@@ -310,6 +310,25 @@ pub fn tick(rule: &Rule, state: &mut Option<State>, now: i64, hold: Hold, out: &
     }
 }
 
+/// A silence over the alert has ended at or before `now`: if it fires, people heard of it
+/// before, and nothing else holds it or was said of it in this run (`out`), it is said once
+/// more, as a reminder, so that the end of the silence is not the silence of an alert.
+pub fn silence_over(state: &mut Option<State>, now: i64, hold: Hold, out: &mut Vec<Event>) {
+    let Some(s) = state else {
+        return;
+    };
+    if s.phase != Phase::Firing
+        || s.announced.is_none()
+        || hold.silenced
+        || hold.acked
+        || out.iter().any(|e| e.notify)
+    {
+        return;
+    }
+    let event = transition(s, Kind::Reminder, now, hold);
+    out.push(event);
+}
+
 fn fire(s: &mut State, t: i64, silenced: bool, out: &mut Vec<Event>) {
     s.phase = Phase::Firing;
     s.fired = Some(t);
@@ -435,6 +454,58 @@ mod tests {
                 "91 resolved critical",
             ]
         );
+    }
+
+    #[test]
+    fn the_end_of_a_silence_is_said_once_for_an_alert_people_heard_of() {
+        let a = crate::alert::config::load(
+            Some(std::path::Path::new("c.toml")),
+            Some("[[alert.rule]]\nname = \"cpu\"\nwhen = \"cpu_percent > 90\"\nrepeat = \"1h\"\n"),
+        );
+        let r = &a.rules[0];
+        let free = Hold::silenced(false);
+        let told = |out: &[Event]| -> Vec<String> {
+            out.iter()
+                .filter(|e| e.notify)
+                .map(|e| format!("{} {}", e.ts / 60, e.kind.as_str()))
+                .collect()
+        };
+        // Heard of at 0, silenced from 5 to 20: said again at 20, as a reminder, recorded.
+        let mut state = None;
+        let mut first = Vec::new();
+        observe(r, &mut state, 0, 95.0, free, &mut first);
+        assert_eq!(told(&first), ["0 firing"]);
+        let mut out = Vec::new();
+        silence_over(&mut state, 1200, free, &mut out);
+        assert_eq!(told(&out), ["20 reminder"]);
+        assert!(out[0].record);
+        assert_eq!(state.as_ref().unwrap().notified, Some(1200));
+        // Not when this run said something already, nor while something else holds it.
+        silence_over(&mut state, 1260, free, &mut out);
+        assert_eq!(out.len(), 1);
+        let mut quiet = Vec::new();
+        for hold in [
+            Hold::silenced(true),
+            Hold {
+                silenced: false,
+                acked: true,
+            },
+        ] {
+            silence_over(&mut state, 1320, hold, &mut quiet);
+        }
+        assert!(quiet.is_empty());
+        // Not for an alert nobody heard of (the silence began before it fired): tick
+        // announces it as firing instead.
+        let mut state = None;
+        let mut out = Vec::new();
+        observe(r, &mut state, 0, 95.0, Hold::silenced(true), &mut out);
+        silence_over(&mut state, 1200, free, &mut Vec::new());
+        tick(r, &mut state, 1200, free, &mut out);
+        assert_eq!(told(&out), ["20 firing"]);
+        // Nor for one that is pending or gone.
+        let mut none = None;
+        silence_over(&mut none, 1200, free, &mut out);
+        assert_eq!(none, None);
     }
 
     fn minutes(values: &[f64]) -> Vec<(i64, f64)> {

@@ -151,7 +151,14 @@ pub fn alert_name(rule: &str, subject: &str) -> String {
     }
 }
 
-pub fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()> {
+/// The alerts' state; `held_by(rule, subject)` says what holds an alert's notifications back
+/// now (a maintenance window, a silence).
+pub fn status(
+    conn: &Connection,
+    args: &FormatArgs,
+    held_by: &dyn Fn(&str, &str) -> Option<String>,
+    env: &mut Env,
+) -> Result<()> {
     let zone = Zone::Local;
     let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Time(zone.time(t)));
     let acks = db::alerts::open_acks(conn, None)?;
@@ -164,6 +171,7 @@ pub fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()>
             let text = |f: &dyn Fn(&db::alerts::AckRow) -> String| {
                 ack.map_or(Cell::Null, |a| Cell::Text(f(a)))
             };
+            let held = held_by(&rule, &s.subject).map_or(Cell::Null, Cell::Text);
             vec![
                 Cell::Text(rule),
                 Cell::Text(s.subject),
@@ -177,6 +185,7 @@ pub fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()>
                 text(&|a| a.note.clone()),
                 ack.and_then(|a| a.until)
                     .map_or(Cell::Null, |u| Cell::Time(zone.time(u))),
+                held,
             ]
         })
         .collect();
@@ -193,6 +202,7 @@ pub fn status(conn: &Connection, args: &FormatArgs, env: &mut Env) -> Result<()>
             "acked_by",
             "ack_note",
             "ack_until",
+            "held_by",
         ],
         rows,
     }

@@ -345,3 +345,69 @@ pub fn end_ack(tx: &Transaction, rule: &str, subject: &str, at: i64, by: &str) -
         .execute(params![rule, subject, at, by])?;
     Ok(n > 0)
 }
+
+/// A silence as stored; its matchers are JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SilenceRow {
+    pub id: i64,
+    pub matchers: String,
+    pub start: i64,
+    pub end: i64,
+    pub who: String,
+    pub reason: String,
+    pub noticed: Option<i64>,
+}
+
+/// Every silence, oldest first.
+pub fn silences(conn: &Connection) -> Result<Vec<SilenceRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, matchers, start, end, who, reason, noticed FROM alert_silences ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SilenceRow {
+            id: r.get(0)?,
+            matchers: r.get(1)?,
+            start: r.get(2)?,
+            end: r.get(3)?,
+            who: r.get(4)?,
+            reason: r.get(5)?,
+            noticed: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Stores a silence; returns its number.
+pub fn add_silence(
+    conn: &Connection,
+    matchers: &str,
+    span: (i64, i64),
+    who: &str,
+    reason: &str,
+    now: i64,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO alert_silences (matchers, start, end, who, reason, created) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![matchers, span.0, span.1, who, reason, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Ends a silence now (one that has ended already is left, one still to come ends before it
+/// begins); false when there is no such one.
+pub fn expire_silence(conn: &Connection, id: i64, now: i64) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE alert_silences SET start = min(start, ?2), end = min(end, ?2) WHERE id = ?1",
+        )?
+        .execute(params![id, now])?;
+    Ok(n == 1)
+}
+
+/// Marks a silence's end as told.
+pub fn silence_noticed(tx: &Transaction, id: i64, now: i64) -> Result<()> {
+    tx.prepare_cached("UPDATE alert_silences SET noticed = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub mod rule;
 mod services;
 mod show;
 mod silence;
+mod webhook;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -320,7 +321,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
             "type = \"console\"\tOne line per notification on standard output (cron mails it).",
             "type = \"log\"\tpath: one JSON line per notification appended to the file (created 0600). max_size (bytes, or 10MB, 512KiB) rotates it before it would grow past that, to path.1, path.2, ..., keeping keep (5) of them, as Python's RotatingFileHandler does. Each notification opens the file anew, so logrotate can also rotate it by moving it away (no copytruncate needed).",
             "type = \"email\"\tserver, port, security (starttls, the default; tls; none), ca_file (a PEM certificate of a private CA to trust beside the public roots), username, password_file or password_env (never on the command line; a password_file every user can read is warned about), from, to (a list), timeout (30s) per step of the dialogue. A username with security = \"none\" is refused unless allow_plaintext = true: the password would cross the network unencrypted.",
-            "type = \"webhook\"\turl: the JSON document below is POSTed; timeout (10s) per attempt, retries (2) with a pause of 1 s doubling between them.",
+            "type = \"webhook\"\turl: the JSON document below is POSTed; timeout (10s) per attempt, retries (2) with a pause of 1 s doubling between them. To speak another service's API: method (POST, PUT or PATCH); headers = { X-Api-Key = \"{{token}}\" }; body = '{\"text\": \"{{headline}}\"}' sent as content_type (application/json), or form = { text = \"{{message}}\" } sent as a form; token_file or token_env for {{token}}; username with password_file or password_env for basic authentication. Placeholders: {{host}}, {{rule}}, {{subject}}, {{event}}, {{severity}}, {{metric}}, {{value}}, {{threshold}}, {{when}}, {{since}}, {{time}}, {{message}}, {{headline}}, {{details}}, {{json}} (the whole document) and {{token}}; each is escaped for where it lands (a JSON string's contents, a form field, a header without line breaks), so a string placeholder in a JSON body goes inside quotes. A JSON body is checked when the configuration is read; a token or password over plain http to another machine needs allow_plaintext = true.",
             "type = \"slack\", \"mattermost\", \"rocketchat\"\turl: the incoming webhook's URL. Slack gets the headline as text and the details in a block coloured by severity (red critical, amber warning, blue info, green resolved); Slack answering anything but ok (invalid_token, channel_not_found) is a failure in its words. Mattermost and Rocket.Chat take the Slack-compatible text and a coloured attachment.",
             "type = \"discord\"\turl: the channel webhook's URL; the headline as content (2000 characters at most, mentions off) and an embed coloured by severity.",
             "type = \"teams\"\turl: a Microsoft Teams workflow (or incoming) webhook's URL; an Adaptive Card, the headline coloured by severity.",

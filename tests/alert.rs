@@ -1069,6 +1069,7 @@ reason = "resize"
 /// One request a service fixture received.
 #[derive(Debug, Clone)]
 struct Received {
+    method: String,
     path: String,
     headers: Vec<(String, String)>,
     body: String,
@@ -1095,7 +1096,8 @@ fn received(got: &[Received], path: &str) -> Vec<Received> {
 
 /// A loopback HTTP server answering as each service does, by path: Slack's 200 "ok" and its
 /// "invalid_token", Discord's 204, Teams' 202, ntfy's and Gotify's 200 with JSON, PagerDuty's
-/// 202 with the dedup key, and a 429 with Retry-After: 1 for the first request to /limited.
+/// 202 with the dedup key, a 429 with Retry-After: 1 for the first request to /limited, and
+/// 200 for any webhook under /hook/.
 fn service_fixture() -> (u16, Arc<Mutex<Vec<Received>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -1123,7 +1125,7 @@ fn service_fixture() -> (u16, Arc<Mutex<Vec<Received>>>) {
             }
             let mut body = vec![0; length];
             reader.read_exact(&mut body).unwrap();
-            assert!(first.starts_with("POST "), "{first}");
+            let method = first.split_whitespace().next().unwrap().to_string();
             let path = first.split_whitespace().nth(1).unwrap().to_string();
             let body = String::from_utf8(body).unwrap();
             let limited_before = seen
@@ -1132,6 +1134,7 @@ fn service_fixture() -> (u16, Arc<Mutex<Vec<Received>>>) {
                 .iter()
                 .any(|r: &Received| r.path == "/limited");
             seen.lock().unwrap().push(Received {
+                method,
                 path: path.clone(),
                 headers,
                 body: body.clone(),
@@ -1165,6 +1168,7 @@ fn service_fixture() -> (u16, Arc<Mutex<Vec<Received>>>) {
                     "rate limited".into(),
                 ),
                 "/limited" => ("200 OK", "text/html", "ok".into()),
+                p if p.starts_with("/hook/") => ("200 OK", "text/plain", "thanks".into()),
                 _ => ("404 Not Found", "text/plain", "no such hook".into()),
             };
             let _ = stream.write_all(
@@ -1725,6 +1729,109 @@ fn an_acknowledged_alert_stops_reminding_until_it_resolves_or_the_ack_runs_out()
             "48 resolved critical cpu",
         ]
     );
+}
+
+#[test]
+fn a_webhook_sends_the_request_its_channel_writes_with_every_value_escaped() {
+    let (port, got) = service_fixture();
+    let base = format!("http://127.0.0.1:{port}");
+    let sb = Sandbox::new();
+    util::write(&sb.path("hook-key"), "s3cret\n");
+    std::fs::set_permissions(
+        sb.path("hook-key"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    // The rule's message holds quotes, a line break and what would be a header of its own.
+    let config = format!(
+        r#"
+[[alert.rule]]
+name = "disk"
+when = 'disk_used_percent{{mount="/"}} > 90'
+message = "disk \"{{mount}}\" is full\nX-Injected: yes"
+
+[alert.channel.json]
+type = "webhook"
+url = "{base}/hook/json"
+headers = {{ X-Api-Key = "{{{{token}}}}", X-Alert = "{{{{message}}}}" }}
+token_file = "{key}"
+body = '{{"title": "{{{{headline}}}}", "text": "{{{{message}}}}", "value": {{{{value}}}}, "doc": {{{{json}}}}}}'
+
+[alert.channel.form]
+type = "webhook"
+url = "{base}/hook/form"
+form = {{ text = "{{{{message}}}}", sev = "{{{{severity}}}}" }}
+username = "ops"
+password_env = "HOOK_PASSWORD"
+
+[alert.channel.put]
+type = "webhook"
+url = "{base}/hook/put"
+method = "PUT"
+body = "{{{{event}}}} {{{{rule}}}} on {{{{host}}}}"
+content_type = "text/plain; charset=utf-8"
+"#,
+        key = sb.path("hook-key").display()
+    );
+    let sb = sandbox_in(sb, &config);
+    samples(&sb, 0, &[50.0], 95.0);
+    let out = sb
+        .cmd("usage-alert")
+        .env("USAGE_NOW", at(0))
+        .env("HOOK_PASSWORD", "pa:ss")
+        .output();
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    assert!(out.stderr().is_empty(), "{}", out.stderr());
+    let got = got.lock().unwrap().clone();
+    let message = "disk \"/\" is full\nX-Injected: yes";
+    let json = received(&got, "/hook/json");
+    assert_eq!(json.len(), 1, "{got:?}");
+    let r = &json[0];
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.header("Content-Type"), Some("application/json"));
+    assert_eq!(r.header("X-Api-Key"), Some("s3cret"));
+    // The line break became a space: no header of its own.
+    assert_eq!(
+        r.header("X-Alert"),
+        Some("disk \"/\" is full X-Injected: yes")
+    );
+    assert!(r.header("X-Injected").is_none(), "{:?}", r.headers);
+    let v = r.json();
+    assert_eq!(
+        v["title"],
+        "FIRING warning disk: disk \"/\" is full\nX-Injected: yes"
+    );
+    assert_eq!(v["text"], message);
+    assert_eq!(v["value"], 95.0);
+    assert_eq!(v["doc"]["rule"], "disk");
+    assert_eq!(v["doc"]["message"], message);
+    let form = received(&got, "/hook/form");
+    assert_eq!(form.len(), 1, "{got:?}");
+    let r = &form[0];
+    assert_eq!(
+        r.header("Content-Type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    // Basic authentication of ops:pa:ss, and each field percent-encoded.
+    assert_eq!(r.header("Authorization"), Some("Basic b3BzOnBhOnNz"));
+    assert_eq!(
+        r.body,
+        "sev=warning&text=disk%20%22%2F%22%20is%20full%0AX-Injected%3A%20yes"
+    );
+    let put = received(&got, "/hook/put");
+    assert_eq!(put.len(), 1, "{got:?}");
+    assert_eq!(put[0].method, "PUT");
+    assert_eq!(put[0].body, "firing disk on box");
+    // The token went nowhere else: not to stderr, not to the history.
+    let conn = sb.open_db();
+    let leaked: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM alert_events WHERE message LIKE '%s3cret%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(leaked, 0);
 }
 
 #[test]

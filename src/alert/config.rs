@@ -4,6 +4,7 @@
 //! its file, line and column. A bad rule, channel or window is reported and left out; the rest
 //! are used, so one typing error never silences every alert.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -12,6 +13,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::rule::{self, Op, Severity};
 use super::services::{Address, Service};
+use super::webhook::{self, Body, Hook, Template};
 use crate::config::{Scalar, Source};
 use crate::maintenance::{self, WindowSpec};
 use crate::metric::Metric;
@@ -87,6 +89,8 @@ pub enum Kind {
     },
     Webhook {
         url: String,
+        /// The request as configured: method, headers, body or form, credentials.
+        hook: Hook,
         timeout: i64,
         retries: u32,
     },
@@ -162,7 +166,13 @@ impl Channel {
             Kind::Console => "console (standard output)".into(),
             Kind::Log { path, .. } => format!("log {}", path.display()),
             Kind::Email { server, to, .. } => format!("email via {server} to {}", to.join(", ")),
-            Kind::Webhook { url, .. } => format!("webhook {url}"),
+            Kind::Webhook { url, hook, .. } => {
+                format!(
+                    "webhook {} {}",
+                    hook.method,
+                    super::notify::visible_url(url)
+                )
+            }
             Kind::Service { service, url, .. } => {
                 format!("{} {}", service.name(), super::notify::visible_url(url))
             }
@@ -218,8 +228,7 @@ impl Alerts {
         }
     }
 
-    /// The password files that other users can read, for a warning.
-    /// The password and token files every user can read.
+    /// The password and token files every user can read, for a warning.
     pub fn readable_password_files(&self) -> Vec<PathBuf> {
         use std::os::unix::fs::PermissionsExt;
         self.channels
@@ -231,6 +240,14 @@ impl Alerts {
                 }
                 | Kind::Service {
                     token: Password::File(path),
+                    ..
+                }
+                | Kind::Webhook {
+                    hook:
+                        Hook {
+                            token: Password::File(path),
+                            ..
+                        },
                     ..
                 } => Some(path.clone()),
                 _ => None,
@@ -308,6 +325,11 @@ struct RawChannel {
     group: Option<String>,
     max_size: Option<Scalar>,
     keep: Option<u32>,
+    method: Option<String>,
+    headers: Option<BTreeMap<String, String>>,
+    body: Option<String>,
+    content_type: Option<String>,
+    form: Option<BTreeMap<String, String>>,
 }
 
 /// Reads the `[alert]` section of the configuration file `path` (or the defaults without one).
@@ -608,6 +630,11 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ("group", raw.group.is_some()),
         ("max_size", raw.max_size.is_some()),
         ("keep", raw.keep.is_some()),
+        ("method", raw.method.is_some()),
+        ("headers", raw.headers.is_some()),
+        ("body", raw.body.is_some()),
+        ("content_type", raw.content_type.is_some()),
+        ("form", raw.form.is_some()),
     ];
     let service = Service::parse(&raw.kind);
     let allowed: &[&str] = match raw.kind.as_str() {
@@ -627,7 +654,22 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
             "allow_plaintext",
             "group",
         ],
-        "webhook" => &["url", "timeout", "retries"],
+        "webhook" => &[
+            "url",
+            "method",
+            "headers",
+            "body",
+            "content_type",
+            "form",
+            "token_file",
+            "token_env",
+            "username",
+            "password_file",
+            "password_env",
+            "allow_plaintext",
+            "timeout",
+            "retries",
+        ],
         "exec" => &["command", "timeout"],
         _ if service.is_some() => service.map_or(&[][..], Service::keys),
         other => {
@@ -703,17 +745,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
                         ));
                     }
                 };
-                let password = match (&raw.password_file, &raw.password_env) {
-                    (Some(_), Some(_)) => {
-                        return Err("give password_file or password_env, not both".into());
-                    }
-                    (Some(f), None) => Password::File(f.clone()),
-                    (None, Some(v)) => Password::Env(v.clone()),
-                    (None, None) => Password::None,
-                };
-                if raw.username.is_none() && !matches!(password, Password::None) {
-                    return Err("a password without a username".into());
-                }
+                let password = password(&raw)?;
                 if raw.username.is_some()
                     && security == Security::None
                     && raw.allow_plaintext != Some(true)
@@ -747,6 +779,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
             "webhook" => {
                 let url = http_url(need(raw.url.clone(), "url")?)?;
                 Kind::Webhook {
+                    hook: hook(&raw, &url)?,
                     url,
                     timeout: timeout(10)?,
                     retries: raw.retries.unwrap_or(2).min(10),
@@ -818,12 +851,7 @@ fn service_kind(service: Service, raw: &RawChannel, timeout: i64) -> Result<Kind
         (None, Some(d)) => d.to_string(),
         (None, None) => return Err(format!("a {} channel needs url", raw.kind)),
     };
-    let token = match (&raw.token_file, &raw.token_env) {
-        (Some(_), Some(_)) => return Err("give token_file or token_env, not both".into()),
-        (Some(f), None) => Password::File(f.clone()),
-        (None, Some(v)) => Password::Env(v.clone()),
-        (None, None) => Password::None,
-    };
+    let token = secret_from(&raw.token_file, &raw.token_env, "token")?;
     let one = |v: Option<String>| v.into_iter().collect::<Vec<_>>();
     let to = Address {
         to: match service {
@@ -843,6 +871,156 @@ fn service_kind(service: Service, raw: &RawChannel, timeout: i64) -> Result<Kind
         timeout,
         retries: raw.retries.unwrap_or(2).min(10),
     })
+}
+
+/// Where a secret comes from: `KEY_file` or `KEY_env`, not both.
+fn secret_from(
+    file: &Option<PathBuf>,
+    var: &Option<String>,
+    key: &str,
+) -> Result<Password, String> {
+    Ok(match (file, var) {
+        (Some(_), Some(_)) => return Err(format!("give {key}_file or {key}_env, not both")),
+        (Some(f), None) => Password::File(f.clone()),
+        (None, Some(v)) => Password::Env(v.clone()),
+        (None, None) => Password::None,
+    })
+}
+
+/// The password of a channel with a username (email, a webhook's basic authentication).
+fn password(raw: &RawChannel) -> Result<Password, String> {
+    let password = secret_from(&raw.password_file, &raw.password_env, "password")?;
+    if raw.username.is_none() && !matches!(password, Password::None) {
+        return Err("a password without a username".into());
+    }
+    Ok(password)
+}
+
+/// A webhook's request as configured: method, headers, body or form fields (templates with
+/// `{{name}}` placeholders), a token for `{{token}}`, basic authentication.
+fn hook(raw: &RawChannel, url: &str) -> Result<Hook, String> {
+    let method = match raw
+        .method
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
+        None | Some("POST") => "POST",
+        Some("PUT") => "PUT",
+        Some("PATCH") => "PATCH",
+        Some(_) => {
+            return Err(format!(
+                "method = \"{}\" (expected POST, PUT or PATCH)",
+                raw.method.as_deref().unwrap_or_default()
+            ));
+        }
+    };
+    let template =
+        |what: String, text: &str| Template::parse(text).map_err(|e| format!("{what}: {e}"));
+    let mut headers = Vec::new();
+    for (name, value) in raw.headers.iter().flatten() {
+        if name.is_empty() || !name.chars().all(webhook::is_token_char) {
+            return Err(format!(
+                "headers: '{name}' is not a header name (letters, digits and !#$%&'*+-.^_`|~)"
+            ));
+        }
+        if value.trim().is_empty() {
+            return Err(format!(
+                "headers: '{name}' has no value (give one, or leave the header out)"
+            ));
+        }
+        if name.eq_ignore_ascii_case("content-type") {
+            return Err(
+                "headers: set content_type = \"...\" instead of a Content-Type header".into(),
+            );
+        }
+        if name.eq_ignore_ascii_case("authorization") && raw.username.is_some() {
+            return Err(
+                "headers: username and password already make the Authorization header".into(),
+            );
+        }
+        headers.push((name.clone(), template(format!("headers: '{name}'"), value)?));
+    }
+    let body = match (&raw.body, &raw.form, &raw.content_type) {
+        (Some(_), Some(_), _) => return Err("give body or form, not both".into()),
+        (None, Some(_), Some(_)) => {
+            return Err(
+                "content_type goes with body (a form is application/x-www-form-urlencoded)".into(),
+            );
+        }
+        (None, None, Some(_)) => {
+            return Err(
+                "content_type goes with body (without one the JSON document is sent)".into(),
+            );
+        }
+        (None, None, None) => Body::Document,
+        (None, Some(form), None) => {
+            let mut fields = Vec::new();
+            for (name, value) in form {
+                fields.push((name.clone(), template(format!("form: '{name}'"), value)?));
+            }
+            Body::Form(fields)
+        }
+        (Some(text), None, content_type) => {
+            let content_type = content_type
+                .clone()
+                .unwrap_or_else(|| "application/json".into());
+            let template = template("body".into(), text)?;
+            if webhook::is_json(&content_type) {
+                let sample = template.render(&webhook::sample(), "token", webhook::Escape::Json);
+                if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&sample) {
+                    return Err(format!(
+                        "body is not JSON once its placeholders are filled in ({e}); a string placeholder goes inside quotes: \"{{{{rule}}}}\" (or set content_type)"
+                    ));
+                }
+            }
+            Body::Text {
+                template,
+                content_type,
+            }
+        }
+    };
+    let token = secret_from(&raw.token_file, &raw.token_env, "token")?;
+    let hook = Hook {
+        method,
+        headers,
+        body,
+        basic: match &raw.username {
+            Some(user) => Some((user.clone(), password(raw)?)),
+            None => {
+                password(raw)?;
+                None
+            }
+        },
+        token,
+    };
+    let uses_token = hook.uses("token");
+    match (&hook.token, uses_token) {
+        (Password::None, true) => {
+            return Err(
+                "{{token}} is used, but neither token_file nor token_env says where the token is"
+                    .into(),
+            );
+        }
+        (Password::File(_) | Password::Env(_), false) => {
+            return Err(
+                "a token is given, but no header, body or form field uses {{token}}".into(),
+            );
+        }
+        _ => {}
+    }
+    let secret = uses_token || hook.basic.is_some();
+    if secret
+        && url.starts_with("http://")
+        && !webhook::is_loopback(url)
+        && raw.allow_plaintext != Some(true)
+    {
+        return Err(format!(
+            "url '{}' is plain http: the token or password would cross the network unencrypted (use https, or set allow_plaintext = true on a network you trust)",
+            super::notify::visible_url(url)
+        ));
+    }
+    Ok(hook)
 }
 
 /// A size in bytes: 5000000, "10MB", "512KiB", "1G" (powers of 1000, or 1024 with "i").
@@ -1139,6 +1317,110 @@ type = "pager"
             a.problems[0].contains("keep = 0 (expected 1 to 100"),
             "{:?}",
             a.problems
+        );
+    }
+
+    #[test]
+    fn a_webhook_request_is_checked_when_read() {
+        let bad = [
+            (
+                "method = \"GET\"",
+                "method = \"GET\" (expected POST, PUT or PATCH)",
+            ),
+            (
+                "headers = { \"X Key\" = \"v\" }",
+                "headers: 'X Key' is not a header name",
+            ),
+            (
+                "headers = { X-Key = \"\" }",
+                "headers: 'X-Key' has no value (give one, or leave the header out)",
+            ),
+            (
+                "headers = { Content-Type = \"text/plain\" }",
+                "set content_type = \"...\" instead",
+            ),
+            (
+                "headers = { X-Key = \"{{tokn}}\" }",
+                "headers: 'X-Key': '{{tokn}}' is not a placeholder (expected {{host}}, ",
+            ),
+            (
+                "body = '{\"text\": {{rule}}}'",
+                "body is not JSON once its placeholders are filled in (expected value at line 1 column 10); a string placeholder goes inside quotes",
+            ),
+            (
+                "body = 'x'\nform = { a = \"b\" }",
+                "give body or form, not both",
+            ),
+            (
+                "content_type = \"text/plain\"",
+                "content_type goes with body",
+            ),
+            (
+                "headers = { Authorization = \"Bearer {{token}}\" }",
+                "{{token}} is used, but neither token_file nor token_env",
+            ),
+            (
+                "token_env = \"T\"",
+                "a token is given, but no header, body or form field uses {{token}}",
+            ),
+            ("password_env = \"P\"", "a password without a username"),
+            (
+                "url = \"http://hooks.example.com/x\"\nusername = \"u\"\npassword_env = \"P\"",
+                "url 'http://hooks.example.com/...' is plain http",
+            ),
+            (
+                "group = \"run\"",
+                "group does not apply to a webhook channel",
+            ),
+        ];
+        for (keys, says) in bad {
+            let text = if keys.starts_with("url") {
+                format!("[alert.channel.hook]\ntype = \"webhook\"\n{keys}\n")
+            } else {
+                format!(
+                    "[alert.channel.hook]\ntype = \"webhook\"\nurl = \"https://example.com/h\"\n{keys}\n"
+                )
+            };
+            let a = parse(&text);
+            assert!(
+                a.problems.len() == 1 && a.problems[0].contains(says),
+                "{keys}: {:?}",
+                a.problems
+            );
+        }
+        // Good ones: a text body, a form, basic authentication over https, a token in a header
+        // over plain http to this machine.
+        let a = parse(
+            r#"
+[alert.channel.text]
+type = "webhook"
+url = "https://example.com/t"
+method = "put"
+body = "{{headline}}"
+content_type = "text/plain"
+
+[alert.channel.form]
+type = "webhook"
+url = "https://example.com/f"
+form = { text = "{{message}}", sev = "{{severity}}" }
+username = "u"
+password_env = "P"
+
+[alert.channel.local]
+type = "webhook"
+url = "http://127.0.0.1:8080/h"
+headers = { X-Api-Key = "{{token}}" }
+token_env = "K"
+"#,
+        );
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        let Kind::Webhook { hook, .. } = &a.channel("text").unwrap().kind else {
+            panic!("not a webhook");
+        };
+        assert_eq!(hook.method, "PUT");
+        assert_eq!(
+            a.channel("local").unwrap().describe(),
+            "webhook POST http://127.0.0.1:8080/..."
         );
     }
 

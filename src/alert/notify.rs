@@ -274,16 +274,21 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
         }
         Kind::Webhook {
             url,
+            hook,
             timeout,
             retries,
         } => {
-            let request = Request {
-                method: "POST",
-                url: url.clone(),
-                headers: Vec::new(),
-                content_type: "application/json",
-                body: serde_json::to_string(payload)?,
+            let token = secret(&hook.token, "webhook token", env)?;
+            let password = match &hook.basic {
+                Some((_, from)) => secret(from, "webhook password", env)?,
+                None => None,
             };
+            let request = hook.request(
+                url,
+                payload,
+                token.as_deref().unwrap_or_default(),
+                password.as_deref(),
+            );
             post(
                 "webhook",
                 &request,
@@ -564,11 +569,12 @@ fn post(
         attempt += 1;
         let mut call = match request.method {
             "PUT" => agent.put(url),
+            "PATCH" => agent.patch(url),
             _ => agent.post(url),
         }
-        .header("Content-Type", request.content_type);
+        .header("Content-Type", &request.content_type);
         for (name, value) in &request.headers {
-            call = call.header(*name, value);
+            call = call.header(name, value);
         }
         let mut wait = pause;
         let error = match call.send(request.body.as_str()) {

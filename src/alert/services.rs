@@ -187,11 +187,11 @@ pub struct Address {
 /// One HTTP request to a service.
 #[derive(Debug, PartialEq)]
 pub struct Request {
-    /// POST, or PUT (Matrix).
+    /// POST, or PUT (Matrix), or what a webhook says.
     pub method: &'static str,
     pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub content_type: &'static str,
+    pub headers: Vec<(String, String)>,
+    pub content_type: String,
     pub body: String,
 }
 
@@ -230,7 +230,7 @@ fn slack_escape(text: &str) -> String {
 }
 
 /// The lines under the headline: host, subject, rule, since; for a group, one line per alert.
-fn details(p: &Value) -> String {
+pub(super) fn details(p: &Value) -> String {
     if field(p, "event") == "group" {
         return format!("{}\nhost: {}", field(p, "message"), field(p, "host"));
     }
@@ -355,7 +355,7 @@ fn matrix(m: &Message) -> Request {
     );
     r.method = "PUT";
     r.headers
-        .push(("Authorization", format!("Bearer {}", m.token)));
+        .push(("Authorization".into(), format!("Bearer {}", m.token)));
     r
 }
 
@@ -411,7 +411,7 @@ fn opsgenie(m: &Message) -> Request {
         )
     };
     r.headers
-        .push(("Authorization", format!("GenieKey {}", m.token)));
+        .push(("Authorization".into(), format!("GenieKey {}", m.token)));
     r
 }
 
@@ -435,7 +435,7 @@ fn twilio(m: &Message) -> Vec<Request> {
                 ),
                 &[("To", number), ("From", from), ("Body", &body)],
             );
-            r.headers.push(("Authorization", auth.clone()));
+            r.headers.push(("Authorization".into(), auth.clone()));
             r
         })
         .collect()
@@ -527,18 +527,18 @@ fn ntfy(m: &Message) -> Request {
         ("3", "information_source"),
     ]);
     let mut headers = vec![
-        ("Title", header_safe(&m.headline)),
-        ("Priority", priority.to_string()),
-        ("Tags", tag.to_string()),
+        ("Title".to_string(), header_safe(&m.headline)),
+        ("Priority".to_string(), priority.to_string()),
+        ("Tags".to_string(), tag.to_string()),
     ];
     if !m.token.is_empty() {
-        headers.push(("Authorization", format!("Bearer {}", m.token)));
+        headers.push(("Authorization".into(), format!("Bearer {}", m.token)));
     }
     Request {
         method: "POST",
         url: m.url.to_string(),
         headers,
-        content_type: "text/plain; charset=utf-8",
+        content_type: "text/plain; charset=utf-8".into(),
         body: long_text(m.p),
     }
 }
@@ -553,7 +553,7 @@ fn gotify(m: &Message) -> Request {
             "priority": m.by_state([4, 8, 5, 2]),
         }),
     );
-    r.headers.push(("X-Gotify-Key", m.token.to_string()));
+    r.headers.push(("X-Gotify-Key".into(), m.token.to_string()));
     r
 }
 
@@ -594,7 +594,7 @@ fn json_request(url: &str, body: Value) -> Request {
         method: "POST",
         url: url.to_string(),
         headers: Vec::new(),
-        content_type: "application/json",
+        content_type: "application/json".into(),
         body: body.to_string(),
     }
 }
@@ -608,13 +608,13 @@ fn form_request(url: &str, fields: &[(&str, &str)]) -> Request {
         method: "POST",
         url: url.to_string(),
         headers: Vec::new(),
-        content_type: "application/x-www-form-urlencoded",
+        content_type: "application/x-www-form-urlencoded".into(),
         body: body.join("&"),
     }
 }
 
 /// Percent-encoding of everything but unreserved characters (RFC 3986), for paths and forms.
-fn percent(text: &str) -> String {
+pub(super) fn percent(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -627,7 +627,7 @@ fn percent(text: &str) -> String {
 }
 
 /// Standard base64 with padding (RFC 4648), for HTTP basic authentication.
-fn base64(bytes: &[u8]) -> String {
+pub(super) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
@@ -831,10 +831,10 @@ mod tests {
             Some("tk"),
             &payload("resolved", "x"),
         );
-        assert!(ntfy.headers.contains(&("Priority", "3".into())));
+        assert!(ntfy.headers.contains(&("Priority".into(), "3".into())));
         assert!(
             ntfy.headers
-                .contains(&("Authorization", "Bearer tk".into()))
+                .contains(&("Authorization".into(), "Bearer tk".into()))
         );
         let gotify = one(
             Service::Gotify,
@@ -879,7 +879,7 @@ mod tests {
         assert_eq!(m[0].url, again[0].url);
         assert!(
             m[0].headers
-                .contains(&("Authorization", "Bearer tok".into()))
+                .contains(&("Authorization".into(), "Bearer tok".into()))
         );
         // Telegram: the bot token in the path, the chat in the body.
         let t = requests(
@@ -927,7 +927,7 @@ mod tests {
         assert!(
             og[0]
                 .headers
-                .contains(&("Authorization", "GenieKey k".into()))
+                .contains(&("Authorization".into(), "GenieKey k".into()))
         );
         let close = requests(
             Service::Opsgenie,
@@ -961,7 +961,7 @@ mod tests {
             tw[1].body
         );
         assert!(tw[0].headers.contains(&(
-            "Authorization",
+            "Authorization".to_string(),
             format!("Basic {}", base64(b"AC123:secret"))
         )));
         assert_eq!(

@@ -250,3 +250,177 @@ pub fn rows(probes: &[Probe], done: &[Done], now: i64) -> Rows {
         rows,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::samples::Span;
+    use std::net::TcpListener;
+
+    const T0: i64 = 1_000_000;
+
+    fn tcp_probe(id: &str, port: u16) -> Probe {
+        let text = format!(
+            "[[probe]]\nid = \"{id}\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:{port}\"\npriority = \"low\"\ntimeout = \"2s\"\n"
+        );
+        let p = crate::probe::config::load(Some(std::path::Path::new("c.toml")), Some(&text));
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        p.probes[0].clone()
+    }
+
+    /// A loopback port nothing listens on (bound and let go).
+    fn closed_port() -> u16 {
+        TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    fn settings(fail_after: u32, retention_days: u32) -> ProbesSection {
+        ProbesSection {
+            budget: crate::config::Scalar::Int(5),
+            fail_after,
+            recover_after: 1,
+            verify: true,
+            retention_days,
+        }
+    }
+
+    fn results(conn: &Connection) -> Vec<ResultRow> {
+        let tx = conn.unchecked_transaction().unwrap();
+        let host = host_id(&tx, "box").unwrap();
+        let span = Span {
+            from: i64::MIN,
+            to: i64::MAX,
+            after_id: 0,
+        };
+        store::results_in(&tx, host, span).unwrap()
+    }
+
+    fn severity(conn: &Connection) -> String {
+        let o = store::outages(conn, i64::MIN, i64::MAX, false).unwrap();
+        assert_eq!(o.len(), 1);
+        o[0].severity.clone()
+    }
+
+    #[test]
+    fn the_settings_are_the_rules() {
+        let r = rules(&ProbesSection {
+            fail_after: 4,
+            recover_after: 2,
+            verify: false,
+            ..ProbesSection::default()
+        });
+        assert_eq!((r.fail_after, r.recover_after, r.verify), (4, 2, false));
+    }
+
+    #[test]
+    fn a_probe_is_due_a_tenth_of_its_interval_early_at_most_ten_seconds() {
+        let mut p = tcp_probe("a", 1);
+        p.interval = 60;
+        assert!(due(&p, None, T0));
+        assert!(due(&p, Some(T0), T0 + 54) && !due(&p, Some(T0), T0 + 53));
+        p.interval = 300;
+        assert!(due(&p, Some(T0), T0 + 290) && !due(&p, Some(T0), T0 + 289));
+        p.active = false;
+        assert!(!due(&p, None, T0));
+    }
+
+    #[test]
+    fn a_recheck_adds_its_attempts_and_says_what_it_saw() {
+        let down = |detail: &str, attempts| Reading {
+            up: false,
+            ms: None,
+            min_ms: None,
+            max_ms: None,
+            loss: None,
+            status: None,
+            failure: Some(probe::Failure::Refused),
+            detail: detail.into(),
+            cert_expiry: None,
+            attempts,
+        };
+        let up = Reading {
+            up: true,
+            ms: Some(1.5),
+            failure: None,
+            ..down("connected", 1)
+        };
+        let r = verified(&down("connection refused", 2), up);
+        assert!(r.up && r.ms == Some(1.5) && r.failure.is_none());
+        assert_eq!(r.attempts, 3);
+        assert_eq!(
+            r.detail,
+            "connected (after a failed check: connection refused)"
+        );
+        let r = verified(&down("connection refused", 1), down("timeout", 1));
+        assert!(!r.up && r.failure == Some(probe::Failure::Refused));
+        assert_eq!(r.attempts, 2);
+        assert_eq!(r.detail, "connection refused (confirmed by a re-check)");
+    }
+
+    #[test]
+    fn an_outage_opens_rises_and_closes_with_its_severity_by_its_age() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open(&dir.path().join("u.db")).unwrap();
+        let port = closed_port();
+        let probes = [tcp_probe("db", port)];
+        let s = settings(2, 1);
+        let run_at = |conn: &mut Connection, t: i64| {
+            let done = run(conn, "box", &probes, &s, t, true).unwrap();
+            assert_eq!(done.len(), 1);
+            done.into_iter().next().unwrap()
+        };
+        // The first failure is not checked again: it cannot open an outage.
+        let d = run_at(&mut conn, T0);
+        assert!(!d.row.up && d.row.attempts == 1, "{:?}", d.row.detail);
+        assert!(matches!(d.change, Change::None));
+        // The second is, and opens one from the first failure: a low-priority outage 1900 s
+        // old is minor (warning, and minor from 30 minutes).
+        let d = run_at(&mut conn, T0 + 1900);
+        assert!(matches!(d.change, Change::Opened { start: T0 }));
+        assert_eq!(d.row.attempts, 2);
+        assert!(d.row.detail.ends_with("(confirmed by a re-check)"));
+        assert_eq!(severity(&conn), "minor");
+        // Still down 2500 s in: stored again by its age.
+        let d = run_at(&mut conn, T0 + 2500);
+        assert!(matches!(d.change, Change::None) && d.row.outage.is_some());
+        assert_eq!(severity(&conn), "minor");
+        // Up at 3000 s: closed by recovery, 50 minutes long, minor.
+        let _listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let d = run_at(&mut conn, T0 + 3000);
+        assert!(matches!(d.change, Change::Closed { end } if end == T0 + 3000));
+        let o = &store::outages(&conn, i64::MIN, i64::MAX, false).unwrap()[0];
+        assert_eq!(
+            (o.ended, o.severity.as_str(), o.closed_by.as_deref()),
+            (Some(T0 + 3000), "minor", Some("recovery"))
+        );
+        // Results older than a day go; the outage stays.
+        run_at(&mut conn, T0 + 2 * 86_400);
+        let kept: Vec<i64> = results(&conn).iter().map(|r| r.ts).collect();
+        assert_eq!(kept, [T0 + 2 * 86_400]);
+        assert_eq!(
+            store::outages(&conn, i64::MIN, i64::MAX, false)
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_success_is_not_checked_again_and_retention_0_keeps_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open(&dir.path().join("u.db")).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let probes = [tcp_probe("web", listener.local_addr().unwrap().port())];
+        // One failure would open an outage, so every failure is checked again; a success is not.
+        let s = settings(1, 0);
+        for t in [T0, T0 + 400 * 86_400] {
+            let done = run(&mut conn, "box", &probes, &s, t, true).unwrap();
+            assert!(done[0].row.up, "{}", done[0].row.detail);
+            assert_eq!(done[0].row.attempts, 1, "{}", done[0].row.detail);
+        }
+        assert_eq!(results(&conn).len(), 2);
+    }
+}

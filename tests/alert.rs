@@ -708,6 +708,15 @@ security = "none"
 from = "usage on box <usage@box.example>"
 to = ["ops@example.com", "Second <second@example.com>"]
 
+[alert.channel.sms]
+type = "email"
+server = "127.0.0.1"
+port = {}
+security = "none"
+from = "usage@box.example"
+to = ["5551234567@sms.example.com"]
+format = "sms"
+
 [alert.channel.down]
 type = "email"
 server = "127.0.0.1"
@@ -716,7 +725,7 @@ security = "none"
 from = "usage@box.example"
 to = ["ops@example.com"]
 "#,
-        smtp.port
+        smtp.port, smtp.port
     );
     let sb = sandbox(&config);
     let out = sb.cmd("usage-alert").args(["test", "mail"]).output();
@@ -743,7 +752,17 @@ to = ["ops@example.com"]
     let out = sb.cmd("usage-alert").env("USAGE_NOW", at(0)).output();
     assert_eq!(out.code(), 3, "{}", out.stderr());
     assert!(out.stderr().contains("channel 'down': SMTP server"));
-    let got = mails(&maildir);
+    let (sms, got): (Vec<String>, Vec<String>) = mails(&maildir)
+        .into_iter()
+        .partition(|m| m.contains("To: 5551234567@sms.example.com"));
+    // The gateway's form: a short subject, one line, 160 characters in all.
+    assert_eq!(sms.len(), 1, "{sms:#?}");
+    assert!(sms[0].contains("Subject: FIRING disk\n"), "{}", sms[0]);
+    let body = sms[0].split("\n\n").nth(1).unwrap().trim_end();
+    assert_eq!(
+        body,
+        "box: disk_used_percent{mount=\"/\"} is 95.0% (> 90.0%)"
+    );
     assert_eq!(got.len(), 2, "{got:#?}");
     assert!(
         got[0].contains("Subject: [usage] TEST info test on box"),

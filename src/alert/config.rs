@@ -86,6 +86,9 @@ pub enum Kind {
         to: Vec<String>,
         /// Seconds to wait for the server at each step.
         timeout: i64,
+        /// An email-to-SMS gateway's form: a short subject, one line of at most 160
+        /// characters in all.
+        sms: bool,
     },
     Webhook {
         url: String,
@@ -330,6 +333,8 @@ struct RawChannel {
     body: Option<String>,
     content_type: Option<String>,
     form: Option<BTreeMap<String, String>>,
+    preset: Option<String>,
+    format: Option<String>,
 }
 
 /// Reads the `[alert]` section of the configuration file `path` (or the defaults without one).
@@ -604,7 +609,24 @@ fn validate_rule(src: &Source, at: usize, raw: RawRule, repeat: i64) -> Result<R
     })
 }
 
-fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
+fn validate_channel(name: &str, mut raw: RawChannel) -> Result<Channel, String> {
+    // A webhook with a preset is that service's channel.
+    if let Some(preset) = raw.preset.take() {
+        if raw.kind != "webhook" {
+            return Err(format!(
+                "preset goes with type = \"webhook\" (this channel is type = \"{}\")",
+                raw.kind
+            ));
+        }
+        if Service::parse(&preset).is_none() {
+            let services: Vec<&str> = Service::ALL.iter().map(|s| s.name()).collect();
+            return Err(format!(
+                "preset = \"{preset}\" is not a service (expected {})",
+                services.join(", ")
+            ));
+        }
+        raw.kind = preset;
+    }
     let given: Vec<(&str, bool)> = vec![
         ("path", raw.path.is_some()),
         ("server", raw.server.is_some()),
@@ -635,6 +657,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
         ("body", raw.body.is_some()),
         ("content_type", raw.content_type.is_some()),
         ("form", raw.form.is_some()),
+        ("format", raw.format.is_some()),
     ];
     let service = Service::parse(&raw.kind);
     let allowed: &[&str] = match raw.kind.as_str() {
@@ -653,6 +676,7 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
             "timeout",
             "allow_plaintext",
             "group",
+            "format",
         ],
         "webhook" => &[
             "url",
@@ -774,6 +798,15 @@ fn validate_channel(name: &str, raw: RawChannel) -> Result<Channel, String> {
                     from: need(raw.from.clone(), "from")?,
                     to,
                     timeout: timeout(30)?,
+                    sms: match raw.format.as_deref() {
+                        None | Some("full") => false,
+                        Some("sms") => true,
+                        Some(other) => {
+                            return Err(format!(
+                                "format = \"{other}\" (expected full, or sms for an email-to-SMS gateway)"
+                            ));
+                        }
+                    },
                 }
             }
             "webhook" => {
@@ -1318,6 +1351,42 @@ type = "pager"
             "{:?}",
             a.problems
         );
+    }
+
+    #[test]
+    fn a_preset_makes_a_webhook_that_service_and_sms_is_an_email_format() {
+        let a = parse(
+            "[alert.channel.chat]\ntype = \"webhook\"\npreset = \"discord\"\nurl = \"https://discord.com/api/webhooks/1/x\"\n",
+        );
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        assert!(matches!(
+            a.channel("chat").unwrap().kind,
+            Kind::Service {
+                service: Service::Discord,
+                ..
+            }
+        ));
+        for (text, says) in [
+            (
+                "type = \"webhook\"\npreset = \"slak\"\nurl = \"https://x.example/\"",
+                "preset = \"slak\" is not a service (expected slack, mattermost,",
+            ),
+            (
+                "type = \"log\"\npath = \"a\"\npreset = \"slack\"",
+                "preset goes with type = \"webhook\" (this channel is type = \"log\")",
+            ),
+            (
+                "type = \"email\"\nserver = \"m\"\nfrom = \"a@b.c\"\nto = [\"d@e.f\"]\nformat = \"tiny\"",
+                "format = \"tiny\" (expected full, or sms for an email-to-SMS gateway)",
+            ),
+        ] {
+            let a = parse(&format!("[alert.channel.c]\n{text}\n"));
+            assert!(
+                a.problems.len() == 1 && a.problems[0].contains(says),
+                "{text}: {:?}",
+                a.problems
+            );
+        }
     }
 
     #[test]

@@ -260,6 +260,7 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             from,
             to,
             timeout,
+            sms,
         } => {
             let smtp = Smtp {
                 timeout: *timeout,
@@ -270,7 +271,7 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
                 password,
                 ca_file: ca_file.as_deref(),
             };
-            email(&smtp, from, to, payload, env)
+            email(&smtp, from, to, payload, *sms, env)
         }
         Kind::Webhook {
             url,
@@ -423,49 +424,56 @@ impl Smtp<'_> {
     }
 }
 
-fn email(smtp: &Smtp, from: &str, to: &[String], payload: &Value, env: &DeliveryEnv) -> Result<()> {
+/// The longest text message a gateway passes whole, subject and body together.
+const SMS_LENGTH: usize = 160;
+
+/// An email-to-SMS gateway's message: a short subject ("FIRING disk-full", "5 alerts") and
+/// one line of what happened, together at most 160 characters, cut with "..." (plain ASCII,
+/// which every phone shows).
+fn sms_text(payload: &Value) -> (String, String) {
+    let group = field(payload, "event") == "group";
+    let subject = if group {
+        let n = payload["alerts"].as_array().map_or(0, Vec::len);
+        format!("{n} alerts")
+    } else {
+        format!(
+            "{} {}",
+            field(payload, "event").to_uppercase(),
+            field(payload, "rule")
+        )
+    };
+    let text = if group {
+        format!("{} on {}", field(payload, "counts"), field(payload, "host"))
+    } else {
+        format!("{}: {}", field(payload, "host"), field(payload, "message"))
+    };
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let room = SMS_LENGTH.saturating_sub(subject.chars().count() + 1);
+    let body = if line.chars().count() <= room {
+        line
+    } else {
+        let mut cut: String = line.chars().take(room.saturating_sub(3)).collect();
+        cut.push_str("...");
+        cut
+    };
+    (subject, body)
+}
+
+fn email(
+    smtp: &Smtp,
+    from: &str,
+    to: &[String],
+    payload: &Value,
+    sms: bool,
+    env: &DeliveryEnv,
+) -> Result<()> {
     use lettre::message::{Mailbox, header::ContentType};
     use lettre::{Message, Transport};
 
-    let group = field(payload, "event") == "group";
-    let subject = if group {
-        format!(
-            "[usage] {} on {}",
-            headline(payload),
-            field(payload, "host")
-        )
+    let (subject, body) = if sms {
+        sms_text(payload)
     } else {
-        format!(
-            "[usage] {} {} {} on {}",
-            field(payload, "event").to_uppercase(),
-            field(payload, "severity"),
-            field(payload, "rule"),
-            field(payload, "host")
-        )
-    };
-    let body = if group {
-        format!(
-            "{}\n\nhost:      {}\n",
-            field(payload, "message"),
-            field(payload, "host")
-        )
-    } else {
-        format!(
-            "{}\n\nrule:      {}\nsubject:   {}\nhost:      {}\nevent:     {}\nseverity:  {}\nvalue:     {}\nwhen:      {}\nsince:     {}\ntime:      {}\n",
-            field(payload, "message"),
-            field(payload, "rule"),
-            field(payload, "subject"),
-            field(payload, "host"),
-            field(payload, "event"),
-            field(payload, "severity"),
-            payload
-                .get("value")
-                .map(Value::to_string)
-                .unwrap_or_default(),
-            field(payload, "when"),
-            field(payload, "since"),
-            field(payload, "time"),
-        )
+        full_text(payload)
     };
     let mut message = Message::builder()
         .from(from.parse::<Mailbox>()?)
@@ -510,6 +518,51 @@ fn email(smtp: &Smtp, from: &str, to: &[String], payload: &Value, env: &Delivery
         };
         anyhow!("SMTP server {shown}: {why}{hint}")
     })
+}
+
+/// A mail's subject and body: the headline, the message and every field.
+fn full_text(payload: &Value) -> (String, String) {
+    let group = field(payload, "event") == "group";
+    let subject = if group {
+        format!(
+            "[usage] {} on {}",
+            headline(payload),
+            field(payload, "host")
+        )
+    } else {
+        format!(
+            "[usage] {} {} {} on {}",
+            field(payload, "event").to_uppercase(),
+            field(payload, "severity"),
+            field(payload, "rule"),
+            field(payload, "host")
+        )
+    };
+    let body = if group {
+        format!(
+            "{}\n\nhost:      {}\n",
+            field(payload, "message"),
+            field(payload, "host")
+        )
+    } else {
+        format!(
+            "{}\n\nrule:      {}\nsubject:   {}\nhost:      {}\nevent:     {}\nseverity:  {}\nvalue:     {}\nwhen:      {}\nsince:     {}\ntime:      {}\n",
+            field(payload, "message"),
+            field(payload, "rule"),
+            field(payload, "subject"),
+            field(payload, "host"),
+            field(payload, "event"),
+            field(payload, "severity"),
+            payload
+                .get("value")
+                .map(Value::to_string)
+                .unwrap_or_default(),
+            field(payload, "when"),
+            field(payload, "since"),
+            field(payload, "time"),
+        )
+    };
+    (subject, body)
 }
 
 /// The kind of the I/O error behind `e`, if one is.
@@ -719,6 +772,36 @@ mod tests {
     use super::*;
     use crate::alert::config::Group;
     use crate::alert::rule::Severity;
+
+    #[test]
+    fn an_sms_is_a_short_subject_and_one_line_of_160_characters_at_most() {
+        let one = json!({
+            "event": "firing", "rule": "disk-full", "host": "box",
+            "message": "disk_used_percent{mount=\"/\"} is 95.0%\n(> 90.0%)",
+        });
+        assert_eq!(
+            sms_text(&one),
+            (
+                "FIRING disk-full".to_string(),
+                "box: disk_used_percent{mount=\"/\"} is 95.0% (> 90.0%)".to_string()
+            )
+        );
+        let long =
+            json!({"event": "resolved", "rule": "r", "host": "box", "message": "x ".repeat(200)});
+        let (subject, body) = sms_text(&long);
+        assert_eq!(subject, "RESOLVED r");
+        assert_eq!(subject.len() + 1 + body.len(), 160);
+        assert!(body.ends_with("x...") || body.ends_with(" ..."), "{body}");
+        let group = json!({"event": "group", "host": "box", "counts": "1 critical, 4 warning",
+            "alerts": [{}, {}, {}, {}, {}]});
+        assert_eq!(
+            sms_text(&group),
+            (
+                "5 alerts".to_string(),
+                "1 critical, 4 warning on box".to_string()
+            )
+        );
+    }
 
     #[test]
     fn a_log_past_its_size_is_rotated_and_only_keep_files_stay() {

@@ -1853,6 +1853,135 @@ content_type = "text/plain; charset=utf-8"
     assert_eq!(leaked, 0);
 }
 
+/// Processes a test started, killed when it ends.
+struct Killed(Vec<Child>);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+#[test]
+fn the_desktop_channel_reaches_a_notification_service_on_a_real_session_bus() {
+    let python = "/usr/bin/python3";
+    let gi = Command::new(python)
+        .args(["-c", "import gi"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        gi || std::env::var_os("CI").is_none(),
+        "python3-gi is missing"
+    );
+    if !util::needed("dbus-daemon") || !gi {
+        return;
+    }
+    let sb = sandbox(
+        r#"
+[[alert.rule]]
+name = "disk"
+when = 'disk_used_percent{mount="/"} > 90'
+severity = "critical"
+
+[[alert.rule]]
+name = "cpu"
+when = "cpu_percent > 90"
+
+[alert.channel.desk]
+type = "desktop"
+
+[alert.channel.file]
+type = "log"
+path = "alerts.jsonl"
+"#,
+    );
+    let bus = format!("unix:path={}", sb.path("bus").display());
+    let mut children = Killed(Vec::new());
+    children.0.push(
+        Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--address", &bus])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !sb.path("bus").exists() {
+        assert!(Instant::now() < deadline, "dbus-daemon did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Without a notification service the failure says so; the log still hears the alerts.
+    samples(&sb, 0, &[95.0], 95.0);
+    let out = sb
+        .cmd("usage-alert")
+        .env("USAGE_NOW", at(0))
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+        .output();
+    assert_eq!(out.code(), 3, "{}", out.stderr());
+    assert!(
+        out.stderr().contains(&format!(
+            "channel 'desk': the session bus {bus} has no notification service (org.freedesktop.DBus.Error.ServiceUnknown: "
+        )),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(log(&sb), ["0 firing critical disk", "0 firing warning cpu"]);
+    // With one (GLib's D-Bus, a peer of its own), the next run delivers what failed: both
+    // alerts of the run as one notification, critical.
+    let got = sb.path("got.jsonl");
+    let mut notifyd = Command::new(python)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/notifyd.py"
+        ))
+        .arg(&bus)
+        .arg(&got)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    BufReader::new(notifyd.stdout.take().unwrap())
+        .read_line(&mut ready)
+        .unwrap();
+    assert_eq!(ready, "ready\n");
+    children.0.push(notifyd);
+    let out = sb
+        .cmd("usage-alert")
+        .env("USAGE_NOW", at(1))
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+        .output();
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    assert!(out.stderr().is_empty(), "{}", out.stderr());
+    let calls: Vec<Value> = std::fs::read_to_string(&got)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let c = &calls[0];
+    assert_eq!(c[0], "usage-alert");
+    assert_eq!(c[2], "dialog-error");
+    assert_eq!(c[3], "2 alerts: 1 critical, 1 warning");
+    assert!(c[4].as_str().unwrap().contains("disk"), "{c}");
+    assert_eq!(c[6]["urgency"], 2);
+    assert_eq!(c[7], -1);
+    // No bus at all: the error says where it looked and what cron needs.
+    let out = sb.cmd("usage-alert").args(["test", "desk"]).output();
+    assert_eq!(out.code(), 3);
+    assert!(
+        out.stderr()
+            .contains("no session bus at unix:path=/run/user/")
+            && out.stderr().contains("in the desktop user's crontab"),
+        "{}",
+        out.stderr()
+    );
+}
+
 #[test]
 fn five_alerts_in_one_run_reach_a_chat_as_one_message_and_a_pager_as_five_incidents() {
     let (port, got) = service_fixture();

@@ -112,6 +112,11 @@ pub enum Kind {
         command: Vec<String>,
         timeout: i64,
     },
+    /// The freedesktop notification service on a session bus (`None`: the user's own).
+    Desktop {
+        address: Option<String>,
+        timeout: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +185,10 @@ impl Channel {
                 format!("{} {}", service.name(), super::notify::visible_url(url))
             }
             Kind::Exec { command, .. } => format!("exec {}", command.join(" ")),
+            Kind::Desktop { address, .. } => format!(
+                "desktop notification on {}",
+                address.as_deref().unwrap_or("the session bus")
+            ),
         }
     }
 }
@@ -335,6 +344,7 @@ struct RawChannel {
     form: Option<BTreeMap<String, String>>,
     preset: Option<String>,
     format: Option<String>,
+    address: Option<String>,
 }
 
 /// Reads the `[alert]` section of the configuration file `path` (or the defaults without one).
@@ -658,6 +668,7 @@ fn validate_channel(name: &str, mut raw: RawChannel) -> Result<Channel, String> 
         ("content_type", raw.content_type.is_some()),
         ("form", raw.form.is_some()),
         ("format", raw.format.is_some()),
+        ("address", raw.address.is_some()),
     ];
     let service = Service::parse(&raw.kind);
     let allowed: &[&str] = match raw.kind.as_str() {
@@ -695,11 +706,12 @@ fn validate_channel(name: &str, mut raw: RawChannel) -> Result<Channel, String> 
             "retries",
         ],
         "exec" => &["command", "timeout"],
+        "desktop" => &["address", "timeout", "group"],
         _ if service.is_some() => service.map_or(&[][..], Service::keys),
         other => {
             let services: Vec<&str> = Service::ALL.iter().map(|s| s.name()).collect();
             return Err(format!(
-                "type = \"{other}\" is not a channel type (expected console, log, email, webhook, exec, or a service: {})",
+                "type = \"{other}\" is not a channel type (expected console, log, email, webhook, exec, desktop, or a service: {})",
                 services.join(", ")
             ));
         }
@@ -818,6 +830,10 @@ fn validate_channel(name: &str, mut raw: RawChannel) -> Result<Channel, String> 
                     retries: raw.retries.unwrap_or(2).min(10),
                 }
             }
+            "desktop" => Kind::Desktop {
+                address: raw.address.clone(),
+                timeout: timeout(5)?,
+            },
             _ => {
                 let command = raw.command.clone().unwrap_or_default();
                 if command.first().is_none_or(String::is_empty) {
@@ -1551,7 +1567,7 @@ group = "daily"
             "channel 'stray': token_file does not apply to a teams channel (it takes: url, timeout, retries, group)",
             "channel 'grouped-pager': group does not apply to a opsgenie channel",
             "channel 'badgroup': group = \"daily\" (expected run, rule or none)",
-            "channel 'typo': type = \"slak\" is not a channel type (expected console, log, email, webhook, exec, or a service: slack, mattermost, rocketchat, discord, teams, matrix, telegram, ntfy, gotify, pushover, pagerduty, opsgenie, twilio)",
+            "channel 'typo': type = \"slak\" is not a channel type (expected console, log, email, webhook, exec, desktop, or a service: slack, mattermost, rocketchat, discord, teams, matrix, telegram, ntfy, gotify, pushover, pagerduty, opsgenie, twilio)",
         ] {
             assert!(p.contains(wanted), "{wanted}\n{p}");
         }

@@ -327,6 +327,28 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             Ok(())
         }
         Kind::Exec { command, timeout } => exec(command, *timeout, payload),
+        Kind::Desktop { address, timeout } => {
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let uid = unsafe { libc::geteuid() };
+            let address = address
+                .clone()
+                .unwrap_or_else(|| super::desktop::session_address(&env.vars, uid));
+            let (urgency, icon) = match (field(payload, "event"), field(payload, "severity")) {
+                ("resolved", _) => (1, "dialog-information"),
+                (_, "critical") => (2, "dialog-error"),
+                (_, "warning") => (1, "dialog-warning"),
+                _ => (0, "dialog-information"),
+            };
+            let n = super::desktop::Notification {
+                summary: &headline(payload),
+                body: &super::services::details(payload),
+                urgency,
+                icon,
+            };
+            super::desktop::notify(&address, uid, &n, Duration::from_secs(*timeout as u64))
+                .map(|_| ())
+                .map_err(|e| anyhow!(e))
+        }
     }
 }
 

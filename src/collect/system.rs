@@ -142,15 +142,18 @@ fn hottest(files: impl Iterator<Item = std::path::PathBuf>) -> Option<i32> {
 /// USER_HZ: the unit of CPU counters in /proc.
 pub fn clock_ticks() -> u64 {
     // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    if hz > 0 { hz as u64 } else { 100 }
+    positive_or(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }, 100)
 }
 
 /// The page size in KiB: the unit of RSS in /proc/PID/stat.
 pub fn page_kib() -> u64 {
     // SAFETY: sysconf has no preconditions.
-    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    if size > 0 { size as u64 / 1024 } else { 4 }
+    positive_or(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }, 4096) / 1024
+}
+
+/// What sysconf said, or Linux's usual value where it gave none (-1) or nonsense.
+fn positive_or(value: libc::c_long, usual: u64) -> u64 {
+    if value > 0 { value as u64 } else { usual }
 }
 
 #[cfg(test)]
@@ -221,6 +224,14 @@ mod tests {
             std::fs::write(chip.join(file), value).unwrap();
         }
         assert_eq!(temperature(dir.path()), Some(-50));
+    }
+
+    #[test]
+    fn sysconf_without_an_answer_gives_the_usual_value() {
+        assert_eq!(positive_or(-1, 100), 100);
+        assert_eq!(positive_or(0, 4096), 4096);
+        assert_eq!(positive_or(1, 100), 1);
+        assert_eq!(positive_or(250, 100), 250);
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod util;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -791,18 +791,13 @@ to = ["ops@example.com"]
     assert!(alert.contains("severity:  critical"), "{alert}");
 }
 
-#[test]
-fn email_over_starttls_and_implicit_tls_with_auth_and_a_private_ca() {
-    let dir = tempfile::tempdir().unwrap();
-    let maildir = dir.path().join("mail");
-    if smtp_server(&maildir).is_none() {
-        return;
-    }
-    // A private CA and a server certificate it signs, as an internal mail relay has.
+/// A private CA in `dir` and a certificate it signs for 127.0.0.1, as an internal server has:
+/// (certificate, its key, the CA's certificate).
+fn private_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let openssl = |args: &[&str]| {
         let ok = Command::new("openssl")
             .args(args)
-            .current_dir(dir.path())
+            .current_dir(dir)
             .stderr(Stdio::null())
             .status()
             .unwrap()
@@ -810,7 +805,7 @@ fn email_over_starttls_and_implicit_tls_with_auth_and_a_private_ca() {
         assert!(ok, "openssl {args:?}");
     };
     std::fs::write(
-        dir.path().join("ext.cnf"),
+        dir.join("ext.cnf"),
         "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
     )
     .unwrap();
@@ -858,11 +853,126 @@ fn email_over_starttls_and_implicit_tls_with_auth_and_a_private_ca() {
         "-out",
         "cert.pem",
     ]);
-    let (cert, key, ca) = (
-        dir.path().join("cert.pem"),
-        dir.path().join("key.pem"),
-        dir.path().join("ca.pem"),
+    (
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+        dir.join("ca.pem"),
+    )
+}
+
+#[test]
+fn services_over_https_trust_a_private_ca_given_as_ca_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, ca) = private_ca(dir.path());
+    let got = dir.path().join("got.jsonl");
+    let mut server = Command::new("/usr/bin/python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/https_hook.py"
+        ))
+        .args([&cert, &key, &got])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let _server = Killed(vec![server]);
+    let base = format!("https://127.0.0.1:{}", port.trim());
+    let config = format!(
+        r#"
+[[alert.rule]]
+name = "disk"
+when = 'disk_used_percent{{mount="/"}} > 90'
+
+[alert.channel.chat]
+type = "mattermost"
+url = "{base}/hooks/abc"
+ca_file = "{ca}"
+
+[alert.channel.push]
+type = "ntfy"
+url = "{base}/alerts"
+ca_file = "{ca}"
+
+[alert.channel.hook]
+type = "webhook"
+url = "{base}/hook"
+ca_file = "{ca}"
+
+[alert.channel.untrusted]
+type = "slack"
+url = "{base}/slack"
+retries = 0
+"#,
+        ca = ca.display()
     );
+    let sb = sandbox(&config);
+    samples(&sb, 0, &[50.0], 95.0);
+    let out = sb.cmd("usage-alert").env("USAGE_NOW", at(0)).output();
+    // The channel without the CA fails, naming the server and why; the others deliver.
+    assert_eq!(out.code(), 3, "{}", out.stderr());
+    let err = out.stderr();
+    assert!(
+        err.contains(&format!(
+            "channel 'untrusted': slack https://127.0.0.1:{}/...: ",
+            port.trim()
+        )) && err.to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    let requests: Vec<Value> = std::fs::read_to_string(&got)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut paths: Vec<&str> = requests
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(paths, ["/alerts", "/hook", "/hooks/abc"], "{requests:?}");
+    let at = |path: &str| requests.iter().find(|r| r["path"] == path).unwrap();
+    assert_eq!(at("/hooks/abc")["method"], "POST");
+    let chat: Value = serde_json::from_str(at("/hooks/abc")["body"].as_str().unwrap()).unwrap();
+    assert!(
+        chat["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("FIRING warning disk"),
+        "{chat}"
+    );
+    // Header names as the client sent them; HTTP says they are case-insensitive.
+    assert_eq!(at("/alerts")["headers"]["priority"], "4");
+    let hook: Value = serde_json::from_str(at("/hook")["body"].as_str().unwrap()).unwrap();
+    assert_eq!(hook["version"], 1);
+    // A ca_file that holds no certificate is named.
+    util::write(&sb.path("empty.pem"), "not a certificate\n");
+    let config = format!(
+        "[alert.channel.hook]\ntype = \"webhook\"\nurl = \"{base}/hook\"\nca_file = \"{}\"\n",
+        sb.path("empty.pem").display()
+    );
+    util::write(&sb.path("config/usage/config.toml"), &config);
+    let out = sb.cmd("usage-alert").args(["test", "hook"]).output();
+    assert_eq!(out.code(), 3);
+    assert!(
+        out.stderr()
+            .contains("empty.pem' holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)"),
+        "{}",
+        out.stderr()
+    );
+}
+
+#[test]
+fn email_over_starttls_and_implicit_tls_with_auth_and_a_private_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("mail");
+    if smtp_server(&maildir).is_none() {
+        return;
+    }
+    // A private CA and a server certificate it signs, as an internal mail relay has.
+    let (cert, key, ca) = private_ca(dir.path());
     // One server per mode, both delivering into the same Maildir.
     let serve = |mode: &str| {
         let port = TcpListener::bind("127.0.0.1:0")

@@ -94,6 +94,9 @@ pub enum Kind {
         url: String,
         /// The request as configured: method, headers, body or form, credentials.
         hook: Hook,
+        /// A PEM certificate (an internal CA, a self-signed server) trusted instead of the
+        /// public roots.
+        ca_file: Option<PathBuf>,
         timeout: i64,
         retries: u32,
     },
@@ -105,6 +108,8 @@ pub enum Kind {
         token: Password,
         /// Where within the service: a chat, room, user or phone numbers.
         to: Address,
+        /// As a webhook's.
+        ca_file: Option<PathBuf>,
         timeout: i64,
         retries: u32,
     },
@@ -702,6 +707,7 @@ fn validate_channel(name: &str, mut raw: RawChannel) -> Result<Channel, String> 
             "password_file",
             "password_env",
             "allow_plaintext",
+            "ca_file",
             "timeout",
             "retries",
         ],
@@ -825,6 +831,7 @@ fn validate_channel(name: &str, mut raw: RawChannel) -> Result<Channel, String> 
                 let url = http_url(need(raw.url.clone(), "url")?)?;
                 Kind::Webhook {
                     hook: hook(&raw, &url)?,
+                    ca_file: raw.ca_file.clone(),
                     url,
                     timeout: timeout(10)?,
                     retries: raw.retries.unwrap_or(2).min(10),
@@ -917,6 +924,7 @@ fn service_kind(service: Service, raw: &RawChannel, timeout: i64) -> Result<Kind
         url: http_url(url)?,
         token,
         to,
+        ca_file: raw.ca_file.clone(),
         timeout,
         retries: raw.retries.unwrap_or(2).min(10),
     })

@@ -276,6 +276,7 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
         Kind::Webhook {
             url,
             hook,
+            ca_file,
             timeout,
             retries,
         } => {
@@ -293,8 +294,11 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             post(
                 "webhook",
                 &request,
-                *timeout,
-                *retries,
+                &Http {
+                    timeout: *timeout,
+                    retries: *retries,
+                    ca_file: ca_file.as_deref(),
+                },
                 env,
                 &|status, _| {
                     if (200..300).contains(&status) {
@@ -310,6 +314,7 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             url,
             token,
             to,
+            ca_file,
             timeout,
             retries,
         } => {
@@ -318,8 +323,11 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
                 post(
                     service.name(),
                     &request,
-                    *timeout,
-                    *retries,
+                    &Http {
+                        timeout: *timeout,
+                        retries: *retries,
+                        ca_file: ca_file.as_deref(),
+                    },
                     env,
                     &|status, body| services::accepted(*service, status, body),
                 )?;
@@ -621,22 +629,57 @@ fn secret(from: &Password, what: &str, env: &DeliveryEnv) -> Result<Option<Strin
 /// The longest a 429's Retry-After is waited for within one run.
 const MAX_RETRY_AFTER: u64 = 30;
 
+/// How an HTTP channel sends: seconds per attempt, attempts after the first, and a CA of its
+/// own.
+struct Http<'a> {
+    timeout: i64,
+    retries: u32,
+    ca_file: Option<&'a std::path::Path>,
+}
+
+/// The certificates of a PEM file, to trust instead of the public roots.
+fn roots(path: &std::path::Path) -> Result<ureq::tls::RootCerts> {
+    let pem =
+        std::fs::read(path).with_context(|| format!("cannot read ca_file '{}'", path.display()))?;
+    let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        bail!(
+            "ca_file '{}' holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
+            path.display()
+        );
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+}
+
 /// POSTs `request`, trying again `retries` times with a pause that doubles (a 429's
 /// Retry-After instead, up to 30 s); `judge` reads the answer's status and body.
 fn post(
     what: &str,
     request: &Request,
-    timeout: i64,
-    retries: u32,
+    http: &Http,
     env: &DeliveryEnv,
     judge: &dyn Fn(u16, &str) -> Result<(), String>,
 ) -> Result<()> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let Http {
+        timeout, retries, ..
+    } = *http;
+    let mut config = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(timeout as u64)))
         .user_agent(concat!("usage-alert/", env!("CARGO_PKG_VERSION")))
-        .http_status_as_error(false)
-        .build()
-        .into();
+        .http_status_as_error(false);
+    if let Some(path) = http.ca_file {
+        config = config.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(roots(path)?)
+                .build(),
+        );
+    }
+    let agent: ureq::Agent = config.build().into();
     let url = &request.url;
     let mut pause = env.backoff;
     let mut attempt = 0;
@@ -678,7 +721,16 @@ fn post(
                 }
             }
             Err(ureq::Error::Timeout(_)) => format!("no answer within {timeout}s"),
-            Err(e) => e.to_string(),
+            Err(e) => {
+                let text = e.to_string();
+                if text.contains("UnknownIssuer") && http.ca_file.is_none() {
+                    format!(
+                        "{text} (signed by a CA of your own? name its certificate with ca_file = \"/etc/ssl/certs/your-ca.pem\")"
+                    )
+                } else {
+                    text
+                }
+            }
         };
         if attempt > retries {
             bail!(

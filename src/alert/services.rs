@@ -86,12 +86,13 @@ impl Service {
             | Service::Mattermost
             | Service::RocketChat
             | Service::Discord
-            | Service::Teams => &["url", "timeout", "retries", "group"],
+            | Service::Teams => &["url", "ca_file", "timeout", "retries", "group"],
             Service::Matrix => &[
                 "url",
                 "token_file",
                 "token_env",
                 "room",
+                "ca_file",
                 "timeout",
                 "retries",
                 "group",
@@ -101,6 +102,7 @@ impl Service {
                 "token_file",
                 "token_env",
                 "chat_id",
+                "ca_file",
                 "timeout",
                 "retries",
                 "group",
@@ -109,19 +111,26 @@ impl Service {
                 "url",
                 "token_file",
                 "token_env",
+                "ca_file",
                 "timeout",
                 "retries",
                 "group",
             ],
             // One incident per alert: never grouped.
-            Service::PagerDuty | Service::Opsgenie => {
-                &["url", "token_file", "token_env", "timeout", "retries"]
-            }
+            Service::PagerDuty | Service::Opsgenie => &[
+                "url",
+                "token_file",
+                "token_env",
+                "ca_file",
+                "timeout",
+                "retries",
+            ],
             Service::Pushover => &[
                 "url",
                 "token_file",
                 "token_env",
                 "user",
+                "ca_file",
                 "timeout",
                 "retries",
                 "group",
@@ -133,6 +142,7 @@ impl Service {
                 "account_sid",
                 "from",
                 "to",
+                "ca_file",
                 "timeout",
                 "retries",
                 "group",

@@ -1301,7 +1301,7 @@ steps = [50, 80, 100]
         let a = parse(text);
         assert!(a.problems.is_empty(), "{:#?}", a.problems);
         assert_eq!(a.rules.len(), 3);
-        assert_eq!(a.channels.len(), 5);
+        assert_eq!(a.channels.len(), 6);
         assert_eq!(a.windows.len(), 1);
         assert_eq!(a.rules[0].repeat, 4 * 3600);
     }

@@ -1572,7 +1572,7 @@ group = "daily"
             "channel 'nourl': a discord channel needs url",
             "channel 'notoken': a gotify channel needs its token, the application token: token_file = \"/etc/usage/gotify-token\" (or token_env)",
             "channel 'both': give token_file or token_env, not both",
-            "channel 'stray': token_file does not apply to a teams channel (it takes: url, timeout, retries, group)",
+            "channel 'stray': token_file does not apply to a teams channel (it takes: url, ca_file, timeout, retries, group)",
             "channel 'grouped-pager': group does not apply to a opsgenie channel",
             "channel 'badgroup': group = \"daily\" (expected run, rule or none)",
             "channel 'typo': type = \"slak\" is not a channel type (expected console, log, email, webhook, exec, desktop, or a service: slack, mattermost, rocketchat, discord, teams, matrix, telegram, ntfy, gotify, pushover, pagerduty, opsgenie, twilio)",

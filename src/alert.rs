@@ -429,11 +429,18 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
     for p in &ctx.alerts.problems {
         env.say(p);
     }
-    for file in ctx.alerts.readable_password_files() {
-        env.warn(format!(
-            "secret file '{}' can be read by every user (chmod o-r it)",
-            file.display()
-        ));
+    for (channel, key, path) in ctx.alerts.secret_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let shown = path.display();
+        match std::fs::File::open(path).and_then(|f| f.metadata()) {
+            Err(e) => env.warn(format!(
+                "channel '{channel}': {key} '{shown}' cannot be read ({e}): its notifications fail until it can"
+            )),
+            Ok(m) if m.permissions().mode() & 0o004 != 0 => env.warn(format!(
+                "channel '{channel}': {key} '{shown}' can be read by every user (chmod o-r it)"
+            )),
+            Ok(_) => {}
+        }
     }
     let mut conn = db::open_reader(&config.db)?;
     let mut verdict = Verdict::default();

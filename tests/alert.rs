@@ -1396,7 +1396,7 @@ to = ["+15550002222", "+15550003333"]
     assert_eq!(
         out.stderr(),
         format!(
-            "usage-alert: warning: secret file '{}' can be read by every user (chmod o-r it)\n",
+            "usage-alert: warning: channel 'gotify': token_file '{}' can be read by every user (chmod o-r it)\n",
             sb.path("gotify-token").display()
         )
     );
@@ -1899,6 +1899,12 @@ url = "{base}/hook/put"
 method = "PUT"
 body = "{{{{event}}}} {{{{rule}}}} on {{{{host}}}}"
 content_type = "text/plain; charset=utf-8"
+
+[alert.channel.lost]
+type = "webhook"
+url = "{base}/hook/lost"
+headers = {{ X-Api-Key = "{{{{token}}}}" }}
+token_file = "/nonexistent/hook-key"
 "#,
         key = sb.path("hook-key").display()
     );
@@ -1909,8 +1915,18 @@ content_type = "text/plain; charset=utf-8"
         .env("USAGE_NOW", at(0))
         .env("HOOK_PASSWORD", "pa:ss")
         .output();
-    assert_eq!(out.code(), 1, "{}", out.stderr());
-    assert!(out.stderr().is_empty(), "{}", out.stderr());
+    // The channel whose token file is missing is warned of and fails; the others deliver.
+    assert_eq!(out.code(), 3, "{}", out.stderr());
+    let err = out.stderr();
+    assert!(
+        err.starts_with("usage-alert: warning: channel 'lost': token_file '/nonexistent/hook-key' cannot be read (No such file or directory (os error 2)): its notifications fail until it can\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("channel 'lost': cannot read webhook token file '/nonexistent/hook-key'"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 2, "{err}");
     let got = got.lock().unwrap().clone();
     let message = "disk \"/\" is full\nX-Injected: yes";
     let json = received(&got, "/hook/json");

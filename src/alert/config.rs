@@ -245,32 +245,30 @@ impl Alerts {
         }
     }
 
-    /// The password and token files every user can read, for a warning.
-    pub fn readable_password_files(&self) -> Vec<PathBuf> {
-        use std::os::unix::fs::PermissionsExt;
-        self.channels
-            .iter()
-            .filter_map(|c| match &c.kind {
-                Kind::Email {
-                    password: Password::File(path),
-                    ..
+    /// Each channel's secret files: (channel, key, path), to be warned of when they cannot
+    /// be read or every user can read them.
+    pub fn secret_files(&self) -> Vec<(&str, &'static str, &Path)> {
+        let mut files = Vec::new();
+        for c in &self.channels {
+            let secrets: Vec<(&'static str, &Password)> = match &c.kind {
+                Kind::Email { password, .. } => vec![("password_file", password)],
+                Kind::Service { token, .. } => vec![("token_file", token)],
+                Kind::Webhook { hook, .. } => {
+                    let mut s = vec![("token_file", &hook.token)];
+                    if let Some((_, password)) = &hook.basic {
+                        s.push(("password_file", password));
+                    }
+                    s
                 }
-                | Kind::Service {
-                    token: Password::File(path),
-                    ..
+                _ => Vec::new(),
+            };
+            for (key, from) in secrets {
+                if let Password::File(path) = from {
+                    files.push((c.name.as_str(), key, path.as_path()));
                 }
-                | Kind::Webhook {
-                    hook:
-                        Hook {
-                            token: Password::File(path),
-                            ..
-                        },
-                    ..
-                } => Some(path.clone()),
-                _ => None,
-            })
-            .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o004 != 0))
-            .collect()
+            }
+        }
+        files
     }
 
     pub fn channel(&self, name: &str) -> Option<&Channel> {

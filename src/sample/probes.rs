@@ -330,23 +330,10 @@ mod tests {
     #[test]
     fn a_recheck_adds_its_attempts_and_says_what_it_saw() {
         let down = |detail: &str, attempts| Reading {
-            up: false,
-            ms: None,
-            min_ms: None,
-            max_ms: None,
-            loss: None,
-            status: None,
-            failure: Some(probe::Failure::Refused),
-            detail: detail.into(),
-            cert_expiry: None,
             attempts,
+            ..Reading::down(probe::Failure::Refused, detail)
         };
-        let up = Reading {
-            up: true,
-            ms: Some(1.5),
-            failure: None,
-            ..down("connected", 1)
-        };
+        let up = Reading::up(1.5, "connected");
         let r = verified(&down("connection refused", 2), up);
         assert!(r.up && r.ms == Some(1.5) && r.failure.is_none());
         assert_eq!(r.attempts, 3);

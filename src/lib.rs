@@ -18,6 +18,7 @@ pub mod files;
 pub mod host;
 pub mod import;
 pub mod ledger;
+pub mod logins;
 pub mod maintenance;
 pub mod metric;
 pub mod probe;

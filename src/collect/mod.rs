@@ -10,6 +10,7 @@ pub mod disk;
 pub mod net;
 pub mod process;
 pub mod system;
+pub mod utmp;
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};

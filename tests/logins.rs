@@ -1,0 +1,230 @@
+//! Login sessions from wtmp against the peers people check them with: `last -F` (util-linux)
+//! for the list and `ac -d -p` (Debian's acct) for the hours per user and day, on the same
+//! records, written by `utmpdump -r`.
+#![allow(clippy::unwrap_used)]
+
+mod util;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use usage::logins::{self, End};
+use usage::time::Zone;
+
+/// Midnight UTC, Tuesday 2026-12-01.
+const T0: i64 = 1_796_083_200;
+
+/// A small deterministic generator: the same fixture on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn stamp(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:%S,000000+00:00")
+        .to_string()
+}
+
+/// One record in utmpdump's text form.
+fn line(kind: u8, pid: u32, user: &str, tty: &str, host: &str, t: i64) -> String {
+    let id = tty.rsplit('/').next().unwrap_or(tty);
+    format!(
+        "[{kind}] [{pid:05}] [{id:<4.4}] [{user:<8}] [{tty:<12}] [{host:<20}] [0.0.0.0        ] [{}]\n",
+        stamp(t)
+    )
+}
+
+/// Twenty days of logins on a few lines: overlapping sessions of one user, sessions over
+/// midnight, logins that supplant another on their line, shutdowns, and crashes (a boot with
+/// nobody logged out). It ends with a shutdown, so nothing is still logged in.
+fn fixture() -> String {
+    let mut rng = Lcg(42);
+    let users = ["alice", "bob", "carol", "dave"];
+    let ttys = ["tty1", "tty2", "pts/0", "pts/1", "pts/2"];
+    let mut out = line(2, 0, "reboot", "~", "6.1.0", T0);
+    let mut open: BTreeMap<&str, (u32, i64)> = BTreeMap::new();
+    let mut t = T0 + 600;
+    let mut pid = 1000;
+    while t < T0 + 20 * 86_400 {
+        t += 60 * (1 + rng.below(180) as i64);
+        match rng.below(20) {
+            0 => {
+                out += &line(1, 0, "shutdown", "~~", "6.1.0", t);
+                open.clear();
+                t += 600;
+                out += &line(2, 0, "reboot", "~", "6.1.0", t);
+            }
+            1 => {
+                // A crash: the next boot, nobody logged out.
+                t += 1800;
+                open.clear();
+                out += &line(2, 0, "reboot", "~", "6.1.0", t);
+            }
+            2..=10 => {
+                let tty = ttys[rng.below(ttys.len() as u64) as usize];
+                let user = users[rng.below(users.len() as u64) as usize];
+                pid += 1;
+                let host = if tty.starts_with("pts") {
+                    "10.0.0.5"
+                } else {
+                    ""
+                };
+                out += &line(7, pid, user, tty, host, t);
+                open.insert(tty, (pid, t));
+            }
+            _ => {
+                if let Some(tty) = open.keys().nth(rng.below(5) as usize).copied() {
+                    let (pid, _) = open.remove(tty).unwrap();
+                    out += &line(8, pid, "", tty, "", t);
+                }
+            }
+        }
+    }
+    out + &line(1, 0, "shutdown", "~~", "6.1.0", t + 60)
+}
+
+fn run(program: &str, args: &[&str], stdin: Option<&str>) -> String {
+    let mut child = Command::new(program)
+        .args(args)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{program} {args:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn sessions_match_last_and_hours_match_ac_on_the_same_records() {
+    if !util::needed("utmpdump") || !util::needed("last") || !util::needed("ac") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wtmp = dir.path().join("wtmp");
+    let bytes = {
+        let mut child = Command::new("utmpdump")
+            .arg("-r")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(fixture().as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap().stdout
+    };
+    std::fs::write(&wtmp, &bytes).unwrap();
+    let records = usage::collect::utmp::read(&wtmp).unwrap();
+    let sessions = logins::sessions(&records);
+    assert!(sessions.len() > 100, "{}", sessions.len());
+    for how in [End::Logout, End::Down, End::Crash, End::Gone] {
+        assert!(
+            sessions.iter().any(|s| s.how == how),
+            "no {how:?} in the fixture"
+        );
+    }
+    // last -F: "user line host start - end (duration)", newest first; its end is a time, or
+    // "down" or "crash". A supplanted session ends at the next login, which last shows as a time.
+    let path = wtmp.to_str().unwrap();
+    let theirs: Vec<String> = run("last", &["-F", "-w", "-f", path], None)
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with("reboot") && !l.starts_with("wtmp "))
+        .map(|l| {
+            let user = &l[..9];
+            let tty = &l[9..22];
+            let rest = &l[39..];
+            let (start, end) = rest.split_once(" - ").unwrap();
+            // Then the duration: "(01:45)", or "(1+05:01)" past a day.
+            let end = match end.trim_end().strip_suffix(')') {
+                Some(e) => e.rsplit_once(" (").map_or(e, |(e, _)| e),
+                None => end,
+            }
+            .trim();
+            format!("{} {} {} - {end}", user.trim(), tty.trim(), start.trim())
+        })
+        .collect();
+    let when = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .format("%a %b %e %H:%M:%S %Y")
+            .to_string()
+    };
+    let mut ours: Vec<String> = sessions
+        .iter()
+        .map(|s| {
+            let end = match s.how {
+                End::Logout | End::Gone => when(s.end.unwrap()),
+                End::Down => "down".into(),
+                End::Crash => "crash".into(),
+                End::Open => "still logged in".into(),
+            };
+            format!("{} {} {} - {end}", s.user, s.line, when(s.start))
+        })
+        .collect();
+    ours.reverse();
+    // last lists a line's logins in its own order within one second; ours are by start time.
+    let (mut a, mut b) = (theirs.clone(), ours.clone());
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert_eq!(theirs.len(), ours.len());
+    // ac -d -p counting crashed and supplanted sessions to their ends, as we do. It calls
+    // the last day it shows "Today".
+    let mut theirs = Vec::new();
+    let mut users = Vec::new();
+    for l in run(
+        "ac",
+        &["-d", "-p", "--reboots", "--supplants", "-f", path],
+        None,
+    )
+    .lines()
+    {
+        let l = l.trim_end();
+        if let Some(rest) = l.strip_prefix('\t') {
+            let (user, hours) = rest.split_once(' ').unwrap();
+            users.push(format!("{user} {}", hours.trim()));
+        } else if let Some((day, _)) = l.split_once("\ttotal") {
+            users.sort();
+            for u in users.drain(..) {
+                theirs.push(format!("{day} {u}"));
+            }
+        }
+    }
+    let by_day = logins::seconds_by_day(&sessions, Zone::Utc, T0 + 21 * 86_400);
+    let last_day = by_day.keys().map(|(d, _)| *d).max().unwrap();
+    let ours: Vec<String> = by_day
+        .iter()
+        .filter(|(_, secs)| **secs > 0)
+        .map(|((day, user), secs)| {
+            let label = if *day == last_day {
+                "Today".to_string()
+            } else {
+                day.format("%b %e").to_string()
+            };
+            format!("{label} {user} {:.2}", *secs as f64 / 3600.0)
+        })
+        .collect();
+    assert!(ours.len() > 60, "{}", ours.len());
+    assert_eq!(ours, theirs);
+}

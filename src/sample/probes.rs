@@ -383,10 +383,11 @@ mod tests {
             (o.ended, o.severity.as_str(), o.closed_by.as_deref()),
             (Some(T0 + 3000), "minor", Some("recovery"))
         );
-        // Results older than a day go; the outage stays.
+        // Results older than a day go, those within it stay; the outage stays.
+        run_at(&mut conn, T0 + 2 * 86_400 - 3600);
         run_at(&mut conn, T0 + 2 * 86_400);
         let kept: Vec<i64> = results(&conn).iter().map(|r| r.ts).collect();
-        assert_eq!(kept, [T0 + 2 * 86_400]);
+        assert_eq!(kept, [T0 + 2 * 86_400 - 3600, T0 + 2 * 86_400]);
         assert_eq!(
             store::outages(&conn, i64::MIN, i64::MAX, false)
                 .unwrap()
@@ -409,5 +410,19 @@ mod tests {
             assert_eq!(done[0].row.attempts, 1, "{}", done[0].row.detail);
         }
         assert_eq!(results(&conn).len(), 2);
+        // Asked for, a probe runs whether due or not; otherwise not before its interval.
+        let again = T0 + 400 * 86_400 + 1;
+        assert_eq!(
+            run(&mut conn, "box", &probes, &s, again, true)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            run(&mut conn, "box", &probes, &s, again + 1, false)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(results(&conn).len(), 3);
     }
 }

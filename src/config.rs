@@ -246,6 +246,8 @@ pub struct SampleSection {
     pub exclude_mounts: Vec<String>,
     /// Samples older than this many days are deleted; 0 keeps them forever.
     pub retention_days: u32,
+    /// Keep the login sessions of /var/log/wtmp (who was logged in, from where, how long).
+    pub logins: bool,
 }
 
 impl Default for SampleSection {
@@ -257,6 +259,7 @@ impl Default for SampleSection {
             exclude_interfaces: Vec::new(),
             exclude_mounts: Vec::new(),
             retention_days: 90,
+            logins: true,
         }
     }
 }
@@ -611,6 +614,7 @@ const CONF_SECTIONS: &[(&str, &[&str])] = &[
             "exclude_interfaces = []\tNetwork interfaces not recorded; the loopback never is.",
             "exclude_mounts = []\tMount points not recorded; pseudo and network file systems never are.",
             "retention_days = 90\tSamples older than this are deleted by usage-sample; 0 keeps them forever.",
+            "logins = true\tKeep the login sessions of /var/log/wtmp (user, line, where from, start, end, and how it ended: logout, down, crash, or another login on the line), read again whenever it changed; sessions open when wtmp is rotated are ended by their logout in the new file. They are kept with no age limit: a busy machine makes a few thousand a month.",
         ],
     ),
     (

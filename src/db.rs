@@ -17,6 +17,7 @@ pub mod alerts;
 pub mod copy;
 pub mod inspect;
 pub mod ledger;
+pub mod logins;
 pub mod probes;
 pub mod samples;
 
@@ -38,6 +39,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0006_probes.sql"),
     include_str!("db/migrations/0007_alert_acks.sql"),
     include_str!("db/migrations/0008_alert_silences.sql"),
+    include_str!("db/migrations/0009_logins.sql"),
 ];
 
 /// The schema version this build writes.

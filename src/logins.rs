@@ -39,6 +39,20 @@ impl End {
             End::Open => "still logged in",
         }
     }
+
+    /// The word stored in the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            End::Open => "open",
+            other => other.as_str(),
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<End> {
+        [End::Logout, End::Down, End::Crash, End::Gone, End::Open]
+            .into_iter()
+            .find(|e| e.key() == key)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,9 +75,16 @@ impl Session {
 
 /// The sessions the records make, in order of login.
 pub fn sessions(records: &[Record]) -> Vec<Session> {
+    sessions_from(Vec::new(), records)
+}
+
+/// The same, with sessions already open before the first record (carried over from a wtmp
+/// since rotated): the records can end them.
+pub fn sessions_from(before: Vec<Session>, records: &[Record]) -> Vec<Session> {
     let mut done: Vec<Session> = Vec::new();
     // Open sessions by line.
-    let mut open: BTreeMap<String, Session> = BTreeMap::new();
+    let mut open: BTreeMap<String, Session> =
+        before.into_iter().map(|s| (s.line.clone(), s)).collect();
     for r in records {
         match r.kind {
             Kind::Login if !r.user.is_empty() => {
@@ -193,6 +214,24 @@ mod tests {
                 "erin pts/0 10- still logged in",
             ]
         );
+    }
+
+    #[test]
+    fn a_session_open_before_the_records_is_ended_by_them() {
+        let before = Session {
+            user: "alice".into(),
+            line: "pts/0".into(),
+            host: String::new(),
+            start: 0,
+            end: None,
+            how: End::Open,
+        };
+        let s = sessions_from(vec![before], &[rec(Kind::Logout, "pts/0", "", H)]);
+        assert_eq!((s[0].end, s[0].how), (Some(H), End::Logout));
+        for e in [End::Logout, End::Down, End::Crash, End::Gone, End::Open] {
+            assert_eq!(End::from_key(e.key()), Some(e));
+        }
+        assert_eq!(End::from_key("still logged in"), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! it. Under cron it is silent unless something failed.
 
 mod baseline;
+mod logins;
 mod print;
 mod probes;
 
@@ -177,6 +178,8 @@ struct Plan {
     retention_days: u32,
     /// Rates are measured over at least this many centiseconds (see [`MIN_INTERVAL`]).
     min_interval_cs: u64,
+    /// The wtmp file whose login sessions are kept; `None`: none are.
+    wtmp: Option<std::path::PathBuf>,
 }
 
 /// Rates need readings at least 0.9 s apart (sadc refuses intervals under a second), or 90 % of
@@ -309,6 +312,7 @@ fn plan(args: &Args, cfg: &Config, env: &Env) -> Result<Plan> {
             BTreeMap::new()
         },
         retention_days: s.retention_days,
+        wtmp: s.logins.then(|| env.sysroot.join("var/log/wtmp")),
         min_interval_cs: {
             let asked = args
                 .interval
@@ -330,7 +334,12 @@ enum WarmUp {
 }
 
 /// Reads, derives and stores one sample in one write transaction.
-fn take(conn: &mut Connection, env: &Env, plan: &Plan, warm_up: Option<WarmUp>) -> Result<Record> {
+fn take(
+    conn: &mut Connection,
+    env: &mut Env,
+    plan: &Plan,
+    warm_up: Option<WarmUp>,
+) -> Result<Record> {
     // An earlier reading taken here stands in for the baseline: always for the first sample of
     // a series, else (--warm-up) when there is no usable one.
     let early = match warm_up {
@@ -391,6 +400,13 @@ fn take(conn: &mut Connection, env: &Env, plan: &Plan, warm_up: Option<WarmUp>) 
     };
     let record = baseline::derive(measure_from.as_ref(), &snap, &ctx);
     store::insert(&tx, host, &record)?;
+    // Sessions are brought up to date with the sample; a wtmp that cannot be read costs them
+    // that update, not the sample (the next run tries again: its place is not saved).
+    if let Some(wtmp) = &plan.wtmp
+        && let Err(e) = logins::update(&tx, host, wtmp)
+    {
+        env.warn(format!("login sessions not updated: {e:#}"));
+    }
     let reading = now.floor() as i64 - uptime_s;
     let boot_wall = known_boot.map_or(reading, |b| b.min(reading));
     // An overtaken or too early reading keeps the baseline: the next sample measures from it.

@@ -93,6 +93,24 @@ fn fixture() -> String {
     out + &line(1, 0, "shutdown", "~~", "6.1.0", t + 60)
 }
 
+/// Binary wtmp records from utmpdump's text form.
+fn wtmp_of(text: &str) -> Vec<u8> {
+    let mut child = Command::new("utmpdump")
+        .arg("-r")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap().stdout
+}
+
 fn run(program: &str, args: &[&str], stdin: Option<&str>) -> String {
     let mut child = Command::new(program)
         .args(args)
@@ -118,23 +136,7 @@ fn sessions_match_last_and_hours_match_ac_on_the_same_records() {
     }
     let dir = tempfile::tempdir().unwrap();
     let wtmp = dir.path().join("wtmp");
-    let bytes = {
-        let mut child = Command::new("utmpdump")
-            .arg("-r")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(fixture().as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap().stdout
-    };
-    std::fs::write(&wtmp, &bytes).unwrap();
+    std::fs::write(&wtmp, wtmp_of(&fixture())).unwrap();
     let records = usage::collect::utmp::read(&wtmp).unwrap();
     let sessions = logins::sessions(&records);
     assert!(sessions.len() > 100, "{}", sessions.len());
@@ -227,4 +229,80 @@ fn sessions_match_last_and_hours_match_ac_on_the_same_records() {
         .collect();
     assert!(ours.len() > 60, "{}", ours.len());
     assert_eq!(ours, theirs);
+}
+
+#[test]
+fn usage_sample_keeps_the_sessions_of_wtmp_across_appends_and_a_rotation() {
+    if !util::needed("utmpdump") {
+        return;
+    }
+    let sb = util::Sandbox::new();
+    let root = util::fake_root(&sb, false);
+    let wtmp = root.join("var/log/wtmp");
+    std::fs::create_dir_all(wtmp.parent().unwrap()).unwrap();
+    let sample = || {
+        let out = sb.cmd("usage-sample").env("USAGE_SYSROOT", &root).output();
+        assert_eq!(out.code(), 0, "{}", out.stderr());
+        out.stderr()
+    };
+    let logins = || -> Vec<String> {
+        let conn = sb.open_db();
+        let mut stmt = conn
+            .prepare("SELECT user, line, remote, start, end, how FROM logins ORDER BY start")
+            .unwrap();
+        stmt.query_map([], |r| {
+            Ok(format!(
+                "{} {} {} {} {} {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                (r.get::<_, i64>(3)? - T0) / 60,
+                r.get::<_, Option<i64>>(4)?
+                    .map_or("-".into(), |e| ((e - T0) / 60).to_string()),
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    // No wtmp (a container): samples as before.
+    assert_eq!(sample(), "");
+    let mut text = line(2, 0, "reboot", "~", "6.1.0", T0)
+        + &line(7, 100, "alice", "pts/0", "10.0.0.5", T0 + 60)
+        + &line(7, 101, "bob", "tty1", "", T0 + 120);
+    std::fs::write(&wtmp, wtmp_of(&text)).unwrap();
+    assert_eq!(sample(), "");
+    assert_eq!(
+        logins(),
+        ["alice pts/0 10.0.0.5 1 - open", "bob tty1  2 - open"]
+    );
+    // Appended to: bob logs out.
+    text += &line(8, 101, "", "tty1", "", T0 + 180);
+    std::fs::write(&wtmp, wtmp_of(&text)).unwrap();
+    sample();
+    assert_eq!(
+        logins(),
+        ["alice pts/0 10.0.0.5 1 - open", "bob tty1  2 3 logout"]
+    );
+    // Rotated: a new file, whose first record is alice's logout.
+    std::fs::remove_file(&wtmp).unwrap();
+    std::fs::write(&wtmp, wtmp_of(&line(8, 100, "", "pts/0", "", T0 + 240))).unwrap();
+    sample();
+    assert_eq!(
+        logins(),
+        ["alice pts/0 10.0.0.5 1 4 logout", "bob tty1  2 3 logout"]
+    );
+    // A wtmp that cannot be read costs the update, not the sample.
+    std::fs::remove_file(&wtmp).unwrap();
+    std::fs::create_dir(&wtmp).unwrap();
+    let err = sample();
+    assert!(
+        err.starts_with("usage-sample: warning: login sessions not updated: cannot read "),
+        "{err}"
+    );
+    assert_eq!(
+        util::count(&sb.open_db(), "SELECT count(*) FROM samples"),
+        5
+    );
 }

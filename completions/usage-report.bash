@@ -31,6 +31,9 @@ _usage__report() {
             usage__report,help)
                 cmd="usage__report__subcmd__help"
                 ;;
+            usage__report,logins)
+                cmd="usage__report__subcmd__logins"
+                ;;
             usage__report,overview)
                 cmd="usage__report__subcmd__overview"
                 ;;
@@ -64,6 +67,9 @@ _usage__report() {
             usage__report__subcmd__help,help)
                 cmd="usage__report__subcmd__help__subcmd__help"
                 ;;
+            usage__report__subcmd__help,logins)
+                cmd="usage__report__subcmd__help__subcmd__logins"
+                ;;
             usage__report__subcmd__help,overview)
                 cmd="usage__report__subcmd__help__subcmd__overview"
                 ;;
@@ -89,7 +95,7 @@ _usage__report() {
 
     case "${cmd}" in
         usage__report)
-            opts="-f -o -l -h -V --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help --version overview daily cycles trends system traffic users processes alerts availability help"
+            opts="-f -o -l -h -V --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help --version overview daily cycles trends system traffic users processes alerts logins availability help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,7 +481,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__help)
-            opts="overview daily cycles trends system traffic users processes alerts availability help"
+            opts="overview daily cycles trends system traffic users processes alerts logins availability help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,6 +551,20 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__report__subcmd__help__subcmd__logins)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -635,6 +655,80 @@ _usage__report() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__report__subcmd__logins)
+            opts="-f -o -l -h --sessions --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cycle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --location)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --billing-day)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -9,6 +9,7 @@ mod availability;
 mod chart;
 mod document;
 mod html;
+mod logins;
 mod overview;
 mod pdf;
 pub mod period;
@@ -162,6 +163,9 @@ pub enum View {
     Processes(system::ProcessesArgs),
     /// Alert events and their frequency per day
     Alerts(system::AlertsArgs),
+    /// Hours logged in per user and day (as ac -d -p counts them), with the first and last
+    /// moment logged in; or the login sessions (--sessions, as last lists them)
+    Logins(logins::LoginsArgs),
     /// Per probe: uptime outside maintenance, checks passed, outages, response-time
     /// percentiles, TLS days left; or the outages (--outages) or every result (--raw)
     Availability(availability::AvailabilityArgs),
@@ -179,6 +183,7 @@ impl View {
             View::Users(_) => "users",
             View::Processes(_) => "processes",
             View::Alerts(_) => "alerts",
+            View::Logins(_) => "logins",
             View::Availability(_) => "availability",
         }
     }
@@ -342,6 +347,7 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         View::Users(a) => system::users(&ctx, a)?,
         View::Processes(a) => system::processes(&ctx, a)?,
         View::Alerts(a) => system::alerts(&ctx, a)?,
+        View::Logins(a) => logins::logins(&ctx, a)?,
         View::Availability(a) => availability::availability(&ctx, a)?,
     };
     if format == Format::Png {

@@ -111,6 +111,32 @@ fn wtmp_of(text: &str) -> Vec<u8> {
     child.wait_with_output().unwrap().stdout
 }
 
+/// `ac -d -p` counting crashed and supplanted sessions to their ends, as we do, as lines
+/// "Dec  1 alice 9.38", users sorted within a day. It calls the last day it shows "Today".
+fn ac_hours(wtmp: &str) -> Vec<String> {
+    let mut theirs = Vec::new();
+    let mut users = Vec::new();
+    for l in run(
+        "ac",
+        &["-d", "-p", "--reboots", "--supplants", "-f", wtmp],
+        None,
+    )
+    .lines()
+    {
+        let l = l.trim_end();
+        if let Some(rest) = l.strip_prefix('\t') {
+            let (user, hours) = rest.split_once(' ').unwrap();
+            users.push(format!("{user} {}", hours.trim()));
+        } else if let Some((day, _)) = l.split_once("\ttotal") {
+            users.sort();
+            for u in users.drain(..) {
+                theirs.push(format!("{day} {u}"));
+            }
+        }
+    }
+    theirs
+}
+
 fn run(program: &str, args: &[&str], stdin: Option<&str>) -> String {
     let mut child = Command::new(program)
         .args(args)
@@ -191,28 +217,7 @@ fn sessions_match_last_and_hours_match_ac_on_the_same_records() {
     b.sort();
     assert_eq!(a, b);
     assert_eq!(theirs.len(), ours.len());
-    // ac -d -p counting crashed and supplanted sessions to their ends, as we do. It calls
-    // the last day it shows "Today".
-    let mut theirs = Vec::new();
-    let mut users = Vec::new();
-    for l in run(
-        "ac",
-        &["-d", "-p", "--reboots", "--supplants", "-f", path],
-        None,
-    )
-    .lines()
-    {
-        let l = l.trim_end();
-        if let Some(rest) = l.strip_prefix('\t') {
-            let (user, hours) = rest.split_once(' ').unwrap();
-            users.push(format!("{user} {}", hours.trim()));
-        } else if let Some((day, _)) = l.split_once("\ttotal") {
-            users.sort();
-            for u in users.drain(..) {
-                theirs.push(format!("{day} {u}"));
-            }
-        }
-    }
+    let theirs = ac_hours(path);
     let by_day = logins::seconds_by_day(&sessions, Zone::Utc, T0 + 21 * 86_400);
     let last_day = by_day.keys().map(|(d, _)| *d).max().unwrap();
     let ours: Vec<String> = by_day
@@ -304,5 +309,90 @@ fn usage_sample_keeps_the_sessions_of_wtmp_across_appends_and_a_rotation() {
     assert_eq!(
         util::count(&sb.open_db(), "SELECT count(*) FROM samples"),
         5
+    );
+}
+
+#[test]
+fn usage_report_logins_shows_the_hours_ac_counts_and_the_sessions_last_lists() {
+    if !util::needed("utmpdump") || !util::needed("ac") || !util::needed("last") {
+        return;
+    }
+    let sb = util::Sandbox::new();
+    let root = util::fake_root(&sb, false);
+    let wtmp = root.join("var/log/wtmp");
+    std::fs::create_dir_all(wtmp.parent().unwrap()).unwrap();
+    std::fs::write(&wtmp, wtmp_of(&fixture())).unwrap();
+    sb.cmd("usage-sample").env("USAGE_SYSROOT", &root).ok();
+    let report = |args: &[&str]| {
+        sb.cmd("usage-report")
+            .args([
+                "logins",
+                "--utc",
+                "--since",
+                "2026-12-01",
+                "--until",
+                "2026-12-23",
+            ])
+            .args(args)
+            .env("TZ", "UTC")
+            .env("USAGE_NOW", (T0 + 30 * 86_400).to_string())
+            .ok()
+            .stdout()
+    };
+    let csv = report(&["-f", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("date,user,sessions,hours,first,last"));
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let last_day = rows.iter().map(|r| r[0].clone()).max().unwrap();
+    let ours: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let day = chrono::NaiveDate::parse_from_str(&r[0], "%Y-%m-%d").unwrap();
+            let label = if r[0] == last_day {
+                "Today".to_string()
+            } else {
+                day.format("%b %e").to_string()
+            };
+            format!("{label} {} {}", r[1], r[3])
+        })
+        .collect();
+    assert_eq!(ours, ac_hours(wtmp.to_str().unwrap()));
+    // Each day's first and last moment lie within it.
+    for r in &rows {
+        assert!(r[4].starts_with(&r[0]) && r[4] <= r[5], "{r:?}");
+    }
+    // The sessions, as many as last lists, with how each ended.
+    let sessions = report(&["--sessions", "-f", "csv"]);
+    let listed = run("last", &["-F", "-w", "-f", wtmp.to_str().unwrap()], None)
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with("reboot") && !l.starts_with("wtmp "))
+        .count();
+    assert_eq!(sessions.lines().count() - 1, listed);
+    assert!(
+        sessions.contains(",crash,") && sessions.contains(",down,"),
+        "{sessions}"
+    );
+    // The chart draws.
+    let png = sb
+        .cmd("usage-report")
+        .args([
+            "logins",
+            "--utc",
+            "--since",
+            "2026-12-01",
+            "--until",
+            "2026-12-23",
+            "-o",
+        ])
+        .arg(sb.path("logins.png"))
+        .env("USAGE_NOW", (T0 + 30 * 86_400).to_string())
+        .output();
+    assert_eq!(png.code(), 0, "{}", png.stderr());
+    assert!(
+        std::fs::read(sb.path("logins.png"))
+            .unwrap()
+            .starts_with(b"\x89PNG")
     );
 }

@@ -86,13 +86,13 @@ fn recent(ctx: &Ctx, default: i64) -> Period {
 
 /// The period, or its last `days` whole days when it has no start: a view of counts per day
 /// never starts in the middle of one.
-fn recent_days(ctx: &Ctx, days: i64) -> Period {
+pub(super) fn recent_days(ctx: &Ctx, days: i64) -> Period {
     let last = ctx.period.last_day().unwrap_or(ctx.today);
     let first = last - Duration::days(days - 1);
     ctx.period.or_since(ctx.zone.midnight(first))
 }
 
-fn bounds(p: &Period) -> (i64, i64) {
+pub(super) fn bounds(p: &Period) -> (i64, i64) {
     (p.since.unwrap_or(i64::MIN), p.until.unwrap_or(i64::MAX))
 }
 
@@ -501,7 +501,7 @@ pub fn traffic(ctx: &Ctx) -> Result<Output<'static>> {
 }
 
 /// Bars per day of the largest series, over the period's days.
-fn day_bars(
+pub(super) fn day_bars(
     ctx: &Ctx,
     period: &Period,
     title: String,

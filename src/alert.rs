@@ -14,6 +14,7 @@ pub mod machine;
 pub mod notify;
 pub mod points;
 pub mod rule;
+mod secret;
 mod services;
 mod show;
 mod silence;

@@ -12,7 +12,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::rule::{self, Op, Severity};
-use super::services::{Address, Service};
+use super::secret::Password;
+use super::services::{Address, Service, visible_url};
 use super::webhook::{self, Body, Hook, Template};
 use crate::config::{Scalar, Source};
 use crate::maintenance::{self, WindowSpec};
@@ -134,14 +135,6 @@ pub enum Security {
     None,
 }
 
-/// Where an SMTP password or a service's token comes from: never the command line.
-#[derive(Debug, Clone)]
-pub enum Password {
-    None,
-    File(PathBuf),
-    Env(String),
-}
-
 #[derive(Debug, Clone)]
 pub struct Channel {
     pub name: String,
@@ -180,14 +173,10 @@ impl Channel {
             Kind::Log { path, .. } => format!("log {}", path.display()),
             Kind::Email { server, to, .. } => format!("email via {server} to {}", to.join(", ")),
             Kind::Webhook { url, hook, .. } => {
-                format!(
-                    "webhook {} {}",
-                    hook.method,
-                    super::notify::visible_url(url)
-                )
+                format!("webhook {} {}", hook.method, visible_url(url))
             }
             Kind::Service { service, url, .. } => {
-                format!("{} {}", service.name(), super::notify::visible_url(url))
+                format!("{} {}", service.name(), visible_url(url))
             }
             Kind::Exec { command, .. } => format!("exec {}", command.join(" ")),
             Kind::Desktop { address, .. } => format!(
@@ -1072,7 +1061,7 @@ fn hook(raw: &RawChannel, url: &str) -> Result<Hook, String> {
     {
         return Err(format!(
             "url '{}' is plain http: the token or password would cross the network unencrypted (use https, or set allow_plaintext = true on a network you trust)",
-            super::notify::visible_url(url)
+            visible_url(url)
         ));
     }
     Ok(hook)

@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Value, json};
 
-use super::config::{Channel, Kind, Password, Rule, Security};
+use super::config::{Channel, Kind, Rule, Security};
 use super::machine::Event;
-use super::services::{self, Request};
+use super::secret::Password;
+use super::services::{self, Request, headline, visible_url};
 use crate::env::Env;
 use crate::metric::{series, show_value};
 use crate::time::{rfc3339, show_duration};
@@ -179,31 +180,6 @@ pub fn grouped(items: &[Value]) -> Value {
     })
 }
 
-/// The one-line summary channels lead with: `FIRING warning high-cpu: ...`; for a group,
-/// `3 alerts (high-cpu): 1 critical, 2 warning`.
-pub fn headline(p: &Value) -> String {
-    if field(p, "event") == "group" {
-        let n = p["alerts"].as_array().map_or(0, Vec::len);
-        let rule = field(p, "rule");
-        return format!(
-            "{n} alerts{}: {}",
-            if rule.is_empty() {
-                String::new()
-            } else {
-                format!(" ({rule})")
-            },
-            field(p, "counts")
-        );
-    }
-    format!(
-        "{} {} {}: {}",
-        field(p, "event").to_uppercase(),
-        field(p, "severity"),
-        field(p, "rule"),
-        field(p, "message")
-    )
-}
-
 /// The console channel's line: the local time of the event, then the headline.
 pub fn console_line(p: &Value) -> String {
     let when = chrono::DateTime::parse_from_rfc3339(field(p, "time"))
@@ -280,9 +256,9 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             timeout,
             retries,
         } => {
-            let token = secret(&hook.token, "webhook token", env)?;
+            let token = hook.token.read("webhook token", &env.vars)?;
             let password = match &hook.basic {
-                Some((_, from)) => secret(from, "webhook password", env)?,
+                Some((_, from)) => from.read("webhook password", &env.vars)?,
                 None => None,
             };
             let request = hook.request(
@@ -318,7 +294,7 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             timeout,
             retries,
         } => {
-            let token = secret(token, &format!("{} token", service.name()), env)?;
+            let token = token.read(&format!("{} token", service.name()), &env.vars)?;
             for request in services::requests(*service, url, token.as_deref(), to, payload) {
                 post(
                     service.name(),
@@ -341,12 +317,15 @@ pub fn deliver(channel: &Channel, payload: &Value, env: &DeliveryEnv) -> Result<
             let address = address
                 .clone()
                 .unwrap_or_else(|| super::desktop::session_address(&env.vars, uid));
-            let (urgency, icon) = match (field(payload, "event"), field(payload, "severity")) {
-                ("resolved", _) => (1, "dialog-information"),
-                (_, "critical") => (2, "dialog-error"),
-                (_, "warning") => (1, "dialog-warning"),
-                _ => (0, "dialog-information"),
-            };
+            let (urgency, icon) = services::by_state(
+                payload,
+                [
+                    (1, "dialog-information"),
+                    (2, "dialog-error"),
+                    (1, "dialog-warning"),
+                    (0, "dialog-information"),
+                ],
+            );
             let n = super::desktop::Notification {
                 summary: &headline(payload),
                 body: &super::services::details(payload),
@@ -445,7 +424,10 @@ impl Smtp<'_> {
             builder = builder.port(port);
         }
         if let Some(user) = self.username {
-            let secret = secret(self.password, "SMTP password", env)?.unwrap_or_default();
+            let secret = self
+                .password
+                .read("SMTP password", &env.vars)?
+                .unwrap_or_default();
             builder = builder.credentials(Credentials::new(user.to_string(), secret));
         }
         Ok(builder
@@ -607,25 +589,6 @@ fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> 
     None
 }
 
-/// A secret from its file (its last line break dropped) or variable; `None` when there is none.
-fn secret(from: &Password, what: &str, env: &DeliveryEnv) -> Result<Option<String>> {
-    Ok(match from {
-        Password::None => None,
-        Password::File(path) => Some(
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {what} file '{}'", path.display()))?
-                .trim_end_matches(['\r', '\n'])
-                .to_string(),
-        ),
-        Password::Env(var) => Some(
-            env.vars
-                .get(var)
-                .cloned()
-                .ok_or_else(|| anyhow!("{what} variable {var} is not set"))?,
-        ),
-    })
-}
-
 /// The longest a 429's Retry-After is waited for within one run.
 const MAX_RETRY_AFTER: u64 = 30;
 
@@ -741,18 +704,6 @@ fn post(
         }
         std::thread::sleep(wait);
         pause *= 2;
-    }
-}
-
-/// A URL as an error may show it: a webhook URL's path is its secret (Slack's, Discord's,
-/// Teams'), so only the scheme and host are shown.
-pub fn visible_url(url: &str) -> String {
-    match url.find("://").map(|i| i + 3) {
-        Some(start) => {
-            let end = url[start..].find('/').map_or(url.len(), |i| start + i);
-            format!("{}/...", &url[..end])
-        }
-        None => url.to_string(),
     }
 }
 

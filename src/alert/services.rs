@@ -264,6 +264,54 @@ fn long_text(p: &Value) -> String {
     }
 }
 
+/// One of four values by what notification `p` says: resolved, else critical, warning,
+/// anything milder.
+pub fn by_state<T>(p: &Value, [resolved, critical, warning, other]: [T; 4]) -> T {
+    match (field(p, "event"), field(p, "severity")) {
+        ("resolved", _) => resolved,
+        (_, "critical") => critical,
+        (_, "warning") => warning,
+        _ => other,
+    }
+}
+
+/// The one-line summary channels lead with: `FIRING warning high-cpu: ...`; for a group,
+/// `3 alerts (high-cpu): 1 critical, 2 warning`.
+pub fn headline(p: &Value) -> String {
+    if field(p, "event") == "group" {
+        let n = p["alerts"].as_array().map_or(0, Vec::len);
+        let rule = field(p, "rule");
+        return format!(
+            "{n} alerts{}: {}",
+            if rule.is_empty() {
+                String::new()
+            } else {
+                format!(" ({rule})")
+            },
+            field(p, "counts")
+        );
+    }
+    format!(
+        "{} {} {}: {}",
+        field(p, "event").to_uppercase(),
+        field(p, "severity"),
+        field(p, "rule"),
+        field(p, "message")
+    )
+}
+
+/// A URL as an error may show it: a webhook URL's path is its secret (Slack's, Discord's,
+/// Teams'), so only the scheme and host are shown.
+pub fn visible_url(url: &str) -> String {
+    match url.find("://").map(|i| i + 3) {
+        Some(start) => {
+            let end = url[start..].find('/').map_or(url.len(), |i| start + i);
+            format!("{}/...", &url[..end])
+        }
+        None => url.to_string(),
+    }
+}
+
 /// PagerDuty's incident key for an alert: one incident per alert, so our resolved closes it.
 pub fn dedup_key(p: &Value) -> String {
     format!(
@@ -301,15 +349,8 @@ impl Message<'_> {
         field(self.p, "severity")
     }
 
-    /// One of four values by what the notification says: resolved, else critical, warning,
-    /// anything milder.
-    fn by_state<T>(&self, [resolved, critical, warning, other]: [T; 4]) -> T {
-        match (self.event(), self.severity()) {
-            ("resolved", _) => resolved,
-            (_, "critical") => critical,
-            (_, "warning") => warning,
-            _ => other,
-        }
+    fn by_state<T>(&self, values: [T; 4]) -> T {
+        by_state(self.p, values)
     }
 
     fn hex_colour(&self) -> String {
@@ -326,7 +367,7 @@ pub fn requests(
     to: &Address,
     p: &Value,
 ) -> Vec<Request> {
-    let headline = super::notify::headline(p);
+    let headline = headline(p);
     let m = Message {
         url,
         base: url.trim_end_matches('/'),

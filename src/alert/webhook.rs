@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::config::Password;
+use super::secret::Password;
 use super::services::Request;
 
 /// The placeholders a template may use: the notification's fields, and `headline`,
@@ -257,7 +257,7 @@ fn fill(name: &str, p: &Value, token: &str, escape: Escape) -> String {
                 _ => write(&doc, escape),
             };
         }
-        "headline" => Value::String(super::notify::headline(p)),
+        "headline" => Value::String(super::services::headline(p)),
         "details" => Value::String(super::services::details(p)),
         "token" => Value::String(token.to_string()),
         _ => p.get(name).cloned().unwrap_or(Value::Null),

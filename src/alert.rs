@@ -620,7 +620,7 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                 }
             }
             Source::Clock => (
-                points::clock_points(tx, rule, newest, ctx.now, ctx.today, ctx.billing_day)?,
+                points::clock_points(tx, rule, host, newest, ctx.now, ctx.today, ctx.billing_day)?,
                 Some(ctx.now),
             ),
         };

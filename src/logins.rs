@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 
 use crate::collect::utmp::{Kind, Record};
+use crate::db::logins::LoginRow;
 use crate::time::Zone;
 
 /// How a session ended.
@@ -131,6 +132,34 @@ fn close_all(open: &mut BTreeMap<String, Session>, done: &mut Vec<Session>, t: i
         s.how = how;
         done.push(s);
     }
+}
+
+/// The sessions stored rows describe.
+pub fn from_rows(rows: Vec<LoginRow>) -> Vec<Session> {
+    rows.into_iter()
+        .map(|r| Session {
+            how: End::from_key(&r.how).unwrap_or(End::Open),
+            user: r.user,
+            line: r.line,
+            host: r.remote,
+            start: r.start,
+            end: r.end,
+        })
+        .collect()
+}
+
+/// The parts of `sessions` within `[from, to)`, those still open ended at `now`; sessions
+/// wholly outside are left out.
+pub fn clip(sessions: &[Session], from: i64, to: i64, now: i64) -> Vec<Session> {
+    sessions
+        .iter()
+        .map(|s| Session {
+            start: s.start.max(from),
+            end: Some(s.end.unwrap_or(now).min(to).min(now)),
+            ..s.clone()
+        })
+        .filter(|s| s.end > Some(s.start))
+        .collect()
 }
 
 /// Seconds logged in per day (in `zone`) and user, each session cut at the midnights it spans;

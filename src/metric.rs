@@ -22,6 +22,7 @@ pub enum Unit {
     Seconds,
     Milliseconds,
     Days,
+    Hours,
     /// 1 or 0: up or down, open or not.
     State,
 }
@@ -36,6 +37,7 @@ impl Unit {
             Unit::BytesPerSecond => " B/s",
             Unit::Milliseconds => " ms",
             Unit::Days => " days",
+            Unit::Hours => " h",
         }
     }
 
@@ -49,6 +51,7 @@ impl Unit {
             Unit::Seconds => "s",
             Unit::Milliseconds => "ms",
             Unit::Days => "days",
+            Unit::Hours => "h",
             Unit::State => "1/0",
         }
     }
@@ -72,6 +75,7 @@ impl Unit {
             Unit::Seconds => Quantity::Fixed("s"),
             Unit::Milliseconds => Quantity::Fixed("ms"),
             Unit::Days => Quantity::Fixed("days"),
+            Unit::Hours => Quantity::Fixed("h"),
             Unit::State => Quantity::Fixed(""),
         }
     }
@@ -131,6 +135,7 @@ pub enum Metric {
     SampleAge,
     QuotaUsedPercent,
     QuotaForecastPercent,
+    LoginHoursToday,
 }
 
 /// A metric's entry in the vocabulary.
@@ -398,6 +403,15 @@ pub const METRICS: &[Def] = &[
         false,
         "the cycle's use by its last day at the average daily rate so far, % of the quota",
     ),
+    def(
+        M::LoginHoursToday,
+        "login_hours_today",
+        Some("user"),
+        U::Hours,
+        S::Clock,
+        false,
+        "hours the user has been logged in today (local time), sessions still open up to now, as ac counts them",
+    ),
 ];
 
 /// Names usage-report accepted before the vocabulary, each standing for one or more metrics.
@@ -488,6 +502,7 @@ pub fn show_value(value: f64, unit: Unit) -> String {
         Unit::Load => format!("{value:.2}"),
         Unit::Milliseconds => format!("{value:.1} ms"),
         Unit::Days => format!("{value:.1} days"),
+        Unit::Hours => format!("{value:.2} h"),
         Unit::State => format!("{value:.0}"),
         Unit::Percent | Unit::Celsius => format!("{value:.1}{}", unit.symbol()),
     }
@@ -698,6 +713,7 @@ pub fn parse_value(text: &str, unit: Unit) -> Result<f64> {
         Unit::Seconds => "a duration such as 300, 90s, 5m or 1h",
         Unit::Milliseconds => "milliseconds such as 500 or 500ms",
         Unit::Days => "days such as 14 or 14d",
+        Unit::Hours => "hours such as 8, 7.5 or 8h",
         Unit::State => "1 or 0",
     };
     let bad = || anyhow!("threshold '{text}' is not a number ({expected})");
@@ -717,6 +733,7 @@ pub fn parse_value(text: &str, unit: Unit) -> Result<f64> {
         (Unit::Celsius, "C" | "°C") => 1.0,
         (Unit::Milliseconds, "ms") => 1.0,
         (Unit::Days, "d") => 1.0,
+        (Unit::Hours, "h") => 1.0,
         (Unit::BytesPerSecond, s) => {
             let s = s.trim_end_matches("/s").trim_end_matches('B');
             let (prefix, binary) = match s.strip_suffix('i') {

@@ -396,3 +396,59 @@ fn usage_report_logins_shows_the_hours_ac_counts_and_the_sessions_last_lists() {
             .starts_with(b"\x89PNG")
     );
 }
+
+#[test]
+fn a_rule_on_login_hours_today_fires_for_the_user_over_it() {
+    if !util::needed("utmpdump") {
+        return;
+    }
+    let sb = util::Sandbox::new();
+    let root = util::fake_root(&sb, false);
+    let wtmp = root.join("var/log/wtmp");
+    std::fs::create_dir_all(wtmp.parent().unwrap()).unwrap();
+    // Today (T0's day): alice since 08:00, still logged in, and since yesterday 23:00 on
+    // another line until 01:00; bob from 09:00 to 09:30.
+    let text = line(2, 0, "reboot", "~", "6.1.0", T0 - 7200)
+        + &line(7, 99, "alice", "pts/1", "", T0 - 3600)
+        + &line(8, 99, "", "pts/1", "", T0 + 3600)
+        + &line(7, 100, "alice", "pts/0", "10.0.0.5", T0 + 8 * 3600)
+        + &line(7, 101, "bob", "tty1", "", T0 + 9 * 3600)
+        + &line(8, 101, "", "tty1", "", T0 + 9 * 3600 + 1800);
+    std::fs::write(&wtmp, wtmp_of(&text)).unwrap();
+    sb.cmd("usage-sample").env("USAGE_SYSROOT", &root).ok();
+    util::write(
+        &sb.path("config/usage/config.toml"),
+        "[[alert.rule]]\nname = \"long-day\"\nwhen = \"login_hours_today > 3.5h\"\n\n\
+         [alert.channel.file]\ntype = \"log\"\npath = \"alerts.jsonl\"\n",
+    );
+    let now = (T0 + 11 * 3600 + 1800).to_string();
+    let out = sb
+        .cmd("usage-alert")
+        .env("TZ", "UTC")
+        .env("USAGE_NOW", &now)
+        .output();
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    let told = util::notifications(&sb.path("alerts.jsonl"));
+    assert_eq!(told.len(), 1, "{told:?}");
+    let v = &told[0].1;
+    // alice: 01:00 after midnight and 3.5 h since 08:00; bob's half hour is under.
+    assert_eq!(v["subject"], "alice");
+    assert_eq!(v["value"], 4.5);
+    assert_eq!(
+        v["message"],
+        "login_hours_today{user=\"alice\"} is 4.50 h (> 3.50 h)"
+    );
+    // A threshold in another unit says what it takes.
+    util::write(
+        &sb.path("config/usage/config.toml"),
+        "[[alert.rule]]\nname = \"long-day\"\nwhen = \"login_hours_today > 8x\"\n",
+    );
+    let out = sb.cmd("usage-alert").args(["rules"]).output();
+    assert_eq!(out.code(), 2);
+    assert!(
+        out.stderr()
+            .contains("threshold '8x' is not a number (hours such as 8, 7.5 or 8h)"),
+        "{}",
+        out.stderr()
+    );
+}

@@ -102,6 +102,10 @@ pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Resul
     let (Some(name), Some(label)) = (&rule.filter, rule.metric.label()) else {
         return Ok(());
     };
+    // Anyone may log in later: a user not seen yet is no typing error.
+    if rule.metric == Metric::LoginHoursToday {
+        return Ok(());
+    }
     let named = match rule.metric.source() {
         Source::Disks => Named::Mounts,
         Source::Interfaces => Named::Interfaces,
@@ -150,6 +154,7 @@ pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Resul
 pub fn clock_points(
     conn: &Connection,
     rule: &Rule,
+    host: Option<i64>,
     newest: Option<i64>,
     now: i64,
     today: NaiveDate,
@@ -159,6 +164,23 @@ pub fn clock_points(
         Metric::SampleAge => Ok(newest
             .map(|ts| vec![(now, String::new(), (now - ts).max(0) as f64)])
             .unwrap_or_default()),
+        Metric::LoginHoursToday => {
+            let Some(host) = host else {
+                return Ok(Vec::new());
+            };
+            let midnight = crate::time::Zone::Local.midnight(today);
+            let stored = db::logins::overlapping(conn, host, midnight, now)?;
+            let today = crate::logins::clip(&crate::logins::from_rows(stored), midnight, now, now);
+            let mut per_user: std::collections::BTreeMap<String, i64> = Default::default();
+            for s in &today {
+                *per_user.entry(s.user.clone()).or_default() += s.seconds(now);
+            }
+            Ok(per_user
+                .into_iter()
+                .filter(|(user, _)| rule.filter.as_ref().is_none_or(|f| f == user))
+                .map(|(user, secs)| (now, user, secs as f64 / 3600.0))
+                .collect())
+        }
         Metric::QuotaUsedPercent | Metric::QuotaForecastPercent => {
             // One named location (check_subject made sure it exists), else every active one.
             let locations = match &rule.filter {

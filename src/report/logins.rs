@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::system::{bounds, day_bars, host, recent_days};
 use super::{Ctx, Output, drawn};
 use crate::db;
-use crate::logins::{self, End, Session};
+use crate::logins;
 use crate::render::{Cell, Quantity, Rows};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -29,27 +29,9 @@ pub fn logins(ctx: &Ctx, args: &LoginsArgs) -> Result<Output<'static>> {
         Some(h) => db::logins::overlapping(ctx.conn, h, since, until.min(ctx.now))?,
         None => Vec::new(),
     };
-    let sessions: Vec<Session> = stored
-        .into_iter()
-        .map(|r| Session {
-            how: End::from_key(&r.how).unwrap_or(End::Open),
-            user: r.user,
-            line: r.line,
-            host: r.remote,
-            start: r.start,
-            end: r.end,
-        })
-        .collect();
+    let sessions = logins::from_rows(stored);
     // Hours within the period only: a session over its start counts from there.
-    let clipped: Vec<Session> = sessions
-        .iter()
-        .map(|s| Session {
-            start: s.start.max(since),
-            end: Some(s.end.unwrap_or(ctx.now).min(until).min(ctx.now)),
-            ..s.clone()
-        })
-        .filter(|s| s.end > Some(s.start))
-        .collect();
+    let clipped = logins::clip(&sessions, since, until, ctx.now);
     let hours = logins::seconds_by_day(&clipped, ctx.zone, ctx.now);
     let mut days: BTreeMap<(NaiveDate, String), Day> = BTreeMap::new();
     // Each day a session touches: counted there, with the first and last moment of it.

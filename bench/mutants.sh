@@ -2,9 +2,9 @@
 # Mutation testing of the core files: cargo-mutants changes the code one operator or function
 # body at a time, and a mutant that no test catches is behaviour no test pins. Each mutant is
 # first tried against the unit tests (seconds each); those they miss are tried again against
-# the integration tests of the tools each file feeds (collect/: sample and sysstat; sample/:
-# those and probes; import/parse.rs: import; ledger.rs: import, report, alert; alert/: alert;
-# backup/: backup; metric.rs: alert, report, probes and the generated man pages).
+# the integration tests of the tools each file feeds (collect/: sample, sysstat and logins;
+# sample/: those and probes; import/parse.rs: import; ledger.rs: import, report, alert; alert/: alert;
+# backup/: backup; metric.rs: alert, report, probes, logins and the generated man pages).
 # Prints caught / missed / unviable / timeout per file, the share caught of the viable mutants,
 # and every mutant missed, with its diff under target/mutants/all/N/mutants.out/diff/.
 # Not in CI: the core files give some 800 mutants, a few hours on 2 cores. Run it before
@@ -51,14 +51,14 @@ rm -rf "$out/all" "$out/all.log"
 # only what the unit tests missed is tried again.
 tests_of() {
     case "$1" in
-        src/collect/*) echo "sample sysstat" ;;
-        src/sample/*) echo "sample sysstat probes" ;;
+        src/collect/*) echo "sample sysstat logins" ;;
+        src/sample/*) echo "sample sysstat probes logins" ;;
         src/import/*) echo "import" ;;
         src/ledger.rs) echo "import report alert" ;;
         src/alert/*) echo "alert" ;;
         src/backup/*) echo "backup" ;;
-        src/metric.rs) echo "alert report probes generated" ;;
-        *) echo "sample import alert backup sysstat report probes generated" ;;
+        src/metric.rs) echo "alert report probes logins generated" ;;
+        *) echo "sample import alert backup sysstat report probes logins generated" ;;
     esac
 }
 runs=""

@@ -799,6 +799,10 @@ mod tests {
         assert_eq!(parse_value("500ms", Unit::Milliseconds).unwrap(), 500.0);
         assert_eq!(parse_value("14d", Unit::Days).unwrap(), 14.0);
         assert!(parse_value("14h", Unit::Days).is_err());
+        assert_eq!(parse_value("7.5h", Unit::Hours).unwrap(), 7.5);
+        assert_eq!(parse_value("8", Unit::Hours).unwrap(), 8.0);
+        assert!(parse_value("8d", Unit::Hours).is_err());
+        assert_eq!(show_value(4.5, Unit::Hours), "4.50 h");
         assert_eq!(Metric::TlsDaysLeft.unit().decimals(), 1);
         assert_eq!(Metric::ProbeResponseMs.unit().decimals(), 2);
         assert_eq!(Metric::ProbeUp.unit().decimals(), 0);

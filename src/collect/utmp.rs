@@ -123,5 +123,12 @@ mod tests {
         assert_eq!((r[1].kind, r[1].user.len()), (Kind::Logout, 32));
         assert_eq!(r[2].kind, Kind::Boot);
         assert_eq!(read(Path::new("/nonexistent/wtmp")).unwrap(), []);
+        // A file that is there and cannot be read is an error, naming it.
+        let dir = tempfile::tempdir().unwrap();
+        let e = read(dir.path()).unwrap_err();
+        assert!(format!("{e:#}").starts_with(&format!("cannot read {}", dir.path().display())));
+        let file = dir.path().join("wtmp");
+        std::fs::write(&file, raw(7, "tty1", "bob", "", 1)).unwrap();
+        assert_eq!(read(&file).unwrap()[0].user, "bob");
     }
 }

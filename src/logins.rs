@@ -162,26 +162,52 @@ pub fn clip(sessions: &[Session], from: i64, to: i64, now: i64) -> Vec<Session> 
         .collect()
 }
 
-/// Seconds logged in per day (in `zone`) and user, each session cut at the midnights it spans;
-/// sessions still open count up to `now`.
-pub fn seconds_by_day(
-    sessions: &[Session],
-    zone: Zone,
-    now: i64,
-) -> BTreeMap<(NaiveDate, String), i64> {
-    let mut out = BTreeMap::new();
+/// One user's day: seconds logged in, the sessions that touched it, and the first and last
+/// moment logged in (work hours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    pub seconds: i64,
+    pub sessions: i64,
+    pub first: i64,
+    pub last: i64,
+}
+
+/// Each user's days (in `zone`), each session cut at the midnights it spans; sessions still
+/// open count up to `now`.
+pub fn by_day(sessions: &[Session], zone: Zone, now: i64) -> BTreeMap<(NaiveDate, String), Day> {
+    let mut out: BTreeMap<(NaiveDate, String), Day> = BTreeMap::new();
     for s in sessions {
         let end = s.end.unwrap_or(now);
         let mut from = s.start;
         while from < end {
             let day = zone.time(from).date_naive();
-            let midnight = zone.midnight(day + Duration::days(1));
-            let to = end.min(midnight);
-            *out.entry((day, s.user.clone())).or_insert(0) += to - from;
+            let to = end.min(zone.midnight(day + Duration::days(1)));
+            let d = out.entry((day, s.user.clone())).or_insert(Day {
+                seconds: 0,
+                sessions: 0,
+                first: from,
+                last: to,
+            });
+            d.seconds += to - from;
+            d.sessions += 1;
+            d.first = d.first.min(from);
+            d.last = d.last.max(to);
             from = to;
         }
     }
     out
+}
+
+/// Seconds logged in per day and user, as [`by_day`] counts them.
+pub fn seconds_by_day(
+    sessions: &[Session],
+    zone: Zone,
+    now: i64,
+) -> BTreeMap<(NaiveDate, String), i64> {
+    by_day(sessions, zone, now)
+        .into_iter()
+        .map(|(k, d)| (k, d.seconds))
+        .collect()
 }
 
 #[cfg(test)]
@@ -276,9 +302,9 @@ mod tests {
             rec(Kind::Logout, "tty1", "", t0 + 26 * H + 1800),
             rec(Kind::Login, "tty2", "carol", t0 + 47 * H),
         ];
-        let by_day = seconds_by_day(&sessions(&r), Zone::Utc, t0 + 49 * H);
+        let seconds = seconds_by_day(&sessions(&r), Zone::Utc, t0 + 49 * H);
         let next = day.succ_opt().unwrap();
-        let got: Vec<(NaiveDate, &str, i64)> = by_day
+        let got: Vec<(NaiveDate, &str, i64)> = seconds
             .iter()
             .map(|((d, u), s)| (*d, u.as_str(), *s))
             .collect();
@@ -292,6 +318,17 @@ mod tests {
                 (next, "carol", H),
                 (next.succ_opt().unwrap(), "carol", H),
             ]
+        );
+        // Bob's day after midnight: one session, from midnight to 02:30.
+        let d = by_day(&sessions(&r), Zone::Utc, t0 + 49 * H)[&(next, "bob".to_string())];
+        assert_eq!(
+            d,
+            Day {
+                seconds: 2 * H + 1800,
+                sessions: 1,
+                first: t0 + 24 * H,
+                last: t0 + 26 * H + 1800
+            }
         );
         // A supplanted session counts up to the login that took its line, a crashed one up
         // to the boot.

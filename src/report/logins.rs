@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 
 use super::system::{bounds, day_bars, host, recent_days};
 use super::{Ctx, Output, drawn};
@@ -32,27 +31,13 @@ pub fn logins(ctx: &Ctx, args: &LoginsArgs) -> Result<Output<'static>> {
     let sessions = logins::from_rows(stored);
     // Hours within the period only: a session over its start counts from there.
     let clipped = logins::clip(&sessions, since, until, ctx.now);
-    let hours = logins::seconds_by_day(&clipped, ctx.zone, ctx.now);
-    let mut days: BTreeMap<(NaiveDate, String), Day> = BTreeMap::new();
-    // Each day a session touches: counted there, with the first and last moment of it.
-    for s in &clipped {
-        let end = s.end.unwrap_or(ctx.now);
-        let mut d = ctx.zone.date(s.start);
-        while ctx.zone.midnight(d) < end {
-            let Some(next) = d.succ_opt() else { break };
-            let day = days.entry((d, s.user.clone())).or_default();
-            day.sessions += 1;
-            day.first = day.first.min(s.start.max(ctx.zone.midnight(d)));
-            day.last = day.last.max(end.min(ctx.zone.midnight(next)));
-            d = next;
-        }
-    }
+    let days = logins::by_day(&clipped, ctx.zone, ctx.now);
     let mut series: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-    for ((day, user), secs) in &hours {
+    for ((day, user), d) in &days {
         series
             .entry(user.clone())
             .or_default()
-            .push((ctx.zone.midnight(*day) as f64, *secs as f64 / 3600.0));
+            .push((ctx.zone.midnight(*day) as f64, d.seconds as f64 / 3600.0));
     }
     let chart = day_bars(
         ctx,
@@ -87,12 +72,11 @@ pub fn logins(ctx: &Ctx, args: &LoginsArgs) -> Result<Output<'static>> {
             rows: days
                 .into_iter()
                 .map(|((day, user), d)| {
-                    let secs = hours.get(&(day, user.clone())).copied().unwrap_or(0);
                     vec![
                         Cell::Text(day.to_string()),
                         Cell::Text(user),
                         Cell::Int(d.sessions),
-                        Cell::Num(secs as f64 / 3600.0, 2),
+                        Cell::Num(d.seconds as f64 / 3600.0, 2),
                         time(Some(d.first)),
                         time(Some(d.last)),
                     ]
@@ -105,21 +89,4 @@ pub fn logins(ctx: &Ctx, args: &LoginsArgs) -> Result<Output<'static>> {
         rows: rows.into(),
         chart: drawn(chart),
     })
-}
-
-/// One user's day.
-struct Day {
-    sessions: i64,
-    first: i64,
-    last: i64,
-}
-
-impl Default for Day {
-    fn default() -> Self {
-        Day {
-            sessions: 0,
-            first: i64::MAX,
-            last: i64::MIN,
-        }
-    }
 }

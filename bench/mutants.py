@@ -1,5 +1,6 @@
-"""Per-file counts of cargo-mutants runs: each mutant's last outcome over the runs given (a
-later run, with more tests, retries what an earlier one missed), caught / missed / unviable /
+"""Per-file counts of cargo-mutants runs: each mutant's best outcome over the runs given (a
+later run, with more tests, retries what an earlier one missed; caught anywhere is caught, as a
+run that tested nothing keeps the outcomes it was copied from), caught / missed / unviable /
 timeout per file, the share caught of the viable mutants, and the mutants missed.
 
 Usage: python3 bench/mutants.py LIST.json MUTANTS_OUT [MUTANTS_OUT...]
@@ -18,6 +19,9 @@ KINDS = {
     "Unviable": "unviable",
     "Timeout": "timeout",
 }
+
+# Which outcome stands when runs disagree: more tests only ever catch more.
+RANK = {"missed": 0, "unviable": 1, "timeout": 2, "caught": 3}
 
 
 def outcomes(directory):
@@ -45,7 +49,9 @@ def main(listing, directories):
         current = {m["name"]: m["file"] for m in json.load(f)}
     last = {}
     for directory in directories:
-        last.update(outcomes(directory))
+        for name, (file, kind) in outcomes(directory).items():
+            if name not in last or RANK[kind] > RANK[last[name][1]]:
+                last[name] = (file, kind)
     untried = sorted(name for name in current if name not in last)
     last = {name: found for name, found in last.items() if name in current}
     per_file = collections.defaultdict(collections.Counter)

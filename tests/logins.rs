@@ -7,6 +7,7 @@ mod util;
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use usage::logins::{self, End};
@@ -91,6 +92,15 @@ fn fixture() -> String {
         }
     }
     out + &line(1, 0, "shutdown", "~~", "6.1.0", t + 60)
+}
+
+/// A sandbox with a fake root (see `util::fake_root`) and the path of its wtmp, not written yet.
+fn machine() -> (util::Sandbox, PathBuf, PathBuf) {
+    let sb = util::Sandbox::new();
+    let root = util::fake_root(&sb, false);
+    let wtmp = root.join("var/log/wtmp");
+    std::fs::create_dir_all(wtmp.parent().unwrap()).unwrap();
+    (sb, root, wtmp)
 }
 
 /// Binary wtmp records from utmpdump's text form.
@@ -241,10 +251,7 @@ fn usage_sample_keeps_the_sessions_of_wtmp_across_appends_and_a_rotation() {
     if !util::needed("utmpdump") {
         return;
     }
-    let sb = util::Sandbox::new();
-    let root = util::fake_root(&sb, false);
-    let wtmp = root.join("var/log/wtmp");
-    std::fs::create_dir_all(wtmp.parent().unwrap()).unwrap();
+    let (sb, root, wtmp) = machine();
     let sample = || {
         let out = sb.cmd("usage-sample").env("USAGE_SYSROOT", &root).output();
         assert_eq!(out.code(), 0, "{}", out.stderr());
@@ -317,10 +324,7 @@ fn usage_report_logins_shows_the_hours_ac_counts_and_the_sessions_last_lists() {
     if !util::needed("utmpdump") || !util::needed("ac") || !util::needed("last") {
         return;
     }
-    let sb = util::Sandbox::new();
-    let root = util::fake_root(&sb, false);
-    let wtmp = root.join("var/log/wtmp");
-    std::fs::create_dir_all(wtmp.parent().unwrap()).unwrap();
+    let (sb, root, wtmp) = machine();
     std::fs::write(&wtmp, wtmp_of(&fixture())).unwrap();
     sb.cmd("usage-sample").env("USAGE_SYSROOT", &root).ok();
     let report = |args: &[&str]| {
@@ -402,10 +406,7 @@ fn a_rule_on_login_hours_today_fires_for_the_user_over_it() {
     if !util::needed("utmpdump") {
         return;
     }
-    let sb = util::Sandbox::new();
-    let root = util::fake_root(&sb, false);
-    let wtmp = root.join("var/log/wtmp");
-    std::fs::create_dir_all(wtmp.parent().unwrap()).unwrap();
+    let (sb, root, wtmp) = machine();
     // Today (T0's day): alice since 08:00, still logged in, and since yesterday 23:00 on
     // another line until 01:00; bob from 09:00 to 09:30.
     let text = line(2, 0, "reboot", "~", "6.1.0", T0 - 7200)

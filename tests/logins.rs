@@ -326,7 +326,12 @@ fn usage_report_logins_shows_the_hours_ac_counts_and_the_sessions_last_lists() {
     }
     let (sb, root, wtmp) = machine();
     std::fs::write(&wtmp, wtmp_of(&fixture())).unwrap();
-    sb.cmd("usage-sample").env("USAGE_SYSROOT", &root).ok();
+    // Sampled before the fixture's days: no sample shortens a crashed session (ac counts it up
+    // to the boot).
+    sb.cmd("usage-sample")
+        .env("USAGE_SYSROOT", &root)
+        .env("USAGE_NOW", (T0 - 86_400).to_string())
+        .ok();
     let report = |args: &[&str]| {
         sb.cmd("usage-report")
             .args([
@@ -452,4 +457,35 @@ fn a_rule_on_login_hours_today_fires_for_the_user_over_it() {
         "{}",
         out.stderr()
     );
+}
+
+#[test]
+fn a_crashed_session_ends_at_the_last_sample_before_the_boot() {
+    if !util::needed("utmpdump") {
+        return;
+    }
+    let (sb, root, wtmp) = machine();
+    let sample = |t: i64| {
+        sb.cmd("usage-sample")
+            .env("USAGE_SYSROOT", &root)
+            .env("USAGE_NOW", t.to_string())
+            .ok();
+    };
+    let login = line(2, 0, "reboot", "~", "6.1.0", T0) + &line(7, 7, "carol", "tty2", "", T0 + 60);
+    std::fs::write(&wtmp, wtmp_of(&login)).unwrap();
+    sample(T0 + 600);
+    // The machine died after 10 minutes; it booted again at 1 h.
+    std::fs::write(
+        &wtmp,
+        wtmp_of(&(login.clone() + &line(2, 0, "reboot", "~", "6.1.0", T0 + 3600))),
+    )
+    .unwrap();
+    sample(T0 + 3700);
+    let (end, how): (i64, String) = sb
+        .open_db()
+        .query_row("SELECT end, how FROM logins", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((end - T0, how.as_str()), (600, "crash"));
 }

@@ -16,13 +16,17 @@ pub struct LoginRow {
     pub how: String,
 }
 
-/// Stores a session, or what is new of it (its end, how it ended).
+/// Stores a session, or what is new of it (its end, how it ended). A crashed session keeps the
+/// earlier of its ends: the last sample before the boot may be pruned since it was found.
 pub fn upsert(tx: &Transaction, host: i64, s: &LoginRow) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO logins (host_id, user, line, remote, start, end, how)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (host_id, line, start, user)
-         DO UPDATE SET end = excluded.end, how = excluded.how, remote = excluded.remote
+         DO UPDATE SET
+           end = CASE WHEN how = 'crash' AND excluded.how = 'crash'
+                      THEN min(end, excluded.end) ELSE excluded.end END,
+           how = excluded.how, remote = excluded.remote
          WHERE end IS NOT excluded.end OR how IS NOT excluded.how",
     )?
     .execute(params![

@@ -392,6 +392,18 @@ impl Span {
 }
 
 /// The host's sample stored last (not the one whose time is latest): (id, time).
+/// The time of the host's newest sample within `(after, before)`.
+pub fn newest_between(
+    conn: &Connection,
+    host: i64,
+    after: i64,
+    before: i64,
+) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT max(ts) FROM samples WHERE host_id = ?1 AND ts > ?2 AND ts < ?3")?
+        .query_row(params![host, after, before], |r| r.get(0))?)
+}
+
 pub fn newest_stored(conn: &Connection, host: i64) -> Result<Option<(i64, i64)>> {
     Ok(conn
         // Backwards by id, the host only a filter: the index on (host, time) would sort every

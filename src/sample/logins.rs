@@ -15,7 +15,9 @@ use crate::logins::{self, End, Session};
 /// sessions it read (0 when it was not read). Unchanged since the last run (same inode and size), it is not read;
 /// missing (a container without one), nothing happens. Sessions open in the database from
 /// before the file's first record (a wtmp rotated since) are carried in, so that their logout
-/// in the new file ends them.
+/// in the new file ends them. A session ended by a crash ends at the last sample taken
+/// before the boot, when one was taken while it lasted: the machine was up then, and the
+/// boot record is written only once it is up again.
 pub fn update(tx: &Transaction, host: i64, wtmp: &Path) -> Result<usize> {
     let Ok(meta) = std::fs::metadata(wtmp) else {
         return Ok(0);
@@ -38,7 +40,14 @@ pub fn update(tx: &Transaction, host: i64, wtmp: &Path) -> Result<usize> {
             how: End::Open,
         })
         .collect();
-    let sessions = logins::sessions_from(before, &records);
+    let mut sessions = logins::sessions_from(before, &records);
+    for s in sessions.iter_mut().filter(|s| s.how == End::Crash) {
+        if let Some(boot) = s.end
+            && let Some(last) = crate::db::samples::newest_between(tx, host, s.start, boot)?
+        {
+            s.end = Some(last);
+        }
+    }
     for s in &sessions {
         store::upsert(
             tx,

@@ -297,13 +297,28 @@ fn usage_sample_keeps_the_sessions_of_wtmp_across_appends_and_a_rotation() {
         logins(),
         ["alice pts/0 10.0.0.5 1 - open", "bob tty1  2 3 logout"]
     );
+    // Caught writing a record: the part written waits; once whole, it is read.
+    let mut bytes = wtmp_of(&text);
+    let next = wtmp_of(&line(7, 102, "carol", "tty2", "", T0 + 200));
+    bytes.extend(&next[..100]);
+    std::fs::write(&wtmp, &bytes).unwrap();
+    sample();
+    assert_eq!(logins().len(), 2);
+    bytes.extend(&next[100..]);
+    std::fs::write(&wtmp, &bytes).unwrap();
+    sample();
+    assert_eq!(logins()[2], "carol tty2  3 - open");
     // Rotated: a new file, whose first record is alice's logout.
     std::fs::remove_file(&wtmp).unwrap();
     std::fs::write(&wtmp, wtmp_of(&line(8, 100, "", "pts/0", "", T0 + 240))).unwrap();
     sample();
     assert_eq!(
         logins(),
-        ["alice pts/0 10.0.0.5 1 4 logout", "bob tty1  2 3 logout"]
+        [
+            "alice pts/0 10.0.0.5 1 4 logout",
+            "bob tty1  2 3 logout",
+            "carol tty2  3 - open"
+        ]
     );
     // A wtmp that cannot be read costs the update, not the sample.
     std::fs::remove_file(&wtmp).unwrap();
@@ -315,7 +330,7 @@ fn usage_sample_keeps_the_sessions_of_wtmp_across_appends_and_a_rotation() {
     );
     assert_eq!(
         util::count(&sb.open_db(), "SELECT count(*) FROM samples"),
-        5
+        7
     );
 }
 

@@ -41,11 +41,22 @@ pub struct Record {
 /// Every whole record of a utmp or wtmp file; a missing file has none. A last record cut short
 /// (a file being written) is left for the next reading.
 pub fn read(path: &Path) -> Result<Vec<Record>> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    read_from(path, 0)
+}
+
+/// The whole records from byte `offset` on (a multiple of [`RECORD`]: where an earlier
+/// reading stopped).
+pub fn read_from(path: &Path, offset: u64) -> Result<Vec<Record>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
+    let mut bytes = Vec::new();
+    file.seek(SeekFrom::Start(offset))
+        .and_then(|_| file.read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read {}", path.display()))?;
     Ok(parse(&bytes))
 }
 
@@ -130,5 +141,10 @@ mod tests {
         let file = dir.path().join("wtmp");
         std::fs::write(&file, raw(7, "tty1", "bob", "", 1)).unwrap();
         assert_eq!(read(&file).unwrap()[0].user, "bob");
+        let mut two = raw(7, "tty1", "bob", "", 1);
+        two.extend(raw(8, "tty1", "", "", 2));
+        std::fs::write(&file, &two).unwrap();
+        let rest = read_from(&file, RECORD as u64).unwrap();
+        assert_eq!((rest.len(), rest[0].kind), (1, Kind::Logout));
     }
 }

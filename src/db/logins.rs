@@ -67,7 +67,7 @@ pub fn overlapping(conn: &Connection, host: i64, from: i64, to: i64) -> Result<V
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The wtmp file read last (inode, size).
+/// The wtmp file read last and how far (inode, bytes of whole records read).
 pub fn source(tx: &Transaction, host: i64) -> Result<Option<(u64, u64)>> {
     Ok(tx
         .prepare_cached("SELECT inode, size FROM login_source WHERE host_id = ?1")?

@@ -12,25 +12,31 @@ use crate::db::logins::{self as store, LoginRow};
 use crate::logins::{self, End, Session};
 
 /// Brings the host's sessions up to date with the wtmp file at `wtmp`; returns how many
-/// sessions it read (0 when it was not read). Unchanged since the last run (same inode and size), it is not read;
-/// missing (a container without one), nothing happens. Sessions open in the database from
-/// before the file's first record (a wtmp rotated since) are carried in, so that their logout
-/// in the new file ends them. A session ended by a crash ends at the last sample taken
-/// before the boot, when one was taken while it lasted: the machine was up then, and the
-/// boot record is written only once it is up again.
+/// sessions the records read make (0 when none were read). Only what was appended since the
+/// last run is read (the same inode, grown); another file (rotated) or a shorter one is read
+/// from its start; an unchanged one not at all; a missing one (a container) changes nothing.
+/// Sessions open in the database are carried in, so that a logout read now ends them: all of
+/// them when reading on, those from before the file's first record when reading it anew. A
+/// session ended by a crash ends at the last sample taken before the boot, when one was taken
+/// while it lasted: the machine was up then, and the boot record is written only once it is up
+/// again.
 pub fn update(tx: &Transaction, host: i64, wtmp: &Path) -> Result<usize> {
     let Ok(meta) = std::fs::metadata(wtmp) else {
         return Ok(0);
     };
-    let seen = (meta.ino(), meta.len());
-    if store::source(tx, host)? == Some(seen) {
-        return Ok(0);
-    }
-    let records = utmp::read(wtmp)?;
+    let (inode, size) = (meta.ino(), meta.len());
+    // wtmp is rotated by renaming it (logrotate's `create`), so the same inode grown is the
+    // same file appended to; a shorter one was truncated and is read anew.
+    let from = match store::source(tx, host)? {
+        Some((i, read)) if i == inode && read == size => return Ok(0),
+        Some((i, read)) if i == inode && read < size && read % utmp::RECORD as u64 == 0 => read,
+        _ => 0,
+    };
+    let records = utmp::read_from(wtmp, from)?;
     let first = records.first().map_or(i64::MAX, |r| r.time);
     let before: Vec<Session> = store::open(tx, host)?
         .into_iter()
-        .filter(|s| s.start < first)
+        .filter(|s| from > 0 || s.start < first)
         .map(|s| Session {
             user: s.user,
             line: s.line,
@@ -62,6 +68,8 @@ pub fn update(tx: &Transaction, host: i64, wtmp: &Path) -> Result<usize> {
             },
         )?;
     }
-    store::save_source(tx, host, seen.0, seen.1)?;
+    // Up to the last whole record: one being written is read whole next time.
+    let read = from + (records.len() * utmp::RECORD) as u64;
+    store::save_source(tx, host, inode, read)?;
     Ok(sessions.len())
 }

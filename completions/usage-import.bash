@@ -19,6 +19,12 @@ _usage__import() {
             usage__import,delete)
                 cmd="usage__import__subcmd__delete"
                 ;;
+            usage__import,event)
+                cmd="usage__import__subcmd__event"
+                ;;
+            usage__import,events)
+                cmd="usage__import__subcmd__events"
+                ;;
             usage__import,help)
                 cmd="usage__import__subcmd__help"
                 ;;
@@ -30,6 +36,12 @@ _usage__import() {
                 ;;
             usage__import__subcmd__help,delete)
                 cmd="usage__import__subcmd__help__subcmd__delete"
+                ;;
+            usage__import__subcmd__help,event)
+                cmd="usage__import__subcmd__help__subcmd__event"
+                ;;
+            usage__import__subcmd__help,events)
+                cmd="usage__import__subcmd__help__subcmd__events"
                 ;;
             usage__import__subcmd__help,help)
                 cmd="usage__import__subcmd__help__subcmd__help"
@@ -107,7 +119,7 @@ _usage__import() {
 
     case "${cmd}" in
         usage__import)
-            opts="-f -d -n -p -q -h -V --db --config --format --date-format --year --decimal-comma --delimiter --unit --max-daily --ignore-column --strict --dry-run --print --quiet --help --version set delete locations help"
+            opts="-f -d -n -p -q -h -V --db --config --format --date-format --year --decimal-comma --delimiter --unit --max-daily --ignore-column --strict --dry-run --print --quiet --help --version set delete locations events event help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,8 +198,92 @@ _usage__import() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        usage__import__subcmd__event)
+            opts="-h --app --session --user --action --detail --start --end --error --at --db --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --action)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --detail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__import__subcmd__events)
+            opts="-n -f -p -q -h --app --strict --dry-run --format --print --quiet --db --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         usage__import__subcmd__help)
-            opts="set delete locations help"
+            opts="set delete locations events event help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -201,6 +297,34 @@ _usage__import() {
             return 0
             ;;
         usage__import__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__import__subcmd__help__subcmd__event)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usage__import__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -48,6 +48,8 @@ complete -c usage-import -n "__fish_usage_import_needs_command" -s V -l version 
 complete -c usage-import -n "__fish_usage_import_needs_command" -a "set" -d 'Set one day\'s usage for a location (or a billing period\'s total with --monthly), creating or correcting it'
 complete -c usage-import -n "__fish_usage_import_needs_command" -a "delete" -d 'Delete one day\'s usage for a location (or a period\'s total with --monthly)'
 complete -c usage-import -n "__fish_usage_import_needs_command" -a "locations" -d 'List locations, or add, rename, configure, deactivate and reactivate them'
+complete -c usage-import -n "__fish_usage_import_needs_command" -a "events" -d 'Import an application\'s usage logs (JSON events, one per line) and session summary files; the same events again add nothing'
+complete -c usage-import -n "__fish_usage_import_needs_command" -a "event" -d 'Record one application event (a session\'s start or end, an action, an error), as a program or shell script would; safe to run from many processes at once'
 complete -c usage-import -n "__fish_usage_import_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usage-import -n "__fish_usage_import_using_subcommand set" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-import -n "__fish_usage_import_using_subcommand set" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
@@ -120,10 +122,35 @@ complete -c usage-import -n "__fish_usage_import_using_subcommand locations; and
 complete -c usage-import -n "__fish_usage_import_using_subcommand locations; and __fish_seen_subcommand_from help" -f -a "deactivate" -d 'Mark locations inactive: reports leave them out unless asked; their data stays'
 complete -c usage-import -n "__fish_usage_import_using_subcommand locations; and __fish_seen_subcommand_from help" -f -a "activate" -d 'Mark locations active again'
 complete -c usage-import -n "__fish_usage_import_using_subcommand locations; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations help" -f -a "set" -d 'Set one day\'s usage for a location (or a billing period\'s total with --monthly), creating or correcting it'
-complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations help" -f -a "delete" -d 'Delete one day\'s usage for a location (or a period\'s total with --monthly)'
-complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations help" -f -a "locations" -d 'List locations, or add, rename, configure, deactivate and reactivate them'
-complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usage-import -n "__fish_usage_import_using_subcommand events" -l app -d 'The application the events are of' -r
+complete -c usage-import -n "__fish_usage_import_using_subcommand events" -s f -l format -d 'The summary\'s format: table (lines on stderr), csv or json (on stdout)' -r -f -a "table\t'Aligned text for people'
+csv\t'Comma-separated values with a header line'
+json\t'JSON, one object per line'"
+complete -c usage-import -n "__fish_usage_import_using_subcommand events" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-import -n "__fish_usage_import_using_subcommand events" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-import -n "__fish_usage_import_using_subcommand events" -l strict -d 'Refuse a file on its first bad line (malformed JSON, an unknown event kind, an end before its start, a session id of another user, clock skew) rather than skip the line with a warning'
+complete -c usage-import -n "__fish_usage_import_using_subcommand events" -s n -l dry-run -d 'Read and check everything, report what would be added, write nothing'
+complete -c usage-import -n "__fish_usage_import_using_subcommand events" -s p -l print -d 'Show a summary line per file (the default on a terminal)'
+complete -c usage-import -n "__fish_usage_import_using_subcommand events" -s q -l quiet -d 'Show no summary'
+complete -c usage-import -n "__fish_usage_import_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l app -d 'The application the event is of' -r
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l session -d 'The session it belongs to (any text the program keeps for the session, such as its start time or a process id)' -r
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l user -d 'Whose session it is [default: the user behind sudo, else the login name]' -r
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l action -d 'The action\'s type (open_file, export); with --error, the error\'s type' -r
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l detail -d 'A detail of the action or error, kept as text; repeatable' -r
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l error -d 'An error happened, with this message' -r
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l at -d 'When it happened: a time (2024-03-13 14:05:07, or ISO 8601 with an offset) [default: now]' -r
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l start -d 'The session starts'
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -l end -d 'The session ends'
+complete -c usage-import -n "__fish_usage_import_using_subcommand event" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations events event help" -f -a "set" -d 'Set one day\'s usage for a location (or a billing period\'s total with --monthly), creating or correcting it'
+complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations events event help" -f -a "delete" -d 'Delete one day\'s usage for a location (or a period\'s total with --monthly)'
+complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations events event help" -f -a "locations" -d 'List locations, or add, rename, configure, deactivate and reactivate them'
+complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations events event help" -f -a "events" -d 'Import an application\'s usage logs (JSON events, one per line) and session summary files; the same events again add nothing'
+complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations events event help" -f -a "event" -d 'Record one application event (a session\'s start or end, an action, an error), as a program or shell script would; safe to run from many processes at once'
+complete -c usage-import -n "__fish_usage_import_using_subcommand help; and not __fish_seen_subcommand_from set delete locations events event help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usage-import -n "__fish_usage_import_using_subcommand help; and __fish_seen_subcommand_from locations" -f -a "list" -d 'List every location with its settings and data (the default); billing_day is the one in force, own_billing_day whether it is the location\'s own or the default (ledger.billing_day)'
 complete -c usage-import -n "__fish_usage_import_using_subcommand help; and __fish_seen_subcommand_from locations" -f -a "add" -d 'Add a location before any data names it'
 complete -c usage-import -n "__fish_usage_import_using_subcommand help; and __fish_seen_subcommand_from locations" -f -a "set" -d 'Change a location\'s display name, billing day or quota'

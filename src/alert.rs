@@ -399,6 +399,18 @@ struct Ctx {
     now: i64,
     today: chrono::NaiveDate,
     billing_day: u8,
+    idle: i64,
+}
+
+impl Ctx {
+    fn clock(&self) -> points::Clock {
+        points::Clock {
+            now: self.now,
+            today: self.today,
+            billing_day: self.billing_day,
+            idle: self.idle,
+        }
+    }
 }
 
 fn context(config: &Config, env: &Env) -> Ctx {
@@ -414,6 +426,7 @@ fn context(config: &Config, env: &Env) -> Ctx {
         now: env.now().floor() as i64,
         today: env.today(),
         billing_day: config.file.ledger.billing_day,
+        idle: config.file.sessions.idle_secs(),
     }
 }
 
@@ -620,7 +633,7 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                 }
             }
             Source::Clock => (
-                points::clock_points(tx, rule, host, newest, ctx.now, ctx.today, ctx.billing_day)?,
+                points::clock_points(tx, rule, host, newest, &ctx.clock())?,
                 Some(ctx.now),
             ),
         };

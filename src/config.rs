@@ -35,6 +35,8 @@ pub struct File {
     pub check: CheckSection,
     #[serde(default)]
     pub probes: ProbesSection,
+    #[serde(default)]
+    pub sessions: SessionsSection,
     /// `[[probe]]`: only their shape is checked here; `probe::config` reads each on its own, so
     /// a bad probe spoils only itself.
     #[serde(default, rename = "probe")]
@@ -207,6 +209,29 @@ impl ProbesSection {
     /// The budget in seconds (validated at load).
     pub fn budget_secs(&self) -> i64 {
         crate::time::parse_duration(&self.budget.text()).unwrap_or(20)
+    }
+}
+
+/// `[sessions]`: how application sessions are derived from their events.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionsSection {
+    /// A session with no logged end closes this long after its last event (a duration: "30m").
+    pub idle: Scalar,
+}
+
+impl Default for SessionsSection {
+    fn default() -> Self {
+        SessionsSection {
+            idle: Scalar::Text("30m".into()),
+        }
+    }
+}
+
+impl SessionsSection {
+    /// The idle timeout in seconds (validated at load).
+    pub fn idle_secs(&self) -> i64 {
+        crate::time::parse_duration(&self.idle.text()).unwrap_or(1800)
     }
 }
 
@@ -462,6 +487,17 @@ fn validate(file: &File, origin: &Origin) -> Result<()> {
         ))
         .into());
     }
+    match crate::time::parse_duration(&file.sessions.idle.text()) {
+        Ok(secs) if (60..=7 * 86400).contains(&secs) => {}
+        _ => {
+            return Err(UsageError(format!(
+                "{}: sessions.idle = {} is not a usable time (expected 1m to 7d, as 30m)",
+                origin.at("sessions", "idle"),
+                file.sessions.idle.text()
+            ))
+            .into());
+        }
+    }
     let p = &file.probes;
     match crate::time::parse_duration(&p.budget.text()) {
         Ok(secs) if (1..=300).contains(&secs) => {}
@@ -615,6 +651,12 @@ const CONF_SECTIONS: &[(&str, &[&str])] = &[
             "exclude_mounts = []\tMount points not recorded; pseudo and network file systems never are.",
             "retention_days = 90\tSamples older than this are deleted by usage-sample; 0 keeps them forever.",
             "logins = true\tKeep the login sessions of /var/log/wtmp (user, line, where from, start, end, and how it ended: logout, down, crash, or another login on the line), each run reading what was appended since the last (a rotated or truncated file from its start); sessions open when wtmp is rotated are ended by their logout in the new file, and one ended by a crash ends at the last sample taken before the boot (the machine was up then; ac --reboots counts up to the boot). They are kept with no age limit: a busy machine makes a few thousand a month.",
+        ],
+    ),
+    (
+        "[sessions]",
+        &[
+            "idle = \"30m\"\tAn application session with no logged end closes this long after its last event (1m to 7d); until then it is open. It is applied whenever sessions are read, so changing it re-derives every stored session.",
         ],
     ),
     (

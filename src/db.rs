@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
+pub mod activity;
 pub mod alerts;
 pub mod copy;
 pub mod inspect;
@@ -40,6 +41,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0007_alert_acks.sql"),
     include_str!("db/migrations/0008_alert_silences.sql"),
     include_str!("db/migrations/0009_logins.sql"),
+    include_str!("db/migrations/0010_activity.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,9 +3,11 @@
 //!
 //! Each file is one transaction: it lands whole or not at all.
 
+pub mod events;
 mod load;
 mod locations;
 pub mod parse;
+mod record;
 mod source;
 
 use std::io::Write;
@@ -140,6 +142,14 @@ pub enum Command {
     Delete(DeleteArgs),
     /// List locations, or add, rename, configure, deactivate and reactivate them
     Locations(locations::Args),
+    /// Import an application's usage logs (JSON events, one per line) and session summary
+    /// files; the same events again add nothing
+    #[command(long_about = record::EVENTS_ABOUT)]
+    Events(record::EventsArgs),
+    /// Record one application event (a session's start or end, an action, an error), as a
+    /// program or shell script would; safe to run from many processes at once
+    #[command(long_about = record::EVENT_ABOUT)]
+    Event(record::EventArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -286,6 +296,8 @@ pub fn run(args: Args, env: &mut Env) -> Result<Outcome> {
         Some(Command::Set(set)) => run_set(&set, &config, env),
         Some(Command::Delete(delete)) => run_delete(&delete, &config, env),
         Some(Command::Locations(loc)) => locations::run(loc, &config, env),
+        Some(Command::Events(events)) => record::run_events(&events, &config, env),
+        Some(Command::Event(event)) => record::run_event(&event, &config, env),
         None => run_files(&args.files, &config, env),
     };
     // A run that failed leaves no database it created and put nothing in: a typo in --db is not

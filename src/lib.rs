@@ -5,6 +5,7 @@
 //! layers and their rules are in ARCHITECTURE.md: tools never import tools, shared rules sit
 //! below them, and only `db` writes SQL.
 
+pub mod activity;
 pub mod alert;
 pub mod archive;
 pub mod backup;

@@ -25,6 +25,8 @@ pub enum Unit {
     Hours,
     /// 1 or 0: up or down, open or not.
     State,
+    /// A number of things (errors).
+    Count,
 }
 
 impl Unit {
@@ -32,7 +34,7 @@ impl Unit {
     pub fn symbol(self) -> &'static str {
         match self {
             Unit::Percent => "%",
-            Unit::Load | Unit::Seconds | Unit::State => "",
+            Unit::Load | Unit::Seconds | Unit::State | Unit::Count => "",
             Unit::Celsius => " °C",
             Unit::BytesPerSecond => " B/s",
             Unit::Milliseconds => " ms",
@@ -53,6 +55,7 @@ impl Unit {
             Unit::Days => "days",
             Unit::Hours => "h",
             Unit::State => "1/0",
+            Unit::Count => "count",
         }
     }
 
@@ -77,13 +80,14 @@ impl Unit {
             Unit::Days => Quantity::Fixed("days"),
             Unit::Hours => Quantity::Fixed("h"),
             Unit::State => Quantity::Fixed(""),
+            Unit::Count => Quantity::Count,
         }
     }
 
     /// Decimals a table shows.
     pub fn decimals(self) -> u8 {
         match self {
-            Unit::BytesPerSecond | Unit::Seconds | Unit::State => 0,
+            Unit::BytesPerSecond | Unit::Seconds | Unit::State | Unit::Count => 0,
             Unit::Days => 1,
             _ => 2,
         }
@@ -136,6 +140,8 @@ pub enum Metric {
     QuotaUsedPercent,
     QuotaForecastPercent,
     LoginHoursToday,
+    AppHoursToday,
+    AppErrors,
 }
 
 /// A metric's entry in the vocabulary.
@@ -412,6 +418,24 @@ pub const METRICS: &[Def] = &[
         false,
         "hours the user has been logged in today (local time), sessions still open up to now, as ac counts them",
     ),
+    def(
+        M::AppHoursToday,
+        "app_hours_today",
+        Some("user"),
+        U::Hours,
+        S::Clock,
+        false,
+        "hours the user has spent in application sessions today (local time), open ones up to now, unended ones up to their last event plus sessions.idle",
+    ),
+    def(
+        M::AppErrors,
+        "app_errors",
+        Some("app"),
+        U::Count,
+        S::Clock,
+        false,
+        "errors the application logged in the last hour",
+    ),
 ];
 
 /// Names usage-report accepted before the vocabulary, each standing for one or more metrics.
@@ -503,7 +527,7 @@ pub fn show_value(value: f64, unit: Unit) -> String {
         Unit::Milliseconds => format!("{value:.1} ms"),
         Unit::Days => format!("{value:.1} days"),
         Unit::Hours => format!("{value:.2} h"),
-        Unit::State => format!("{value:.0}"),
+        Unit::State | Unit::Count => format!("{value:.0}"),
         Unit::Percent | Unit::Celsius => format!("{value:.1}{}", unit.symbol()),
     }
 }
@@ -715,6 +739,7 @@ pub fn parse_value(text: &str, unit: Unit) -> Result<f64> {
         Unit::Days => "days such as 14 or 14d",
         Unit::Hours => "hours such as 8, 7.5 or 8h",
         Unit::State => "1 or 0",
+        Unit::Count => "a number such as 5",
     };
     let bad = || anyhow!("threshold '{text}' is not a number ({expected})");
     if text.is_empty() {

@@ -13,6 +13,7 @@ mod logins;
 mod overview;
 mod pdf;
 pub mod period;
+mod sessions;
 mod system;
 pub mod usage;
 
@@ -166,6 +167,12 @@ pub enum View {
     /// Hours logged in per user and day (as ac -d -p counts them), with the first and last
     /// moment logged in; or the login sessions (--sessions, as last lists them)
     Logins(logins::LoginsArgs),
+    /// Application sessions per app and user: sessions, hours, average minutes, actions,
+    /// actions per hour, errors, busiest hours; per day with the first and last activity
+    /// (--daily); or each session with the machine's CPU and memory during it (--list)
+    Sessions(sessions::SessionsArgs),
+    /// Application actions and errors by type per day (or hour)
+    Activity(sessions::ActivityArgs),
     /// Per probe: uptime outside maintenance, checks passed, outages, response-time
     /// percentiles, TLS days left; or the outages (--outages) or every result (--raw)
     Availability(availability::AvailabilityArgs),
@@ -184,6 +191,8 @@ impl View {
             View::Processes(_) => "processes",
             View::Alerts(_) => "alerts",
             View::Logins(_) => "logins",
+            View::Sessions(_) => "sessions",
+            View::Activity(_) => "activity",
             View::Availability(_) => "availability",
         }
     }
@@ -348,6 +357,8 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         View::Processes(a) => system::processes(&ctx, a)?,
         View::Alerts(a) => system::alerts(&ctx, a)?,
         View::Logins(a) => logins::logins(&ctx, a)?,
+        View::Sessions(a) => sessions::sessions_view(&ctx, a)?,
+        View::Activity(a) => sessions::activity_view(&ctx, a)?,
         View::Availability(a) => availability::availability(&ctx, a)?,
     };
     if format == Format::Png {

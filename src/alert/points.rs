@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::config::Rule;
+use crate::activity::{self, MICROS};
 use crate::db;
 use crate::db::probes::ResultRow;
 use crate::db::samples::{self, DiskRow, Named, NetRow, SampleRow, Span, UserRow};
@@ -102,8 +103,12 @@ pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Resul
     let (Some(name), Some(label)) = (&rule.filter, rule.metric.label()) else {
         return Ok(());
     };
-    // Anyone may log in later: a user not seen yet is no typing error.
-    if rule.metric == Metric::LoginHoursToday {
+    // Anyone may log in or start an application later: a user or app not seen yet is no
+    // typing error.
+    if matches!(
+        rule.metric,
+        Metric::LoginHoursToday | Metric::AppHoursToday | Metric::AppErrors
+    ) {
         return Ok(());
     }
     let named = match rule.metric.source() {
@@ -150,17 +155,75 @@ pub fn check_subject(conn: &Connection, rule: &Rule, host: Option<i64>) -> Resul
     ))
 }
 
+/// When a run looks at the clock metrics, and the settings they are figured with.
+pub struct Clock {
+    pub now: i64,
+    pub today: NaiveDate,
+    pub billing_day: u8,
+    /// The sessions' idle timeout, in seconds.
+    pub idle: i64,
+}
+
 /// The value of a clock metric at `now`, per subject; `newest` is the newest sample's time.
 pub fn clock_points(
     conn: &Connection,
     rule: &Rule,
     host: Option<i64>,
     newest: Option<i64>,
-    now: i64,
-    today: NaiveDate,
-    billing_day: u8,
+    clock: &Clock,
 ) -> Result<Vec<Point>> {
+    let Clock {
+        now,
+        today,
+        billing_day,
+        idle,
+    } = *clock;
+    let wanted = |subject: &String| rule.filter.as_ref().is_none_or(|f| f == subject);
     match rule.metric {
+        Metric::AppHoursToday => {
+            let Some(host) = host else {
+                return Ok(Vec::new());
+            };
+            let (midnight, now_us, idle) = (
+                crate::time::Zone::Local.midnight(today) * MICROS,
+                now * MICROS,
+                idle * MICROS,
+            );
+            let stored = db::activity::overlapping(conn, host, midnight, now_us + 1, idle)?;
+            let mut per_user: std::collections::BTreeMap<String, i64> = Default::default();
+            for s in stored
+                .into_iter()
+                .map(|r| activity::derive(r, idle, now_us))
+            {
+                let (from, to) = (s.begin.max(midnight), s.finish.min(now_us));
+                *per_user.entry(s.row.user).or_default() += (to - from).max(0);
+            }
+            Ok(per_user
+                .into_iter()
+                .filter(|(user, _)| wanted(user))
+                .map(|(user, micros)| (now, user, micros as f64 / 3.6e9))
+                .collect())
+        }
+        Metric::AppErrors => {
+            let Some(host) = host else {
+                return Ok(Vec::new());
+            };
+            let mut counts: std::collections::BTreeMap<String, i64> =
+                db::activity::apps(conn, host)?
+                    .into_iter()
+                    .map(|a| (a, 0))
+                    .collect();
+            counts.extend(db::activity::errors_since(
+                conn,
+                host,
+                (now - 3600) * MICROS,
+            )?);
+            Ok(counts
+                .into_iter()
+                .filter(|(app, _)| wanted(app))
+                .map(|(app, n)| (now, app, n as f64))
+                .collect())
+        }
         Metric::SampleAge => Ok(newest
             .map(|ts| vec![(now, String::new(), (now - ts).max(0) as f64)])
             .unwrap_or_default()),

@@ -252,3 +252,12 @@ pub fn apps(conn: &Connection, host: i64) -> Result<Vec<String>> {
     let rows = stmt.query_map([host], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Whether any application events are stored.
+pub fn any(conn: &Connection) -> Result<bool> {
+    Ok(
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM app_sessions)", [], |r| {
+            r.get(0)
+        })?,
+    )
+}

@@ -85,3 +85,8 @@ pub fn save_source(tx: &Transaction, host: i64, inode: u64, size: u64) -> Result
     .execute(params![host, inode as i64, size as i64])?;
     Ok(())
 }
+
+/// Whether any login sessions are stored.
+pub fn any(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM logins)", [], |r| r.get(0))?)
+}

@@ -108,11 +108,18 @@ fn sniff(name: &str, head: &[u8], forced: Option<u8>) -> Result<(u64, u8)> {
     if text.contains(&0) {
         bail!("'{name}' is a binary file, not CSV text");
     }
+    let first_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    let logged_json = first_line.windows(4).any(|w| w == b" - {") || first_line.starts_with(b"{");
+    if logged_json {
+        bail!(
+            "'{name}' looks like an application's usage log (JSON events), not CSV: import it with usage-import events --app NAME '{name}'"
+        );
+    }
     if let Some(&first) = text.iter().find(|b| !b.is_ascii_whitespace())
         && (first == b'{' || first == b'[')
     {
         bail!(
-            "'{name}' looks like JSON, not CSV (expected a header line such as 'Date,Location1,Location2')"
+            "'{name}' looks like JSON, not CSV (expected a header line such as 'Date,Location1,Location2'; session_*.json files are imported with usage-import events --app NAME)"
         );
     }
     let delimiter = forced.unwrap_or_else(|| guess_delimiter(text));
@@ -222,6 +229,11 @@ mod tests {
         assert!(msg(b"\xef\xbb\xbf").contains("is empty"));
         assert!(msg(b"PK\x03\x04\0\0").contains("binary"));
         assert!(msg(b"  {\"a\": 1}").contains("JSON"));
+        assert!(msg(b"{\"event\": \"user_action\"}\n").contains("usage-import events"));
+        assert!(
+            msg(b"2024-01-01 12:00:00 - INFO - {\"event\": \"session_start\"}\n")
+                .contains("usage log (JSON events)")
+        );
         assert!(msg(b"[1,2]").contains("JSON"));
         assert!(msg(b"\xff\xfeD\0a\0").contains("UTF-16"));
         assert_eq!(sniff("f", b"\xef\xbb\xbfDate;A", None).unwrap(), (3, b';'));

@@ -1,12 +1,14 @@
 //! The report as a sequence of blocks, which the HTML and PDF writers lay out: what people open
 //! it for first (each location's current cycle against its quota and forecast, the machine's
-//! health), then the detail (overview, cycles, trends, system, users, alerts, service availability).
+//! health), then the detail (overview, cycles, trends, system, users, logins and application
+//! sessions when there are any, alerts, service availability).
 //!
 //! Blocks are handed on one at a time, so a long table is written as it is read.
 
 use anyhow::Result;
 
-use super::{Chart, Ctx, Drawing, Output, availability, overview, system, usage};
+use super::{Chart, Ctx, Drawing, Output, availability, logins, overview, sessions, system, usage};
+use crate::db;
 use crate::render::{Rows, Stream};
 
 pub enum Block<'a> {
@@ -105,6 +107,21 @@ pub fn blocks<'a>(ctx: &Ctx<'a>, each: &mut dyn FnMut(Block<'a>) -> Result<()>) 
         },
     )?;
     section("Users", users, each)?;
+
+    if db::logins::any(ctx.conn)? {
+        let hours = logins::logins(ctx, &logins::LoginsArgs { sessions: false })?;
+        section("Logins", hours, each)?;
+    }
+    if db::activity::any(ctx.conn)? {
+        let apps = sessions::sessions_view(ctx, &sessions::SessionsArgs::summary())?;
+        section("Application sessions", apps, each)?;
+        each(Block::Note(
+            "A session with no logged end closes at its last event plus sessions.idle. \
+             usage-report sessions --daily has the first and last activity of each day, \
+             --list each session with the machine's CPU and memory during it."
+                .into(),
+        ))?;
+    }
 
     let alerts = system::alerts(ctx, &system::AlertsArgs { events: false })?;
     section("Alerts", alerts, each)?;

@@ -55,6 +55,20 @@ pub struct ActivityArgs {
     pub hourly: bool,
 }
 
+impl SessionsArgs {
+    /// Per app and user, every app and user, the configured timeout.
+    pub fn summary() -> SessionsArgs {
+        SessionsArgs {
+            daily: false,
+            list: false,
+            session: None,
+            app: Vec::new(),
+            user: Vec::new(),
+            idle: None,
+        }
+    }
+}
+
 fn parse_idle(text: &str) -> Result<i64, String> {
     match crate::time::parse_duration(text) {
         Ok(secs) if (60..=7 * 86400).contains(&secs) => Ok(secs),
@@ -353,8 +367,8 @@ pub fn activity_view(ctx: &Ctx, args: &ActivityArgs) -> Result<Output<'static>> 
     let chart = day_bars(
         ctx,
         &period,
-        format!("Actions per day by type, {}", period.describe()),
-        "actions",
+        format!("Actions and errors per day by type, {}", period.describe()),
+        "actions and errors",
         Quantity::Count,
         series,
     );

@@ -650,7 +650,7 @@ const CONF_SECTIONS: &[(&str, &[&str])] = &[
             "exclude_interfaces = []\tNetwork interfaces not recorded; the loopback never is.",
             "exclude_mounts = []\tMount points not recorded; pseudo and network file systems never are.",
             "retention_days = 90\tSamples older than this are deleted by usage-sample; 0 keeps them forever.",
-            "logins = true\tKeep the login sessions of /var/log/wtmp (user, line, where from, start, end, and how it ended: logout, down, crash, or another login on the line), each run reading what was appended since the last (a rotated or truncated file from its start); sessions open when wtmp is rotated are ended by their logout in the new file, and one ended by a crash ends at the last sample taken before the boot (the machine was up then; ac --reboots counts up to the boot). They are kept with no age limit: a busy machine makes a few thousand a month.",
+            "logins = true\tKeep the login sessions of /var/log/wtmp (user, line, where from, start, end, and how it ended: logout, down, crash, or another login on the line), each run reading what was appended since the last (a rotated or truncated file from its start); sessions open when wtmp is rotated are ended by their logout in the new file, and one ended by a crash ends at the last sample taken before the boot (the machine was up then; ac --reboots counts up to the boot). Without a wtmp (a container), who /run/utmp lists at each run is kept instead: a session ends at the first run that no longer sees it, or at the last sample before a boot. They are kept with no age limit: a busy machine makes a few thousand a month.",
         ],
     ),
     (

@@ -178,8 +178,8 @@ struct Plan {
     retention_days: u32,
     /// Rates are measured over at least this many centiseconds (see [`MIN_INTERVAL`]).
     min_interval_cs: u64,
-    /// The wtmp file whose login sessions are kept; `None`: none are.
-    wtmp: Option<std::path::PathBuf>,
+    /// The wtmp and utmp files whose login sessions are kept; `None`: none are.
+    logins: Option<logins::Files>,
 }
 
 /// Rates need readings at least 0.9 s apart (sadc refuses intervals under a second), or 90 % of
@@ -312,7 +312,7 @@ fn plan(args: &Args, cfg: &Config, env: &Env) -> Result<Plan> {
             BTreeMap::new()
         },
         retention_days: s.retention_days,
-        wtmp: s.logins.then(|| env.sysroot.join("var/log/wtmp")),
+        logins: s.logins.then(|| logins::Files::under(&env.sysroot)),
         min_interval_cs: {
             let asked = args
                 .interval
@@ -402,8 +402,8 @@ fn take(
     store::insert(&tx, host, &record)?;
     // Sessions are brought up to date with the sample; a wtmp that cannot be read costs them
     // that update, not the sample (the next run tries again: its place is not saved).
-    if let Some(wtmp) = &plan.wtmp
-        && let Err(e) = logins::update(&tx, host, wtmp)
+    if let Some(files) = &plan.logins
+        && let Err(e) = logins::update(&tx, host, files, now.floor() as i64)
     {
         env.warn(format!("login sessions not updated: {e:#}"));
     }

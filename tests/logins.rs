@@ -504,3 +504,85 @@ fn a_crashed_session_ends_at_the_last_sample_before_the_boot() {
         .unwrap();
     assert_eq!((end - T0, how.as_str()), (600, "crash"));
 }
+
+#[test]
+fn without_wtmp_sessions_come_from_who_utmp_lists_at_each_run() {
+    if !util::needed("utmpdump") {
+        return;
+    }
+    let (sb, root, wtmp) = machine();
+    assert!(!wtmp.exists());
+    let utmp = root.join("run/utmp");
+    std::fs::create_dir_all(utmp.parent().unwrap()).unwrap();
+    let sample = |t: i64| {
+        sb.cmd("usage-sample")
+            .env("USAGE_SYSROOT", &root)
+            .env("USAGE_NOW", t.to_string())
+            .ok();
+    };
+    let rows = || -> Vec<(String, String, i64, Option<i64>, String)> {
+        let conn = sb.open_db();
+        let mut stmt = conn
+            .prepare("SELECT user, line, start, end, how FROM logins ORDER BY start, line")
+            .unwrap();
+        stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, i64>(2)? - T0,
+                r.get::<_, Option<i64>>(3)?.map(|e| e - T0),
+                r.get(4)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let boot = line(2, 0, "reboot", "~", "6.1.0", T0);
+    // alice on pts/0 since 00:10 and bob on tty1 since 00:20.
+    let both = boot.clone()
+        + &line(7, 10, "alice", "pts/0", "10.0.0.5", T0 + 600)
+        + &line(7, 11, "bob", "tty1", "", T0 + 1200);
+    std::fs::write(&utmp, wtmp_of(&both)).unwrap();
+    sample(T0 + 1500);
+    sample(T0 + 1560);
+    // bob logged out before the next run: his line is a dead process now.
+    let alice = boot
+        + &line(7, 10, "alice", "pts/0", "10.0.0.5", T0 + 600)
+        + &line(8, 11, "", "tty1", "", T0 + 1580);
+    std::fs::write(&utmp, wtmp_of(&alice)).unwrap();
+    sample(T0 + 1620);
+    assert_eq!(
+        rows(),
+        vec![
+            ("alice".into(), "pts/0".into(), 600, None, "open".into()),
+            (
+                "bob".into(),
+                "tty1".into(),
+                1200,
+                Some(1620),
+                "logout".into()
+            ),
+        ]
+    );
+    // The machine went down and came back at 01:00 with nobody logged in: alice's session ends
+    // at the last sample before the boot.
+    std::fs::write(
+        &utmp,
+        wtmp_of(&line(2, 0, "reboot", "~", "6.1.0", T0 + 3600)),
+    )
+    .unwrap();
+    sample(T0 + 3700);
+    assert_eq!(
+        rows()[0],
+        (
+            "alice".into(),
+            "pts/0".into(),
+            600,
+            Some(1620),
+            "down".into()
+        )
+    );
+    // The hours count it whole, once: the same sessions at every run are the same rows.
+    assert_eq!(rows().len(), 2);
+}

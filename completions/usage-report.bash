@@ -122,11 +122,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -200,11 +200,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -274,11 +274,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -360,11 +360,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -438,11 +438,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -512,11 +512,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -796,11 +796,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -870,11 +870,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -952,11 +952,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1042,11 +1042,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1124,11 +1124,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1198,11 +1198,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1280,11 +1280,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1358,11 +1358,11 @@ _usage__report() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table csv json png html pdf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv json png html pdf prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -31,7 +31,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_needs_command" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_needs_command" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_needs_command" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -67,7 +68,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -88,7 +90,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -111,7 +114,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -134,7 +138,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -161,7 +166,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -182,7 +188,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -205,7 +212,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -229,7 +237,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -250,7 +259,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -272,7 +282,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -298,7 +309,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -322,7 +334,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'
@@ -347,7 +360,8 @@ csv\t'Comma-separated values with a header line'
 json\t'JSON, one object per line'
 png\t'A chart as a PNG image'
 html\t'One self-contained HTML page: overview, cycles, system, alerts and service availability with charts'
-pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'"
+pdf\t'The HTML report\'s content as a printable PDF (A4 or Letter, fonts embedded, charts as vectors)'
+prometheus\t'The latest figures of every metric, the alerts, cycles and backups in Prometheus\'s text format, for node_exporter\'s textfile collector (-o DIR/usage.prom)'"
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -s o -l output -d 'Write to this file instead of standard output (replaced whole, never half-written; a pipe or device is written to, a link\'s target replaced; - is standard output); needed for png when standard output is a terminal' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l size -d 'Size of a PNG chart (or of each chart in the HTML report; the PDF report\'s charts take its proportions), in pixels' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l paper -d 'The page size of a PDF report' -r -f -a "a4\t'210 x 297 mm'

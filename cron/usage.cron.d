@@ -4,8 +4,10 @@
 SHELL=/bin/sh
 PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# One sample a minute; each run also deletes samples older than sample.retention_days.
-* * * * *  root  command -v usage-sample >/dev/null && usage-sample
+# One sample a minute; each run also deletes samples older than sample.retention_days. After it,
+# where node_exporter's textfile collector reads (Debian's prometheus-node-exporter), the latest
+# figures for Prometheus, replaced whole.
+* * * * *  root  command -v usage-sample >/dev/null && usage-sample && { [ ! -d /var/lib/prometheus/node-exporter ] || usage-report -o /var/lib/prometheus/node-exporter/usage.prom; }
 # Every five minutes: the alert rules over the samples stored since the last run. Notifications
 # go to the configured channels; without any, to standard output, which cron mails.
 */5 * * * *  root  command -v usage-alert >/dev/null && usage-alert

@@ -33,6 +33,7 @@ use crate::config::Config;
 use crate::db::samples::{self, Span};
 use crate::db::{self, alerts, probes};
 use crate::env::Env;
+use crate::figures;
 use crate::host;
 use crate::maintenance::{self, Window};
 use crate::metric::{self, Source};
@@ -403,8 +404,8 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn clock(&self) -> points::Clock {
-        points::Clock {
+    fn clock(&self) -> figures::Clock {
+        figures::Clock {
             now: self.now,
             today: self.today,
             billing_day: self.billing_day,
@@ -582,7 +583,7 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
         alerts::silence_noticed(tx, s.id, ctx.now)?;
     }
     let mut happened = Vec::new();
-    let mut rows = points::Rows::default();
+    let mut rows = figures::Rows::default();
     let mut firing = 0;
     for rule in &ctx.alerts.rules {
         if let Err(e) = points::check_subject(tx, rule, host) {
@@ -620,7 +621,8 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                             Some((ts, None)) => Span::after(ts.max(floor), newest),
                             None => Span::after((newest - rule.for_secs - 1).max(floor), newest),
                         };
-                        let points = rows.points(tx, rule, h, span)?;
+                        let points =
+                            rows.points(tx, rule.metric, rule.filter.as_deref(), h, span)?;
                         alerts::set_cursor(tx, &rule.name, newest, newest_id)?;
                         let at = if points.is_empty() {
                             None
@@ -633,7 +635,14 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                 }
             }
             Source::Clock => (
-                points::clock_points(tx, rule, host, newest, &ctx.clock())?,
+                figures::clock_points(
+                    tx,
+                    rule.metric,
+                    rule.filter.as_deref(),
+                    host,
+                    newest,
+                    &ctx.clock(),
+                )?,
                 Some(ctx.now),
             ),
         };

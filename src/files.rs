@@ -13,9 +13,19 @@ use anyhow::{Context, Result};
 /// process id (`.usage-copy-4242-Ab3xYz`), so a later run can tell a dead writer's leftovers
 /// from a live one's work ([`reclaim`]).
 pub fn temp_in(dir: &Path, prefix: &str) -> Result<tempfile::NamedTempFile> {
+    temp_with_mode(dir, prefix, PRIVATE)
+}
+
+/// The mode of what the suite writes.
+pub const PRIVATE: u32 = 0o600;
+/// The mode of a file written for another program to read (a Prometheus textfile, which
+/// node_exporter reads as its own user).
+pub const READABLE: u32 = 0o644;
+
+fn temp_with_mode(dir: &Path, prefix: &str, mode: u32) -> Result<tempfile::NamedTempFile> {
     let tmp = tempfile::Builder::new()
         .prefix(&format!("{prefix}{}-", std::process::id()))
-        .permissions(fs::Permissions::from_mode(0o600))
+        .permissions(fs::Permissions::from_mode(mode))
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in '{}'", dir.display()))?;
     Ok(tmp)
@@ -24,11 +34,19 @@ pub fn temp_in(dir: &Path, prefix: &str) -> Result<tempfile::NamedTempFile> {
 /// Writes `path` through a temporary file in its directory: fsynced, renamed over it, the
 /// directory fsynced, mode 0600. On any error the old file (if any) is left as it was.
 pub fn write_atomically<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T>) -> Result<T> {
+    write_with_mode(path, PRIVATE, write)
+}
+
+fn write_with_mode<T>(
+    path: &Path,
+    mode: u32,
+    write: impl FnOnce(&mut File) -> Result<T>,
+) -> Result<T> {
     let dir = parent(path);
     let fail =
         |e: io::Error| anyhow::Error::new(e).context(format!("cannot write '{}'", path.display()));
-    let mut tmp =
-        temp_in(dir, ".usage-").with_context(|| format!("cannot write '{}'", path.display()))?;
+    let mut tmp = temp_with_mode(dir, ".usage-", mode)
+        .with_context(|| format!("cannot write '{}'", path.display()))?;
     let value =
         write(tmp.as_file_mut()).with_context(|| format!("cannot write '{}'", path.display()))?;
     tmp.as_file().sync_all().map_err(fail)?;
@@ -121,6 +139,15 @@ pub fn write_buffered<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
+    write_buffered_mode(path, PRIVATE, write)
+}
+
+/// [`write_buffered`] with the mode a new or replaced file gets (`PRIVATE` or `READABLE`).
+pub fn write_buffered_mode<T>(
+    path: &Path,
+    mode: u32,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
     let buffered = |file: &mut File| {
         let mut w = io::BufWriter::with_capacity(64 * 1024, file);
         let value = write(&mut w)?;
@@ -132,7 +159,7 @@ pub fn write_buffered<T>(
         Ok(md) if md.is_dir() => Err(refuse("it is a directory")),
         Ok(md) if md.is_file() => {
             let target = fs::canonicalize(path).with_context(|| refuse("cannot resolve it"))?;
-            write_atomically(&target, buffered)
+            write_with_mode(&target, mode, buffered)
         }
         Ok(_) => {
             let mut file = fs::OpenOptions::new()
@@ -145,7 +172,7 @@ pub fn write_buffered<T>(
             if fs::symlink_metadata(path).is_ok() {
                 return Err(refuse("it is a symbolic link to nothing"));
             }
-            write_atomically(path, buffered)
+            write_with_mode(path, mode, buffered)
         }
         Err(e) => Err(anyhow::Error::new(e).context(refuse("cannot examine it"))),
     }

@@ -15,6 +15,7 @@ pub mod collect;
 pub mod config;
 pub mod db;
 pub mod env;
+pub mod figures;
 pub mod files;
 pub mod host;
 pub mod import;

@@ -438,6 +438,42 @@ pub const METRICS: &[Def] = &[
     ),
 ];
 
+/// A metric's name in Prometheus's conventions (the `usage_` prefix, base units: ratios
+/// rather than percentages, seconds and bytes) and the factor from its value here to there.
+pub fn prometheus(m: Metric) -> (&'static str, f64) {
+    const PCT: f64 = 0.01;
+    match m {
+        M::CpuPercent => ("usage_cpu_busy_ratio", PCT),
+        M::CpuUserPercent => ("usage_cpu_user_ratio", PCT),
+        M::CpuSystemPercent => ("usage_cpu_system_ratio", PCT),
+        M::CpuIowait => ("usage_cpu_iowait_ratio", PCT),
+        M::CpuSteal => ("usage_cpu_steal_ratio", PCT),
+        M::MemoryPercent => ("usage_memory_used_ratio", PCT),
+        M::SwapPercent => ("usage_swap_used_ratio", PCT),
+        M::Load1 => ("usage_load1", 1.0),
+        M::Load5 => ("usage_load5", 1.0),
+        M::Load15 => ("usage_load15", 1.0),
+        M::Temperature => ("usage_temperature_celsius", 1.0),
+        M::DiskUsedPercent => ("usage_filesystem_used_ratio", PCT),
+        M::DiskFreePercent => ("usage_filesystem_free_ratio", PCT),
+        M::NetRxRate => ("usage_network_receive_bytes_per_second", 1.0),
+        M::NetTxRate => ("usage_network_transmit_bytes_per_second", 1.0),
+        M::UserCpuPercent => ("usage_user_cpu_ratio", PCT),
+        M::UserMemoryPercent => ("usage_user_memory_ratio", PCT),
+        M::ProbeUp => ("usage_probe_up", 1.0),
+        M::ProbeResponseMs => ("usage_probe_duration_seconds", 0.001),
+        M::ProbeLossPercent => ("usage_probe_loss_ratio", PCT),
+        M::TlsDaysLeft => ("usage_probe_tls_remaining_seconds", 86_400.0),
+        M::OutageOpen => ("usage_probe_outage_open", 1.0),
+        M::SampleAge => ("usage_sample_age_seconds", 1.0),
+        M::QuotaUsedPercent => ("usage_quota_used_ratio", PCT),
+        M::QuotaForecastPercent => ("usage_quota_forecast_ratio", PCT),
+        M::LoginHoursToday => ("usage_login_today_seconds", 3600.0),
+        M::AppHoursToday => ("usage_app_today_seconds", 3600.0),
+        M::AppErrors => ("usage_app_errors_last_hour", 1.0),
+    }
+}
+
 /// Names usage-report accepted before the vocabulary, each standing for one or more metrics.
 pub const ALIASES: &[(&str, &[Metric])] = &[
     (
@@ -708,7 +744,11 @@ pub fn man_paragraphs() -> Vec<String> {
                 Some(label) => format!("{}{{{label}=\"...\"}}", d.name),
                 None => d.name.to_string(),
             };
-            format!("{term}\t{}.", capitalise(d.about))
+            let (prom, _) = prometheus(d.metric);
+            format!(
+                "{term}\t{}. In the Prometheus export: {prom}.",
+                capitalise(d.about)
+            )
         })
         .collect()
 }

@@ -13,6 +13,7 @@ mod logins;
 mod overview;
 mod pdf;
 pub mod period;
+mod prometheus;
 mod sessions;
 mod system;
 pub mod usage;
@@ -142,6 +143,9 @@ pub enum Format {
     /// The HTML report's content as a printable PDF (A4 or Letter, fonts embedded, charts as
     /// vectors)
     Pdf,
+    /// The latest figures of every metric, the alerts, cycles and backups in Prometheus's text
+    /// format, for node_exporter's textfile collector (-o DIR/usage.prom)
+    Prometheus,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -339,6 +343,15 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         })?;
         return Ok(Outcome::Done);
     }
+    if format == Format::Prometheus {
+        // Written for node_exporter, which reads it as its own user.
+        let write = |w: &mut dyn Write| prometheus::write(&ctx, w);
+        match &args.output.output {
+            Some(path) => crate::files::write_buffered_mode(path, crate::files::READABLE, write)?,
+            None => emit(format, &args.output, env, write)?,
+        }
+        return Ok(Outcome::Done);
+    }
     if matches!(view, View::Overview) {
         let text = overview::render(&ctx, format == Format::Json)?;
         emit(format, &args.output, env, |w| {
@@ -383,6 +396,7 @@ fn format_of_path(path: &Path) -> Option<Format> {
         "png" => Some(Format::Png),
         "html" | "htm" => Some(Format::Html),
         "pdf" => Some(Format::Pdf),
+        "prom" => Some(Format::Prometheus),
         "csv" => Some(Format::Csv),
         "json" | "jsonl" => Some(Format::Json),
         "txt" => Some(Format::Table),
@@ -402,7 +416,7 @@ fn rows_format(format: Format) -> cli::Format {
 fn check_format(view: &View, format: Format) -> Result<()> {
     let fits = match (view, format) {
         (View::Overview, Format::Csv | Format::Png) => false,
-        (_, Format::Html | Format::Pdf) => matches!(view, View::Overview),
+        (_, Format::Html | Format::Pdf | Format::Prometheus) => matches!(view, View::Overview),
         _ => true,
     };
     if fits {
@@ -423,6 +437,9 @@ fn no_format(view: &View, format: Format) -> anyhow::Error {
         }
         (_, Format::Pdf) => {
             "the PDF report is the overview's: run `usage-report --format pdf -o report.pdf`"
+        }
+        (_, Format::Prometheus) => {
+            "the Prometheus export holds every metric: run `usage-report --format prometheus -o DIR/usage.prom`"
         }
         (View::Overview, _) => {
             "the overview has sections of different shapes: use table or json, or a view such as cycles for csv and png"

@@ -178,10 +178,17 @@ fn debian_cron_runs_the_installed_file_silently() {
         db.display(),
         sb.path("config.toml").display()
     );
+    // Its Prometheus export goes to a directory of the test's, standing for node_exporter's.
+    let textfile = sb.path("node-exporter");
+    std::fs::create_dir(&textfile).unwrap();
     let sampler = installed
         .lines()
         .find(|l| l.starts_with("* * * * *") && l.contains("usage-sample"))
-        .expect("the installed file samples every minute");
+        .expect("the installed file samples every minute")
+        .replace(
+            "/var/lib/prometheus/node-exporter",
+            &textfile.display().to_string(),
+        );
     for line in installed.lines() {
         if line.starts_with("SHELL=") {
             file.push_str(&format!("SHELL={}\n", shell.display()));
@@ -236,5 +243,10 @@ fn debian_cron_runs_the_installed_file_silently() {
     assert!(
         jobs.lines().all(|l| l == "exit 0"),
         "a job failed or printed (cron would mail it): {jobs}"
+    );
+    let exported = std::fs::read_to_string(textfile.join("usage.prom")).unwrap();
+    assert!(
+        exported.contains("\nusage_sample_age_seconds "),
+        "{exported}"
     );
 }

@@ -132,7 +132,7 @@ fn make_install_places_every_file_and_uninstall_removes_them() {
             ],
         );
         let units = files_under(&prefix.join("lib/systemd/system"));
-        assert_eq!(units.len(), 8, "{units:?}");
+        assert_eq!(units.len(), 9, "{units:?}");
         let service =
             std::fs::read_to_string(prefix.join("lib/systemd/system/usage-sample.service"))
                 .unwrap();

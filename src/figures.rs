@@ -186,46 +186,135 @@ pub fn clock_points(
                 .collect())
         }
         Metric::QuotaUsedPercent | Metric::QuotaForecastPercent => {
-            // One named location (check_subject made sure it exists), else every active one.
-            let locations = match filter {
-                Some(f) => db::ledger::lookup_location(conn, f)?.into_iter().collect(),
-                None => db::ledger::locations(conn)?
-                    .into_iter()
-                    .filter(|l| l.active)
-                    .collect::<Vec<_>>(),
-            };
             let mut points = Vec::new();
-            for location in locations {
-                let Some(quota) = location.quota else {
+            for c in current_cycles(conn, today, billing_day, filter)? {
+                let Some(quota) = c.location.quota else {
                     continue;
                 };
-                let day = location.billing_day.unwrap_or(billing_day);
-                let Some((start, end)) = ledger::cycle_containing(today, day) else {
-                    continue;
-                };
-                let span = (ledger::date_key(start), ledger::date_key(today));
-                let (bytes, days, last) = db::ledger::usage_between(conn, location.id, span)?;
                 let value = if m == Metric::QuotaUsedPercent {
-                    bytes as f64 * 100.0 / quota as f64
+                    c.bytes as f64 * 100.0 / quota as f64
                 } else {
                     // No day of this cycle recorded yet: nothing to project from.
-                    let Some(last) = last else {
+                    let Some(last) = c.last else {
                         continue;
                     };
                     let cycle = Cycle {
-                        start,
-                        end,
-                        bytes,
-                        days,
+                        start: c.start,
+                        end: c.end,
+                        bytes: c.bytes,
+                        days: c.days,
                         last,
                     };
-                    let length = (end - start).num_days() + 1;
+                    let length = (c.end - c.start).num_days() + 1;
                     forecast(&cycle, length, today, Some(quota)).total as f64 * 100.0 / quota as f64
                 };
-                points.push((now, location.name, value));
+                points.push((now, c.location.name, value));
             }
             Ok(points)
         }
         _ => Ok(Vec::new()),
+    }
+}
+
+/// A location's billing cycle containing today, as recorded so far.
+pub struct CycleNow {
+    pub location: db::ledger::Location,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub bytes: i64,
+    pub days: u32,
+    pub last: Option<NaiveDate>,
+}
+
+/// The current cycle of one named location (`filter`), else of every active one, read in one
+/// scan of the days since the earliest of their starts.
+pub fn current_cycles(
+    conn: &Connection,
+    today: NaiveDate,
+    billing_day: u8,
+    filter: Option<&str>,
+) -> Result<Vec<CycleNow>> {
+    let locations = match filter {
+        Some(f) => db::ledger::lookup_location(conn, f)?.into_iter().collect(),
+        None => db::ledger::locations(conn)?
+            .into_iter()
+            .filter(|l| l.active)
+            .collect::<Vec<_>>(),
+    };
+    let mut cycles: Vec<CycleNow> = locations
+        .into_iter()
+        .filter_map(|location| {
+            let day = location.billing_day.unwrap_or(billing_day);
+            let (start, end) = ledger::cycle_containing(today, day)?;
+            Some(CycleNow {
+                location,
+                start,
+                end,
+                bytes: 0,
+                days: 0,
+                last: None,
+            })
+        })
+        .collect();
+    let Some(first) = cycles.iter().map(|c| c.start).min() else {
+        return Ok(cycles);
+    };
+    let index: HashMap<i64, usize> = cycles
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.location.id, i))
+        .collect();
+    let span = (ledger::date_key(first), ledger::date_key(today));
+    for (location, key, bytes) in db::ledger::days_between(conn, span)? {
+        let (Some(&i), Some(date)) = (index.get(&location), ledger::key_date(key)) else {
+            continue;
+        };
+        let c = &mut cycles[i];
+        if date >= c.start {
+            c.bytes += bytes;
+            c.days += 1;
+            c.last = Some(c.last.map_or(date, |l| l.max(date)));
+        }
+    }
+    Ok(cycles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_location_counts_the_days_of_its_own_cycle_only() {
+        let conn = crate::db::open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO locations (id, name, display_name, billing_day, quota, created)
+               VALUES (1, 'north', 'North', 13, 1000, 0), (2, 'south', 'South', NULL, NULL, 0),
+                      (3, 'gone', 'Gone', NULL, 10, 0);
+             UPDATE locations SET active = 0 WHERE id = 3;
+             INSERT INTO daily_usage (date, location_id, bytes, updated) VALUES
+               (20240301, 1, 1, 0), (20240312, 1, 2, 0), (20240313, 1, 4, 0), (20240320, 1, 8, 0),
+               (20240301, 2, 16, 0), (20240320, 2, 32, 0), (20240321, 2, 64, 0),
+               (20240320, 3, 128, 0);",
+        )
+        .unwrap();
+        let today = NaiveDate::from_ymd_opt(2024, 3, 20).unwrap();
+        let got: Vec<(String, NaiveDate, i64, u32, Option<NaiveDate>)> =
+            current_cycles(&conn, today, 1, None)
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.location.name, c.start, c.bytes, c.days, c.last))
+                .collect();
+        let d = |day| NaiveDate::from_ymd_opt(2024, 3, day).unwrap();
+        // north's cycle starts on the 13th, south's on the 1st; a day after today is not yet,
+        // an inactive location not at all.
+        assert_eq!(
+            got,
+            vec![
+                ("north".into(), d(13), 12, 2, Some(d(20))),
+                ("south".into(), d(1), 48, 2, Some(d(20))),
+            ]
+        );
+        let one = current_cycles(&conn, today, 1, Some("north")).unwrap();
+        assert_eq!(one.len(), 1);
     }
 }

@@ -518,6 +518,16 @@ pub fn usage_between(
     Ok((bytes.unwrap_or(0), days, newest.and_then(key_date)))
 }
 
+/// Every stored day from `first` to `last` (date keys, both included): (location id, date
+/// key, bytes), in one scan of the table's date order.
+pub fn days_between(conn: &Connection, (first, last): (i64, i64)) -> Result<Vec<(i64, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT location_id, date, bytes FROM daily_usage WHERE date BETWEEN ?1 AND ?2",
+    )?;
+    let rows = stmt.query_map((first, last), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

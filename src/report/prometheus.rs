@@ -10,10 +10,10 @@ use anyhow::Result;
 
 use super::Ctx;
 use super::system::host;
+use crate::db;
 use crate::db::samples::Span;
 use crate::figures::{self, Clock, Rows};
 use crate::metric::{self, METRICS, Source, Unit};
-use crate::{db, ledger};
 
 /// One metric family: its samples as (labels, value).
 struct Family {
@@ -203,19 +203,10 @@ fn cycles(ctx: &Ctx) -> Result<Vec<Family>> {
         "usage_ledger_quota_bytes",
         "the location's quota per billing cycle, in bytes",
     );
-    for location in db::ledger::locations(ctx.conn)?
-        .into_iter()
-        .filter(|l| l.active)
-    {
-        let day = location.billing_day.unwrap_or(ctx.billing_day);
-        let Some((start, _)) = ledger::cycle_containing(ctx.today, day) else {
-            continue;
-        };
-        let span = (ledger::date_key(start), ledger::date_key(ctx.today));
-        let (bytes, _, _) = db::ledger::usage_between(ctx.conn, location.id, span)?;
-        used.add(vec![("location", location.name.clone())], bytes as f64);
-        if let Some(q) = location.quota {
-            quota.add(vec![("location", location.name)], q as f64);
+    for c in figures::current_cycles(ctx.conn, ctx.today, ctx.billing_day, None)? {
+        used.add(vec![("location", c.location.name.clone())], c.bytes as f64);
+        if let Some(q) = c.location.quota {
+            quota.add(vec![("location", c.location.name)], q as f64);
         }
     }
     Ok(vec![used, quota])

@@ -45,8 +45,9 @@ pub use period::Period;
     long_about = "Answer questions about the stored record: data usage per location and day, \
 billing cycles with quotas and forecasts, trends, the machine's CPU, memory, disk and network \
 over a period, its users and processes, and alerts; as an aligned table (the default on a \
-terminal), CSV (the default otherwise), JSON lines, a PNG chart, or one self-contained HTML \
-or PDF report.\n\nWithout a view, the overview is shown. Dates and times are in the local time zone \
+terminal), CSV (the default otherwise), JSON lines, a PNG chart, one self-contained HTML \
+or PDF report, or the latest figures for Prometheus (--format prometheus, or -o FILE.prom: \
+node_exporter's textfile collector reads it).\n\nWithout a view, the overview is shown. Dates and times are in the local time zone \
 (TZ) unless --utc is given."
 )]
 pub struct Args {

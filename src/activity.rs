@@ -279,6 +279,43 @@ mod tests {
     }
 
     #[test]
+    fn figures_of_a_summary_and_a_session() {
+        let s = Summary {
+            sessions: 4,
+            micros: 195 * M,
+            actions: 9,
+            ..Summary::default()
+        };
+        assert_eq!(s.hours(), 3.25);
+        assert_eq!(s.average_minutes(), Some(48.75));
+        assert_eq!(s.actions_per_hour(), Some(9.0 / 3.25));
+        // Nothing to average or divide by.
+        let none = Summary::default();
+        assert_eq!(
+            (none.average_minutes(), none.actions_per_hour()),
+            (None, None)
+        );
+        let one = derive(row(5 * M, 7 * M, Some(5 * M), Some(9 * M)), 30 * M, 100 * M);
+        assert_eq!(one.micros(), 4 * M);
+        let names: Vec<&str> = [How::Ended, How::Idle, How::Open].map(How::as_str).to_vec();
+        assert_eq!(names, ["ended", "idle", "open"]);
+    }
+
+    #[test]
+    fn only_sessions_within_the_period_count_a_lone_event_too() {
+        let lone = derive(row(50 * M, 50 * M, None, Some(50 * M)), 30 * M, 100 * M);
+        let later = derive(
+            row(70 * M, 80 * M, Some(70 * M), Some(80 * M)),
+            30 * M,
+            100 * M,
+        );
+        let earlier = derive(row(0, 5 * M, Some(0), Some(5 * M)), 30 * M, 100 * M);
+        let (totals, _) = summarize(&[lone, later, earlier], &[], Zone::Utc, 10 * M, 60 * M);
+        let t = &totals[&("vsat".into(), "ana".into())];
+        assert_eq!((t.sessions, t.micros), (1, 0));
+    }
+
+    #[test]
     fn busiest_hours_are_ordered_by_count_then_hour() {
         let mut s = Summary::default();
         s.by_hour[14] = 5;

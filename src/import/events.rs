@@ -211,8 +211,9 @@ impl<'t, 'w> Loader<'t, 'w> {
                 false,
             );
         }
-        let session = quoted(&e.session);
-        let at = when(e.at);
+        // Shown only in a problem's message: formatted then, not for every event.
+        let session = Quoted(&e.session);
+        let at = When(e.at);
         match e.kind {
             Kind::Start => {
                 if let Some(s) = start.filter(|&s| s != e.at) {
@@ -694,7 +695,7 @@ fn plain(e: &serde_json::Error) -> String {
 }
 
 fn quoted(text: &str) -> String {
-    format!("'{}'", crate::render::visible(text))
+    Quoted(text).to_string()
 }
 
 /// The start of a long line, for a message.
@@ -709,10 +710,26 @@ fn excerpt(line: &str) -> String {
 
 /// A local time to the second, as a log shows it.
 fn when(micros: i64) -> String {
-    Zone::Local
-        .time(micros.div_euclid(MICROS))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    When(micros).to_string()
+}
+
+/// [`when`], formatted only when shown.
+struct When(i64);
+
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let t = Zone::Local.time(self.0.div_euclid(MICROS));
+        write!(f, "{}", t.format("%Y-%m-%d %H:%M:%S"))
+    }
+}
+
+/// [`quoted`], formatted only when shown.
+struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "'{}'", crate::render::visible(self.0))
+    }
 }
 
 fn gap(micros: i64) -> String {

@@ -25,7 +25,7 @@ pub struct EventsArgs {
     pub files: Vec<PathBuf>,
 
     /// The application the events are of
-    #[arg(long, value_name = "NAME", value_parser = parse_app)]
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub app: String,
 
     /// Refuse a file on its first bad line (malformed JSON, an unknown event kind, an end
@@ -54,20 +54,20 @@ pub struct EventsArgs {
 #[derive(Debug, clap::Args)]
 pub struct EventArgs {
     /// The application the event is of
-    #[arg(long, value_name = "NAME", value_parser = parse_app)]
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub app: String,
 
     /// The session it belongs to (any text the program keeps for the session, such as its
     /// start time or a process id)
-    #[arg(long, value_name = "ID", value_parser = parse_id)]
+    #[arg(long, value_name = "ID", value_parser = parse_name)]
     pub session: String,
 
     /// Whose session it is [default: the user behind sudo, else the login name]
-    #[arg(long, value_name = "NAME", value_parser = parse_id)]
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub user: Option<String>,
 
     /// The action's type (open_file, export); with --error, the error's type
-    #[arg(long, value_name = "TYPE", value_parser = parse_id, required_unless_present_any = ["start", "end", "error"], conflicts_with_all = ["start", "end"])]
+    #[arg(long, value_name = "TYPE", value_parser = parse_name, required_unless_present_any = ["start", "end", "error"], conflicts_with_all = ["start", "end"])]
     pub action: Option<String>,
 
     /// A detail of the action or error, kept as text; repeatable
@@ -92,15 +92,12 @@ pub struct EventArgs {
     pub at: Option<String>,
 }
 
-fn parse_app(text: &str) -> Result<String, String> {
+/// An app, session, user or action type: any non-empty text without control characters.
+fn parse_name(text: &str) -> Result<String, String> {
     if text.is_empty() || text.chars().any(char::is_control) {
         return Err("expected a non-empty name without control characters".into());
     }
     Ok(text.to_string())
-}
-
-fn parse_id(text: &str) -> Result<String, String> {
-    parse_app(text)
 }
 
 fn parse_detail(text: &str) -> Result<(String, String), String> {

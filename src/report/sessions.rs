@@ -132,9 +132,8 @@ pub fn sessions_view(ctx: &Ctx, args: &SessionsArgs) -> Result<Output<'static>> 
     let quarters: Vec<_> = db::activity::quarters(ctx.conn, host, from, to)?;
     let (totals, days) = activity::summarize(&sessions, &quarters, ctx.zone, from, to);
     let mut series: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-    let several_apps = totals
-        .keys()
-        .any(|(a, _)| totals.keys().next().is_some_and(|(b, _)| a != b));
+    let apps: std::collections::BTreeSet<&String> = totals.keys().map(|(app, _)| app).collect();
+    let several_apps = apps.len() > 1;
     for ((day, app, user), d) in &days {
         let name = if several_apps {
             format!("{app} {user}")

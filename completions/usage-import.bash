@@ -119,7 +119,7 @@ _usage__import() {
 
     case "${cmd}" in
         usage__import)
-            opts="-f -d -n -p -q -h -V --db --config --format --date-format --year --decimal-comma --delimiter --unit --max-daily --ignore-column --strict --dry-run --print --quiet --help --version set delete locations events event help"
+            opts="-f -d -n -p -q -h -V --db --config --format --date-format --year --decimal-comma --delimiter --unit --max-daily --ignore-column --strict --merge --dry-run --print --quiet --help --version set delete locations events event help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_usage_import_global_optspecs
-    string join \n db= config= f/format= date-format= year= decimal-comma d/delimiter= unit= max-daily= ignore-column= strict n/dry-run p/print q/quiet h/help V/version
+    string join \n db= config= f/format= date-format= year= decimal-comma d/delimiter= unit= max-daily= ignore-column= strict merge n/dry-run p/print q/quiet h/help V/version
 end
 
 function __fish_usage_import_needs_command
@@ -40,6 +40,7 @@ complete -c usage-import -n "__fish_usage_import_needs_command" -l max-daily -d 
 complete -c usage-import -n "__fish_usage_import_needs_command" -l ignore-column -d 'Read past a column of this name (e.g. a Total or Notes column); repeatable' -r
 complete -c usage-import -n "__fish_usage_import_needs_command" -l decimal-comma -d 'Read 9,9 as nine point nine and 1.234,5 as one thousand two hundred thirty-four point five'
 complete -c usage-import -n "__fish_usage_import_needs_command" -l strict -d 'Turn every warning (a cell that is not a number, a date given twice) into an error'
+complete -c usage-import -n "__fish_usage_import_needs_command" -l merge -d 'The files are other usage databases, or usage-backup\'s backups of them (.db.gz), to merge into this one: their hosts, samples, ledger, alert history, probe results, logins and application events; merging the same file again changes nothing'
 complete -c usage-import -n "__fish_usage_import_needs_command" -s n -l dry-run -d 'Read and check everything, report what would change, write nothing'
 complete -c usage-import -n "__fish_usage_import_needs_command" -s p -l print -d 'Show a summary line per file (the default on a terminal)'
 complete -c usage-import -n "__fish_usage_import_needs_command" -s q -l quiet -d 'Show no summary or progress bar, even on a terminal'

@@ -733,6 +733,7 @@ fn evaluate<'a>(tx: &Transaction, ctx: &'a Ctx) -> Result<Evaluation<'a>> {
                             value: event.value,
                             message: payload["message"].as_str().unwrap_or("").into(),
                             silenced: event.silenced,
+                            host: probe_host,
                         },
                     )?;
                 }

@@ -19,6 +19,7 @@ pub mod copy;
 pub mod inspect;
 pub mod ledger;
 pub mod logins;
+pub mod merge;
 pub mod probes;
 pub mod samples;
 
@@ -42,6 +43,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0008_alert_silences.sql"),
     include_str!("db/migrations/0009_logins.sql"),
     include_str!("db/migrations/0010_activity.sql"),
+    include_str!("db/migrations/0011_fleet.sql"),
 ];
 
 /// The schema version this build writes.
@@ -69,6 +71,13 @@ pub fn open(path: &Path) -> Result<Connection> {
     connect(path, Use::Write)
 }
 
+/// As [`open`], for usage-import --merge: the connection also takes `file:` URIs, so the source
+/// database is attached read-only (`?mode=ro`), never written to.
+pub fn open_merging(path: &Path) -> Result<Connection> {
+    create_private(path)?;
+    connect(path, Use::Merge)
+}
+
 /// Opens an existing usage database for a tool that reads it (usage-report, usage-alert, the
 /// listings), migrating an older schema of ours. A missing or empty file is refused rather than
 /// initialised: a mistyped --db must not become a new, silent, empty database.
@@ -87,13 +96,20 @@ pub fn open_reader(path: &Path) -> Result<Connection> {
 enum Use {
     Write,
     Read,
+    /// Writing, with URIs for ATTACH.
+    Merge,
 }
 
 fn connect(path: &Path, to: Use) -> Result<Connection> {
     let shown = path.display().to_string();
+    let uri = if to == Use::Merge {
+        OpenFlags::SQLITE_OPEN_URI
+    } else {
+        OpenFlags::empty()
+    };
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | uri,
     )
     .map_err(|e| explain(e, &shown))?;
     // The busy timeout first, so everything after it waits for other connections.

@@ -6,6 +6,7 @@
 pub mod events;
 mod load;
 mod locations;
+mod merge;
 pub mod parse;
 mod record;
 mod source;
@@ -102,6 +103,12 @@ pub struct FileArgs {
     /// Turn every warning (a cell that is not a number, a date given twice) into an error
     #[arg(long)]
     pub strict: bool,
+
+    /// The files are other usage databases, or usage-backup's backups of them (.db.gz), to
+    /// merge into this one: their hosts, samples, ledger, alert history, probe results,
+    /// logins and application events; merging the same file again changes nothing
+    #[arg(long, conflicts_with_all = ["date_format", "year", "decimal_comma", "delimiter", "max_daily", "ignore_column", "strict"])]
+    pub merge: bool,
 
     /// Read and check everything, report what would change, write nothing
     #[arg(long, short = 'n')]
@@ -320,6 +327,7 @@ fn file_flag(a: &FileArgs) -> Option<&'static str> {
         (a.max_daily.is_some(), "--max-daily"),
         (!a.ignore_column.is_empty(), "--ignore-column"),
         (a.strict, "--strict"),
+        (a.merge, "--merge"),
         (a.dry_run, "--dry-run"),
         (a.print, "--print"),
         (a.quiet, "--quiet"),
@@ -357,8 +365,8 @@ struct FileOutcome {
     error: Option<String>,
 }
 
-fn run_files(args: &FileArgs, config: &Config, env: &mut Env) -> Result<()> {
-    let base = options(config, env);
+/// The layout and the summary's format that --format names (each at most once).
+fn formats(args: &FileArgs) -> Result<(Option<Layout>, Option<Format>)> {
     let mut layout = None;
     let mut output = None;
     for f in &args.format {
@@ -389,6 +397,22 @@ fn run_files(args: &FileArgs, config: &Config, env: &mut Env) -> Result<()> {
         }
         *slot = value;
     }
+    Ok((layout, output))
+}
+
+fn run_files(args: &FileArgs, config: &Config, env: &mut Env) -> Result<()> {
+    let (layout, output) = formats(args)?;
+    if args.merge {
+        if let Some(l) = layout {
+            return Err(UsageError(format!(
+                "--format {} names a CSV layout; --merge reads databases",
+                l.name()
+            ))
+            .into());
+        }
+        return merge::run(args, output, config, env);
+    }
+    let base = options(config, env);
     let opts = load::Options {
         layout,
         date_format: args.date_format.clone(),
@@ -440,30 +464,39 @@ fn run_files(args: &FileArgs, config: &Config, env: &mut Env) -> Result<()> {
     if let Some(format @ (Format::Csv | Format::Json)) = output {
         write_outcomes(&outcomes, format, env)?;
     }
-    let failed: Vec<&FileOutcome> = outcomes.iter().filter(|o| o.error.is_some()).collect();
-    if failed.is_empty() {
-        return Ok(());
-    }
-    if outcomes.len() == 1 {
-        bail!("{}", failed[0].error.as_deref().unwrap_or_default());
-    }
-    let names = |status: &str| {
-        outcomes
+    let listed: Vec<(&str, Option<&str>)> = outcomes
+        .iter()
+        .map(|o| (o.report.file.as_str(), o.error.as_deref()))
+        .collect();
+    conclude(&listed, if args.dry_run { "checked" } else { "imported" })
+}
+
+/// The end of a run over files, each `(file, its error)`: the one file's error, or which of
+/// several were refused and which landed.
+fn conclude(outcomes: &[(&str, Option<&str>)], landed: &str) -> Result<()> {
+    let names = |failed: bool| {
+        let picked: Vec<&str> = outcomes
             .iter()
-            .filter(|o| o.status == status)
-            .map(|o| o.report.file.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+            .filter(|(_, e)| e.is_some() == failed)
+            .map(|(f, _)| *f)
+            .collect();
+        if picked.is_empty() {
+            "none".to_string()
+        } else {
+            picked.join(", ")
+        }
     };
-    let landed = if args.dry_run { "checked" } else { "imported" };
-    let ok = names(landed);
-    bail!(
-        "{} of {} files refused, nothing from them written: {}; {landed}: {}",
-        failed.len(),
-        outcomes.len(),
-        names("failed"),
-        if ok.is_empty() { "none" } else { &ok }
-    )
+    let failed = outcomes.iter().filter(|(_, e)| e.is_some()).count();
+    match failed {
+        0 => Ok(()),
+        _ if outcomes.len() == 1 => bail!("{}", outcomes[0].1.unwrap_or_default()),
+        n => bail!(
+            "{n} of {} files refused, nothing from them written: {}; {landed}: {}",
+            outcomes.len(),
+            names(true),
+            names(false)
+        ),
+    }
 }
 
 /// Opens the database; a dry run against a database that does not exist yet uses an empty one

@@ -79,7 +79,7 @@ mod tests {
     fn every_sample_metric_reads_its_rows() {
         let conn = crate::db::open_in_memory().unwrap();
         conn.execute_batch(
-            "INSERT INTO hosts VALUES (1, 'h');
+            "INSERT INTO hosts (id, name) VALUES (1, 'h');
              INSERT INTO mounts VALUES (1, 1, '/', 'sda1', 'ext4');
              INSERT INTO interfaces VALUES (1, 1, 'eth0');
              INSERT INTO users VALUES (1, 1, 1000, 'alice');

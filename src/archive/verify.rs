@@ -41,7 +41,8 @@ impl Stage {
 pub struct Report {
     pub meta: Option<Meta>,
     pub failures: Vec<(Stage, String)>,
-    /// The inflated database, when asked to keep it and it could be made.
+    /// The inflated database, when asked to keep it and it passed every check but perhaps the
+    /// metadata's.
     pub restored: Option<tempfile::NamedTempFile>,
     /// Rows per table found in the copy.
     pub tables: BTreeMap<String, i64>,
@@ -145,7 +146,9 @@ pub fn verify(path: &Path, scratch: &Path, keep: bool, progress: &dyn Fn(u64)) -
     check_database(tmp.path(), &mut report);
     // The checks' connections may leave SQLite's side files when they close together.
     crate::files::remove_sidecars(tmp.path());
-    if keep && report.ok() {
+    // Kept when the database in it is sound, even without metadata to check it against: a
+    // restore still refuses it (its first failed stage), a merge warns.
+    if keep && report.failures.iter().all(|(s, _)| *s == Stage::Metadata) {
         report.restored = Some(tmp);
     }
     Ok(report)

@@ -100,6 +100,14 @@ pub fn hostname(root: &Path) -> Result<String> {
         .to_string())
 }
 
+/// The machine's id as systemd keeps it (`/etc/machine-id`: 32 lower-case hex digits, fixed
+/// when the system is installed); `None` where it is missing, unreadable or not one.
+pub fn machine_id(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("etc/machine-id")).ok()?;
+    let id = text.trim();
+    (id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())).then(|| id.to_ascii_lowercase())
+}
+
 /// Reads a whole kernel file, naming it in the error.
 pub fn read_text(path: &Path) -> Result<String> {
     let mut s = String::new();

@@ -126,15 +126,19 @@ pub struct EventRow {
     pub value: Option<f64>,
     pub message: String,
     pub silenced: bool,
+    /// The host the rules judged (`None`: none is stored yet, or an event from before schema 11
+    /// in a database of several hosts).
+    pub host: Option<i64>,
 }
 
 pub fn record_event(tx: &Transaction, e: &EventRow) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO alert_events (ts, rule, subject, event, severity, value, message, silenced)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO alert_events
+           (ts, rule, subject, event, severity, value, message, silenced, host_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
-        e.ts, e.rule, e.subject, e.event, e.severity, e.value, e.message, e.silenced
+        e.ts, e.rule, e.subject, e.event, e.severity, e.value, e.message, e.silenced, e.host
     ])?;
     Ok(())
 }
@@ -149,14 +153,15 @@ fn event_row(r: &Row) -> rusqlite::Result<EventRow> {
         value: r.get(5)?,
         message: r.get(6)?,
         silenced: r.get(7)?,
+        host: r.get(8)?,
     })
 }
 
 /// The events with `from <= ts < to`, in the order they happened.
 pub fn events(conn: &Connection, from: i64, to: i64) -> Result<Vec<EventRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT ts, rule, subject, event, severity, value, message, silenced FROM alert_events
-         WHERE ts >= ?1 AND ts < ?2 ORDER BY ts, id",
+        "SELECT ts, rule, subject, event, severity, value, message, silenced, host_id
+         FROM alert_events WHERE ts >= ?1 AND ts < ?2 ORDER BY ts, id",
     )?;
     let rows = stmt.query_map((from, to), event_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

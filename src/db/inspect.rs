@@ -127,6 +127,18 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Opens an existing file read-only, to judge or copy it without ever writing to it (not even
+/// the checkpoint a last connection to a WAL database makes when it closes).
+pub fn open_read_only(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open database '{}': {e}", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
 /// The problems `PRAGMA integrity_check` or `quick_check` reports (none when it says "ok"), at
 /// most ten.
 pub fn integrity(conn: &Connection, quick: bool) -> rusqlite::Result<Vec<String>> {

@@ -109,6 +109,14 @@ pub fn host_id(tx: &Transaction, name: &str) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
+/// Records the host's machine id when it is new or changed (a reinstalled system keeps its
+/// name and history).
+pub fn set_machine_id(tx: &Transaction, host: i64, machine_id: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE hosts SET machine_id = ?2 WHERE id = ?1 AND machine_id IS NOT ?2")?
+        .execute(params![host, machine_id])?;
+    Ok(())
+}
+
 /// The sampler's stored baseline of a host, as (boot id, uptime in centiseconds, counters); the
 /// sampler decodes the counters.
 pub fn load_baseline(tx: &Transaction, host: i64) -> Result<Option<(String, u64, Vec<u8>)>> {
@@ -391,7 +399,6 @@ impl Span {
     }
 }
 
-/// The host's sample stored last (not the one whose time is latest): (id, time).
 /// The time of the host's newest sample within `(after, before)`.
 pub fn newest_between(
     conn: &Connection,
@@ -404,6 +411,7 @@ pub fn newest_between(
         .query_row(params![host, after, before], |r| r.get(0))?)
 }
 
+/// The host's sample stored last (not the one whose time is latest): (id, time).
 pub fn newest_stored(conn: &Connection, host: i64) -> Result<Option<(i64, i64)>> {
     Ok(conn
         // Backwards by id, the host only a filter: the index on (host, time) would sort every

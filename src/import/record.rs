@@ -171,20 +171,11 @@ pub fn run_events(args: &EventsArgs, config: &Config, env: &mut Env) -> Result<(
     if let Some(format @ (Format::Csv | Format::Json)) = args.format {
         write_outcomes(&outcomes, format, args.dry_run, env)?;
     }
-    let failed: Vec<&str> = outcomes
+    let listed: Vec<(&str, Option<&str>)> = outcomes
         .iter()
-        .filter(|(_, e)| e.is_some())
-        .map(|(r, _)| r.file.as_str())
+        .map(|(r, e)| (r.file.as_str(), e.as_deref()))
         .collect();
-    match failed.len() {
-        0 => Ok(()),
-        _ if outcomes.len() == 1 => bail!("{}", outcomes[0].1.as_deref().unwrap_or_default()),
-        n => bail!(
-            "{n} of {} files refused, nothing from them written: {}",
-            outcomes.len(),
-            failed.join(", ")
-        ),
-    }
+    super::conclude(&listed, if args.dry_run { "checked" } else { "imported" })
 }
 
 fn import(

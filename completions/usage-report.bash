@@ -107,7 +107,7 @@ _usage__report() {
 
     case "${cmd}" in
         usage__report)
-            opts="-f -o -l -h -V --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help --version overview daily cycles trends system traffic users processes alerts logins sessions activity availability help"
+            opts="-f -o -l -h -V --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help --version overview daily cycles trends system traffic users processes alerts logins sessions activity availability help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,7 +181,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__activity)
-            opts="-f -o -l -h --app --hourly --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --app --hourly --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,7 +259,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__alerts)
-            opts="-f -o -l -h --events --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --events --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -333,7 +333,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__availability)
-            opts="-f -o -l -h --probe --month --decimals --outages --raw --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --probe --month --decimals --outages --raw --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +419,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__cycles)
-            opts="-f -o -l -h --source --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --source --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,7 +497,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__daily)
-            opts="-f -o -l -h --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -781,7 +781,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__logins)
-            opts="-f -o -l -h --sessions --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --sessions --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -855,7 +855,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__overview)
-            opts="-f -o -l -h --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,7 +929,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__processes)
-            opts="-f -o -l -h --by --top --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --by --top --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1011,7 +1011,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__sessions)
-            opts="-f -o -l -h --daily --list --session --app --user --idle --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --daily --list --session --app --user --idle --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,7 +1101,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__system)
-            opts="-f -o -l -h --bucket --metric --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --bucket --metric --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1183,7 +1183,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__traffic)
-            opts="-f -o -l -h --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1257,7 +1257,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__trends)
-            opts="-f -o -l -h --days --window --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --days --window --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1339,7 +1339,7 @@ _usage__report() {
             return 0
             ;;
         usage__report__subcmd__users)
-            opts="-f -o -l -h --by --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --help"
+            opts="-f -o -l -h --by --db --config --format --output --size --utc --paper --since --until --cycle --last-cycle --location --billing-day --host --all-hosts --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_usage_report_global_optspecs
-    string join \n db= config= f/format= o/output= size= utc paper= since= until= cycle= last-cycle l/location= billing-day= host= h/help V/version
+    string join \n db= config= f/format= o/output= size= utc paper= since= until= cycle= last-cycle l/location= billing-day= host= all-hosts h/help V/version
 end
 
 function __fish_usage_report_needs_command
@@ -42,9 +42,10 @@ complete -c usage-report -n "__fish_usage_report_needs_command" -l until -d 'End
 complete -c usage-report -n "__fish_usage_report_needs_command" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_needs_command" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_needs_command" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_needs_command" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_needs_command" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_needs_command" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_needs_command" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_needs_command" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_needs_command" -s V -l version -d 'Print version'
 complete -c usage-report -n "__fish_usage_report_needs_command" -f -a "overview" -d 'Locations, records, top locations, recent days, the machine\'s latest state'
@@ -79,9 +80,10 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l u
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand overview" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
@@ -101,9 +103,10 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l unti
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand daily" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l source -d 'Count usage from the ledger, or from the traffic of the machine\'s network interfaces (each interface is a location; a location of the same name lends its billing day and quota)' -r -f -a "ledger\t''
 interfaces\t''"
@@ -125,9 +128,10 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l unt
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand cycles" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l days -d 'How many days, ending with --until\'s day, else with the newest day the ledger has (at most today: a day not yet imported is not drawn as zero)' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l window -d 'Days in the trailing moving average' -r
@@ -149,9 +153,10 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l unt
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand trends" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l bucket -d 'Time bucket of each row [default: auto: minute up to 2 hours, hour up to 4 days, else day]; all: one row per metric for the whole period' -r -f -a "auto\t''
 minute\t''
@@ -177,9 +182,10 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l unt
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand system" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand system" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
@@ -199,9 +205,10 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l un
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand traffic" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l by -d 'Order by CPU time or by peak memory' -r -f -a "cpu\t''
 memory\t''"
@@ -223,9 +230,10 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l unti
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand users" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand users" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l by -d 'Order by CPU time or by peak memory' -r -f -a "cpu\t''
 memory\t''"
@@ -248,9 +256,10 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l 
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand processes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
@@ -270,10 +279,11 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l unt
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l events -d 'List every event rather than counting them per day'
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand alerts" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/usage/config.toml, else /etc/usage/config.toml]' -r -F
@@ -293,10 +303,11 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l unt
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l sessions -d 'List the sessions (user, line, from where, start, end, how it ended) instead of the hours per user and day'
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand logins" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l session -d 'Only this session (by the id the application logged), listed with what the machine did during it' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l app -d 'Only this application; repeatable' -r
@@ -320,11 +331,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l u
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l daily -d 'Per day, app and user: sessions, hours, actions, errors, and the first and last activity (work hours)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l list -d 'List the sessions: start, end, how they closed (ended, idle, open), minutes, actions, errors, and the machine\'s CPU and memory over each (min, avg, max)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand sessions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l app -d 'Only this application; repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l db -d 'Database file [default: from the configuration file, else $XDG_DATA_HOME/usage/usage.db if set, else /var/lib/usage/usage.db for root, else ~/.local/share/usage/usage.db]' -r -F
@@ -345,10 +357,11 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l u
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l hourly -d 'Count per hour rather than per day'
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand activity" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l probe -d 'Only this probe (its id); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l month -d 'The calendar month (2024-03) instead of --since/--until or a billing cycle' -r
@@ -371,11 +384,12 @@ complete -c usage-report -n "__fish_usage_report_using_subcommand availability" 
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l cycle -d 'The billing cycle that starts in this month (2024-03); per location in the cycles view' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -s l -l location -d 'Only this location (name or display name); repeatable' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l billing-day -d 'The day billing cycles start on, 1 to 31, for locations without their own [config: ledger.billing_day, default 1]' -r
-complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]' -r
+complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l host -d 'The host whose samples are shown [default: config host, else this machine\'s name, else the only host stored]; repeatable: the views of machine data show each host\'s rows, a host column first' -r
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l outages -d 'List the outages of the period instead (start, end, duration, severity, the part in maintenance, cause, note)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l raw -d 'Every stored result of the period, for export (CSV or JSON)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l utc -d 'Show dates and times in UTC rather than the local time zone'
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l last-cycle -d 'The last complete billing cycle; per location in the cycles view'
+complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -l all-hosts -d 'Every stored host, as --host for each (a database that merged other hosts\' databases)'
 complete -c usage-report -n "__fish_usage_report_using_subcommand availability" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usage-report -n "__fish_usage_report_using_subcommand help; and not __fish_seen_subcommand_from overview daily cycles trends system traffic users processes alerts logins sessions activity availability help" -f -a "overview" -d 'Locations, records, top locations, recent days, the machine\'s latest state'
 complete -c usage-report -n "__fish_usage_report_using_subcommand help; and not __fish_seen_subcommand_from overview daily cycles trends system traffic users processes alerts logins sessions activity availability help" -f -a "daily" -d 'Usage per location per day (the CSV is usage-import\'s long layout)'

@@ -30,7 +30,7 @@ use crate::config::{self, Config};
 use crate::db;
 use crate::env::Env;
 use crate::host;
-use crate::render::Stream;
+use crate::render::{self, Stream};
 use crate::time::Zone;
 
 pub use chart::Chart;
@@ -123,9 +123,14 @@ pub struct RangeArgs {
     pub billing_day: Option<u8>,
 
     /// The host whose samples are shown [default: config host, else this machine's name, else
-    /// the only host stored]
+    /// the only host stored]; repeatable: the views of machine data show each host's rows, a
+    /// host column first
     #[arg(long, value_name = "NAME", global = true, value_parser = host::parse_name)]
-    pub host: Option<String>,
+    pub host: Vec<String>,
+
+    /// Every stored host, as --host for each (a database that merged other hosts' databases)
+    #[arg(long, global = true, conflicts_with = "host")]
+    pub all_hosts: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -184,6 +189,14 @@ pub enum View {
 }
 
 impl View {
+    /// A view of one machine's data, shown per host when several are asked for.
+    fn of_machine(&self) -> bool {
+        !matches!(
+            self,
+            View::Overview | View::Daily | View::Cycles(_) | View::Trends(_)
+        )
+    }
+
     fn name(&self) -> &'static str {
         match self {
             View::Overview => "overview",
@@ -232,6 +245,9 @@ pub struct Ctx<'a> {
     /// The locations asked for with --location (empty: all).
     pub locations: Vec<db::ledger::Location>,
     pub host: host::Wanted,
+    /// The hosts asked for with --host (more than one) or --all-hosts; empty otherwise, when
+    /// `host` is the one shown.
+    pub hosts: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -247,6 +263,29 @@ impl Ctx<'_> {
             billing_day: self.billing_day,
             locations: self.locations.clone(),
             host: self.host.clone(),
+            hosts: self.hosts.clone(),
+        }
+    }
+
+    /// The one host whose machine sections the overview and the report show: `None` when none
+    /// is stored, several were asked for, or several are stored and none was chosen (the
+    /// overview's hosts section covers them).
+    pub fn shown_host(&self) -> Result<Option<db::samples::Host>> {
+        if !self.hosts.is_empty() {
+            return Ok(None);
+        }
+        match host::choose(self.conn, &self.host, host::Fallback::Ask) {
+            Err(e) if e.is::<UsageError>() => Ok(None),
+            other => other,
+        }
+    }
+
+    /// The same context showing one host.
+    pub fn for_host(&self, name: &str) -> Ctx<'_> {
+        Ctx {
+            host: host::Wanted::Named(name.to_string()),
+            hosts: Vec::new(),
+            ..self.with_period(self.period.clone())
         }
     }
 }
@@ -317,6 +356,18 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         .iter()
         .map(|key| db::ledger::find_location(&conn, key))
         .collect::<Result<Vec<_>>>()?;
+    let mut hosts = if args.range.all_hosts {
+        db::samples::hosts(&conn)?
+            .into_iter()
+            .map(|h| h.name)
+            .collect()
+    } else {
+        args.range.host.clone()
+    };
+    let one = (hosts.len() == 1).then(|| hosts[0].clone());
+    if hosts.len() == 1 {
+        hosts.clear();
+    }
     let ctx = Ctx {
         conn: &conn,
         config: &config,
@@ -326,11 +377,8 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         zone,
         billing_day,
         locations,
-        host: host::Wanted::new(
-            args.range.host.as_deref(),
-            config.file.host.as_deref(),
-            &env.sysroot,
-        ),
+        host: host::Wanted::new(one.as_deref(), config.file.host.as_deref(), &env.sysroot),
+        hosts,
     };
     if format == Format::Html {
         emit(format, &args.output, env, |w| {
@@ -360,20 +408,20 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         })?;
         return Ok(Outcome::Done);
     }
-    let out = match &view {
-        View::Overview => unreachable!("handled above"),
-        View::Daily => usage::daily(&ctx)?,
-        View::Cycles(a) => usage::cycles(&ctx, a)?,
-        View::Trends(a) => usage::trends(&ctx, a)?,
-        View::System(a) => system::system(&ctx, a)?,
-        View::Traffic => system::traffic(&ctx)?,
-        View::Users(a) => system::users(&ctx, a)?,
-        View::Processes(a) => system::processes(&ctx, a)?,
-        View::Alerts(a) => system::alerts(&ctx, a)?,
-        View::Logins(a) => logins::logins(&ctx, a)?,
-        View::Sessions(a) => sessions::sessions_view(&ctx, a)?,
-        View::Activity(a) => sessions::activity_view(&ctx, a)?,
-        View::Availability(a) => availability::availability(&ctx, a)?,
+    let per_host: Vec<Ctx> = if view.of_machine() {
+        ctx.hosts.iter().map(|h| ctx.for_host(h)).collect()
+    } else {
+        Vec::new()
+    };
+    let out = if per_host.is_empty() {
+        view_output(&ctx, &view)?
+    } else {
+        if format == Format::Png {
+            return Err(
+                UsageError("a chart shows one host: give one --host for a PNG".into()).into(),
+            );
+        }
+        each_host(&per_host, &view)?
     };
     if format == Format::Png {
         let chart = out.chart.ok_or_else(|| no_format(&view, format))?()?;
@@ -388,6 +436,66 @@ pub fn run(mut args: Args, env: &mut Env) -> Result<Outcome> {
         env.say(format!("{} has no data {}", view.name(), out.during));
     }
     Ok(Outcome::Done)
+}
+
+/// The rows of a view of machine data for each host in turn, a host column first (unless the
+/// view has its own).
+fn each_host<'a>(contexts: &'a [Ctx<'a>], view: &View) -> Result<Output<'a>> {
+    let outputs = contexts
+        .iter()
+        .map(|c| {
+            Ok((
+                c.host.name().unwrap_or_default().to_string(),
+                view_output(c, view)?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut columns = outputs
+        .first()
+        .map(|(_, o)| o.rows.columns.clone())
+        .unwrap_or_default();
+    let labelled = !columns.contains(&"host");
+    if labelled {
+        columns.insert(0, "host");
+    }
+    let during = outputs
+        .first()
+        .map(|(_, o)| o.during.clone())
+        .unwrap_or_default();
+    Ok(Output {
+        rows: Stream::new(columns, move |sink| {
+            for (name, out) in outputs {
+                out.rows.each(&mut |mut row| {
+                    if labelled {
+                        row.insert(0, render::Cell::Text(name.clone()));
+                    }
+                    sink(row)
+                })?;
+            }
+            Ok(())
+        }),
+        chart: None,
+        during,
+    })
+}
+
+/// The output of a view other than the overview, for the context's host.
+fn view_output<'a>(ctx: &'a Ctx<'a>, view: &View) -> Result<Output<'a>> {
+    Ok(match view {
+        View::Overview => unreachable!("the overview is rendered whole"),
+        View::Daily => usage::daily(ctx)?,
+        View::Cycles(a) => usage::cycles(ctx, a)?,
+        View::Trends(a) => usage::trends(ctx, a)?,
+        View::System(a) => system::system(ctx, a)?,
+        View::Traffic => system::traffic(ctx)?,
+        View::Users(a) => system::users(ctx, a)?,
+        View::Processes(a) => system::processes(ctx, a)?,
+        View::Alerts(a) => system::alerts(ctx, a)?,
+        View::Logins(a) => logins::logins(ctx, a)?,
+        View::Sessions(a) => sessions::sessions_view(ctx, a)?,
+        View::Activity(a) => sessions::activity_view(ctx, a)?,
+        View::Availability(a) => availability::availability(ctx, a)?,
+    })
 }
 
 /// The format a file name asks for: report.html, chart.png, days.csv, days.json.

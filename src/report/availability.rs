@@ -206,12 +206,10 @@ pub fn any_probes(ctx: &Ctx) -> Result<bool> {
     {
         return Ok(true);
     }
-    Ok(
-        match host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)? {
-            Some(h) => !store::names(ctx.conn, h.id)?.is_empty(),
-            None => false,
-        },
-    )
+    Ok(match ctx.shown_host()? {
+        Some(h) => !store::names(ctx.conn, h.id)?.is_empty(),
+        None => false,
+    })
 }
 
 /// The outages open now, of every host, oldest first.

@@ -82,6 +82,20 @@ pub fn blocks<'a>(ctx: &Ctx<'a>, each: &mut dyn FnMut(Block<'a>) -> Result<()>) 
     each(Block::Heading("Trends".into()))?;
     chart(trends.chart, each)?;
 
+    let several = ctx.shown_host()?.is_none() && !db::samples::hosts(ctx.conn)?.is_empty();
+    if several {
+        each(Block::Note(
+            "The database holds several hosts: the report of one machine (its system, users, \
+             logins, sessions, alerts and services) is made with --host NAME."
+                .into(),
+        ))?;
+        return Ok(());
+    }
+    machine_blocks(ctx, each)
+}
+
+/// The sections of the one machine shown.
+fn machine_blocks<'a>(ctx: &Ctx<'a>, each: &mut dyn FnMut(Block<'a>) -> Result<()>) -> Result<()> {
     let buckets = system::system(
         ctx,
         &system::SystemArgs {

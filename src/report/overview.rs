@@ -6,7 +6,6 @@ use anyhow::Result;
 use super::{Ctx, usage};
 use crate::cli;
 use crate::db::{self, samples};
-use crate::host;
 use crate::ledger::date_key;
 use crate::metric::{self, Metric};
 use crate::render::{Cell, Rows};
@@ -96,6 +95,7 @@ pub fn sections(ctx: &Ctx) -> Result<Vec<Section>> {
             false,
         ),
     ];
+    out.extend(hosts(ctx)?);
     out.extend(system_status(ctx)?);
     out.extend(services(ctx)?);
     let db_bytes: i64 = ["", "-wal"]
@@ -137,7 +137,10 @@ pub fn health(ctx: &Ctx) -> Result<Rows> {
             Cell::Text(detail),
         ]);
     };
-    let host = host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)?;
+    let host = ctx.shown_host()?;
+    if host.is_none() {
+        fleet_line(ctx, &mut line)?;
+    }
     let latest = match &host {
         Some(h) => samples::latest(ctx.conn, h.id)?,
         None => None,
@@ -188,6 +191,7 @@ pub fn health(ctx: &Ctx) -> Result<Rows> {
                 );
             }
         }
+        (None, _) if samples::hosts(ctx.conn)?.len() > 1 || !ctx.hosts.is_empty() => {}
         _ => line("latest sample", "critical", "no samples yet".into()),
     }
     let firing: Vec<String> = db::alerts::all_states(ctx.conn)?
@@ -259,9 +263,119 @@ pub fn health(ctx: &Ctx) -> Result<Rows> {
     })
 }
 
+/// The hosts asked for (every stored host by default), stored with their samples: each one's
+/// first and latest sample and its figures then. Shown when there are several.
+pub fn host_rows(ctx: &Ctx) -> Result<Rows> {
+    let stored = samples::hosts(ctx.conn)?;
+    let mut rows = Vec::new();
+    for h in &stored {
+        if !ctx.hosts.is_empty() && !ctx.hosts.contains(&h.name) {
+            continue;
+        }
+        let latest = samples::latest(ctx.conn, h.id)?;
+        let first = samples::first_time(ctx.conn, h.id, samples::Span::ALL)?;
+        let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Time(ctx.zone.time(t)));
+        let value = |m: Metric| {
+            latest
+                .as_ref()
+                .and_then(|s| metric::of_sample(m, s))
+                .map_or(Cell::Null, |v| Cell::Num(v, 1))
+        };
+        let fullest = match &latest {
+            Some(s) => samples::disks_of(ctx.conn, s.id)?
+                .iter()
+                .filter_map(|d| metric::of_disk(Metric::DiskUsedPercent, d))
+                .reduce(f64::max),
+            None => None,
+        };
+        rows.push(vec![
+            Cell::Text(h.name.clone()),
+            time(first),
+            time(latest.as_ref().map(|s| s.ts)),
+            latest.as_ref().map_or(Cell::Null, |s| {
+                Cell::Text(crate::time::age((ctx.now - s.ts).max(0) as f64))
+            }),
+            value(Metric::CpuPercent),
+            value(Metric::MemoryPercent),
+            value(Metric::Load1),
+            fullest.map_or(Cell::Null, |v| Cell::Num(v, 1)),
+        ]);
+    }
+    Ok(Rows {
+        columns: vec![
+            "host",
+            "first_sample",
+            "latest_sample",
+            "age",
+            "cpu_pct",
+            "memory_pct",
+            "load1",
+            "fullest_disk_pct",
+        ],
+        rows,
+    })
+}
+
+fn hosts(ctx: &Ctx) -> Result<Option<Section>> {
+    let rows = host_rows(ctx)?;
+    if rows.rows.len() < 2 && ctx.hosts.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(section(
+        "hosts",
+        "Hosts (latest sample of each)".into(),
+        rows,
+        false,
+    )))
+}
+
+/// Several hosts in one line: how many, and those whose latest sample is late by usage-check's
+/// thresholds.
+fn fleet_line(ctx: &Ctx, line: &mut dyn FnMut(&str, &str, String)) -> Result<()> {
+    let c = &ctx.config.file.check;
+    let interval = f64::from(c.sample_interval);
+    let mut late = Vec::new();
+    let mut worst = "ok";
+    let mut count = 0;
+    for h in samples::hosts(ctx.conn)? {
+        if !ctx.hosts.is_empty() && !ctx.hosts.contains(&h.name) {
+            continue;
+        }
+        count += 1;
+        let age = h.newest.map(|t| (ctx.now - t).max(0) as f64);
+        let state = match age {
+            Some(a) if a <= interval * c.sample_warning => continue,
+            Some(a) if a <= interval * c.sample_critical => "warning",
+            _ => "critical",
+        };
+        if state == "critical" || worst == "ok" {
+            worst = state;
+        }
+        late.push(match age {
+            Some(a) => format!("{} ({} ago)", h.name, crate::time::age(a)),
+            None => format!("{} (no samples)", h.name),
+        });
+    }
+    let detail = if late.is_empty() {
+        format!(
+            "{}, all sampled recently",
+            crate::render::counted(count, "host")
+        )
+    } else {
+        format!(
+            "{} late of {}: {}",
+            late.len(),
+            crate::render::counted(count, "host"),
+            late.join(", ")
+        )
+    };
+    line("latest samples", worst, detail);
+    Ok(())
+}
+
 /// The newest sample of the host and its disks.
 fn system_status(ctx: &Ctx) -> Result<Vec<Section>> {
-    let Some(host) = host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)? else {
+    let Some(host) = ctx.shown_host()? else {
         return Ok(Vec::new());
     };
     let Some(latest) = samples::latest(ctx.conn, host.id)? else {
@@ -336,7 +450,7 @@ fn services(ctx: &Ctx) -> Result<Option<Section>> {
     if !super::availability::any_probes(ctx)? {
         return Ok(None);
     }
-    let Some(host) = host::choose(ctx.conn, &ctx.host, host::Fallback::Ask)? else {
+    let Some(host) = ctx.shown_host()? else {
         return Ok(None);
     };
     let open = super::availability::open_outages(ctx)?;

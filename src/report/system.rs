@@ -718,7 +718,13 @@ pub fn alerts(ctx: &Ctx, args: &AlertsArgs) -> Result<Output<'static>> {
     let (since, until) = bounds(&period);
     let mut events = Vec::new();
     let mut per_day: BTreeMap<(NaiveDate, String, String), (i64, i64)> = BTreeMap::new();
-    for e in db::alerts::events(ctx.conn, since, until)? {
+    // The host's events, and those of no host (written before schema 11 in a database of
+    // several hosts).
+    let shown = host(ctx)?;
+    let events_of_host = db::alerts::events(ctx.conn, since, until)?
+        .into_iter()
+        .filter(|e| shown.is_none() || e.host.is_none() || e.host == shown);
+    for e in events_of_host {
         let counts = per_day
             .entry((ctx.zone.date(e.ts), e.rule.clone(), e.severity.clone()))
             .or_default();

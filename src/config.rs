@@ -649,7 +649,7 @@ const CONF_SECTIONS: &[(&str, &[&str])] = &[
             "exclude_users = []\tUsers left out of the per-user figures and the top processes.",
             "exclude_interfaces = []\tNetwork interfaces not recorded; the loopback never is.",
             "exclude_mounts = []\tMount points not recorded; pseudo and network file systems never are.",
-            "retention_days = 90\tSamples older than this are deleted by usage-sample; 0 keeps them forever.",
+            "retention_days = 90\tSamples older than this are deleted by usage-sample (and, for the hosts it merges, by usage-import --merge); 0 keeps them forever.",
             "logins = true\tKeep the login sessions of /var/log/wtmp (user, line, where from, start, end, and how it ended: logout, down, crash, or another login on the line), each run reading what was appended since the last (a rotated or truncated file from its start); sessions open when wtmp is rotated are ended by their logout in the new file, and one ended by a crash ends at the last sample taken before the boot (the machine was up then; ac --reboots counts up to the boot). Without a wtmp (a container), who /run/utmp lists at each run is kept instead: a session ends at the first run that no longer sees it, or at the last sample before a boot. They are kept with no age limit: a busy machine makes a few thousand a month.",
         ],
     ),
@@ -701,7 +701,7 @@ const CONF_SECTIONS: &[(&str, &[&str])] = &[
             "fail_after = 3\tFailures in a row that open an outage; it starts at the first of them.",
             "recover_after = 1\tSuccesses in a row that close it; it ends at the first of them.",
             "verify = true\tCheck once more, at once, before a failure opens an outage: a passing re-check is stored as a success.",
-            "retention_days = 90\tProbe results older than this are deleted by usage-sample; 0 keeps them forever. Outages are kept.",
+            "retention_days = 90\tProbe results older than this are deleted by usage-sample (and, for the hosts it merges, by usage-import --merge); 0 keeps them forever. Outages are kept.",
         ],
     ),
     (

@@ -220,10 +220,21 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "MERGING",
+        &[
+            "--merge FILE...\tEach FILE is another usage database, or a backup of one made by usage-backup (.db.gz: verified and inflated beside the database first; one without its .json metadata is merged with a warning). Copy a live database with usage-backup, not cp: its latest commits may still be in its -wal file. A database of an older schema is upgraded in a private copy; the file itself is only read. A newer schema is refused. Each file is one transaction.",
+            "What is copied\tHosts; their samples (with disks, interfaces, users and processes), probe results and outages, login sessions and application events; the ledger's locations (a stored location keeps its settings), days and billing-period totals; alert history, each event under its host. A row already stored is left as it is, so merging the same file again changes nothing; an outage or login session that has ended since, and a ledger day or total the source changed later, are brought up to date. Not copied: the source's sampler baseline, where it last read wtmp, its probes' current streaks, its alerts' state, outbox, acknowledgements and silences, and its maintenance windows.",
+            "Hosts\tA host whose name is not stored is added. One whose name is stored is the same machine when both know its machine id (/etc/machine-id, recorded by usage-sample) and the ids are equal; when either does not, when their samples share a reading (the same time, uptime and memory size) in the time both cover, or cover no common time at all. Otherwise it is another machine of that name, stored as NAME-2 (or -3, ...), where the next merge finds it again.",
+            "Retention\tThe merged hosts' samples and probe results are kept as this database's sample.retention_days and probes.retention_days say, counted back from each host's newest sample or result: older ones are not copied, and stored ones are deleted.",
+            "Reports\tusage-report --host NAME (repeatable) or --all-hosts shows each host's rows; the overview and the HTML and PDF reports list the hosts.",
+        ],
+    ),
+    (
         "EXIT STATUS",
         &[
             "0\tEvery file was imported (or checked, with --dry-run), or the subcommand did its work. Warnings do not change the status unless --strict is given.",
             "1\tA file was refused and nothing from it was written: it is missing, unreadable, a directory, empty, binary, JSON, UTF-16, not UTF-8; its header is missing, duplicated or unknown; a row is ragged, a date unknown, impossible, ambiguous or out of range, an amount negative or over the bound; or a line is longer than 1 MiB. Other files given in the same run are still imported, and the message says which landed. Also: an unknown location, an entry to delete that does not exist, a database that cannot be opened or written.",
+            "\tWith --merge: a file is missing, not a usage database, of a newer schema, empty, the database itself, or a backup that fails verification; nothing from it is merged, the other files are.",
             "2\tThe invocation is wrong: an unknown flag, a bad value (--year 1800, --unit parsecs), an invalid configuration file.",
         ],
     ),
@@ -247,6 +258,7 @@ const MAN_SECTIONS: &[(&str, &[&str])] = &[
         "EXAMPLES",
         &[
             "usage-import --year 2024 sites.csv\tImport a wide spreadsheet whose dates are 13-Mar, 14-Mar, ... starting in 2024.",
+            "usage-import --merge /srv/fleet/*/usage-*.db.gz\tMerge other hosts' backups, copied here by rsync; again the next night, only what is new is added.",
             "usage-import --dry-run --format json exports/*.csv\tCheck files and show, one JSON object per file, what importing them would change.",
             "usage-import --decimal-comma --ignore-column Notes statement.csv\tA European export with a notes column.",
             "usage-import set 2024-03-13 location1 9.9\tSet (or correct) one day's usage.",

@@ -484,3 +484,53 @@ fn what_cannot_be_merged_is_refused_and_nothing_of_it_is_written() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     util::assert_intact(&central.open_db());
 }
+
+/// The central database keeps merged hosts' samples as its own retention_days says, counted
+/// back from each host's newest sample: older ones are not copied, stored ones are deleted.
+#[test]
+fn the_central_keeps_what_its_retention_keeps() {
+    let mut h = HostBox::new("web1", "");
+    h.run(2, 10);
+    h.machine.clock += 3 * 86_400;
+    h.run(2, 10);
+    let central = Sandbox::new();
+    let merge = || {
+        central
+            .cmd("usage-import")
+            .args(["--merge", "-p"])
+            .arg(h.sb.db())
+            .ok()
+            .stderr()
+    };
+    assert!(merge().contains("merged 4 samples"));
+    write(
+        &central.path("config/usage/config.toml"),
+        "[sample]\nretention_days = 1\n",
+    );
+    let out = merge();
+    assert!(
+        out.contains("nothing new; deleted 2 rows past the retention"),
+        "{out}"
+    );
+    assert!(merge().ends_with("nothing new\n"));
+    let db = central.open_db();
+    assert_eq!(count(&db, "SELECT count(*) FROM samples"), 2);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM sample_disks"),
+        count(
+            &h.sb.open_db(),
+            "SELECT count(*) FROM sample_disks WHERE sample_id > 2"
+        )
+    );
+    let fresh = Sandbox::new();
+    write(
+        &fresh.path("config/usage/config.toml"),
+        "[sample]\nretention_days = 1\n",
+    );
+    let run = fresh
+        .cmd("usage-import")
+        .args(["--merge", "-p"])
+        .arg(h.sb.db())
+        .ok();
+    assert!(run.stderr().contains("merged 2 samples"), "{run}");
+}

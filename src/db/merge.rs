@@ -10,6 +10,11 @@
 //! cursors, acknowledgements and silences of its alerts, and its maintenance windows (they would
 //! silence this machine's rules).
 //!
+//! Retention: the samples and probe results of each host merged are kept as this database's
+//! own settings keep them, counted back from the host's newest sample (or result) rather than
+//! from the clock, so a clock that is wrong deletes nothing: older rows are not copied, and
+//! those stored are deleted in the same transaction, as usage-sample deletes its own.
+//!
 //! Host identity: a source host whose name is not stored becomes a new host. One whose name is
 //! stored is the same machine when both sides know its machine id and the ids are equal; when
 //! either does not, when the samples of both sides cover a common stretch of time and share a
@@ -70,6 +75,15 @@ pub struct Counts {
     /// Login sessions added, or ended since.
     pub logins: i64,
     pub app_events: i64,
+    /// The merged hosts' samples and probe results the retention deleted.
+    pub expired: i64,
+}
+
+/// How long the merged hosts' rows are kept, in days (0: forever).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Keep {
+    pub samples_days: u32,
+    pub results_days: u32,
 }
 
 /// What a merge did.
@@ -98,7 +112,7 @@ fn read_only_uri(path: &Path) -> Result<String> {
 /// Merges the usage database at `source` (at this release's schema: the caller migrates an
 /// older one's copy first) into `conn`'s, in one IMMEDIATE transaction; with `dry_run` it is
 /// rolled back. `conn` must take URIs ([`super::open_merging`]).
-pub fn merge(conn: &mut Connection, source: &Path, dry_run: bool) -> Result<Merged> {
+pub fn merge(conn: &mut Connection, source: &Path, keep: Keep, dry_run: bool) -> Result<Merged> {
     conn.execute("ATTACH DATABASE ?1 AS src", [read_only_uri(source)?])
         .with_context(|| format!("cannot open '{}' to merge", source.display()))?;
     let result = (|| {
@@ -111,7 +125,7 @@ pub fn merge(conn: &mut Connection, source: &Path, dry_run: bool) -> Result<Merg
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .context("cannot start writing to the database")?;
-        let merged = copy(&tx)?;
+        let merged = copy(&tx, keep)?;
         if dry_run {
             tx.rollback()?;
         } else {
@@ -137,20 +151,25 @@ const TEMP_TABLES: &[&str] = &[
     "session_map",
 ];
 
-fn copy(tx: &Transaction) -> Result<Merged> {
+fn copy(tx: &Transaction, keep: Keep) -> Result<Merged> {
     for t in TEMP_TABLES {
-        let key = if *t == "sample_map" {
-            "n INTEGER PRIMARY KEY, src INTEGER NOT NULL UNIQUE"
-        } else {
-            "src INTEGER PRIMARY KEY, dst INTEGER NOT NULL"
+        let key = match *t {
+            "sample_map" => "n INTEGER PRIMARY KEY, src INTEGER NOT NULL UNIQUE",
+            // From when (UTC seconds) the host's samples and results are kept.
+            "host_map" => {
+                "src INTEGER PRIMARY KEY, dst INTEGER NOT NULL, samples_from INTEGER NOT NULL,
+                 results_from INTEGER NOT NULL"
+            }
+            _ => "src INTEGER PRIMARY KEY, dst INTEGER NOT NULL",
         };
         tx.execute_batch(&format!(
             "DROP TABLE IF EXISTS temp.{t}; CREATE TEMP TABLE {t} ({key});"
         ))?;
     }
-    let mut hosts = match_hosts(tx)?;
+    let mut hosts = match_hosts(tx, keep)?;
     let mut counts = Counts {
         samples: copy_samples(tx)?,
+        expired: expire(tx)?,
         ..Counts::default()
     };
     for h in &mut hosts {
@@ -180,7 +199,7 @@ fn copy(tx: &Transaction) -> Result<Merged> {
 }
 
 /// Maps every source host to a stored one (creating it when new or another machine).
-fn match_hosts(tx: &Transaction) -> Result<Vec<HostMerge>> {
+fn match_hosts(tx: &Transaction, keep: Keep) -> Result<Vec<HostMerge>> {
     let sources: Vec<(i64, String, Option<String>)> = tx
         .prepare("SELECT id, name, machine_id FROM src.hosts ORDER BY name")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -223,7 +242,30 @@ fn match_hosts(tx: &Transaction) -> Result<Vec<HostMerge>> {
                 Some(_) => n += 1,
             }
         };
-        tx.execute("INSERT INTO temp.host_map VALUES (?1, ?2)", [src, dst])?;
+        let from = |days: u32, table: &str| -> Result<i64> {
+            if days == 0 {
+                return Ok(i64::MIN);
+            }
+            let newest: Option<i64> = tx.query_row(
+                &format!(
+                    "SELECT max(coalesce(a, b), coalesce(b, a)) FROM
+                       (SELECT (SELECT max(ts) FROM src.{table} WHERE host_id = ?1) AS a,
+                               (SELECT max(ts) FROM main.{table} WHERE host_id = ?2) AS b)"
+                ),
+                [src, dst],
+                |r| r.get(0),
+            )?;
+            Ok(newest.map_or(i64::MIN, |t| t - i64::from(days) * 86_400))
+        };
+        tx.execute(
+            "INSERT INTO temp.host_map VALUES (?1, ?2, ?3, ?4)",
+            [
+                src,
+                dst,
+                from(keep.samples_days, "samples")?,
+                from(keep.results_days, "probe_results")?,
+            ],
+        )?;
         out.push(HostMerge {
             source: name,
             stored,
@@ -297,7 +339,8 @@ fn copy_samples(tx: &Transaction) -> Result<i64> {
            JOIN main.commands d ON d.name = c.name;
          INSERT INTO temp.sample_map (src)
            SELECT s.id FROM src.samples s JOIN temp.host_map hm ON hm.src = s.host_id
-           WHERE NOT EXISTS (SELECT 1 FROM main.samples d WHERE d.host_id = hm.dst AND d.ts = s.ts)
+           WHERE s.ts >= hm.samples_from
+             AND NOT EXISTS (SELECT 1 FROM main.samples d WHERE d.host_id = hm.dst AND d.ts = s.ts)
            ORDER BY s.id;",
     )?;
     // New ids follow the stored ones in the source's order, so every table is appended to.
@@ -342,6 +385,22 @@ fn copy_samples(tx: &Transaction) -> Result<i64> {
         tx.execute(sql, [base])?;
     }
     Ok(added as i64)
+}
+
+/// Deletes the merged hosts' samples and probe results older than the retention keeps (their
+/// child rows go with them); returns how many.
+fn expire(tx: &Transaction) -> Result<i64> {
+    let samples = tx.execute(
+        "DELETE FROM main.samples WHERE id IN (SELECT s.id FROM temp.host_map hm
+           JOIN main.samples s ON s.host_id = hm.dst AND s.ts < hm.samples_from)",
+        [],
+    )?;
+    let results = tx.execute(
+        "DELETE FROM main.probe_results WHERE id IN (SELECT r.id FROM temp.host_map hm
+           JOIN main.probe_results r ON r.host_id = hm.dst AND r.ts < hm.results_from)",
+        [],
+    )?;
+    Ok((samples + results) as i64)
 }
 
 /// Locations by name (a stored one keeps its settings), days and billing-period totals; a day
@@ -446,7 +505,8 @@ fn copy_probes(tx: &Transaction, counts: &mut Counts) -> Result<()> {
            r.failure, r.detail, r.cert_expiry, r.attempts, om.dst
          FROM src.probe_results r JOIN temp.host_map hm ON hm.src = r.host_id
          LEFT JOIN temp.outage_map om ON om.src = r.outage_id
-         WHERE NOT EXISTS (SELECT 1 FROM main.probe_results d WHERE d.host_id = hm.dst
+         WHERE r.ts >= hm.results_from
+           AND NOT EXISTS (SELECT 1 FROM main.probe_results d WHERE d.host_id = hm.dst
            AND d.probe = r.probe AND d.ts = r.ts)
          ORDER BY r.id",
         [],

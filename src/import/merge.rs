@@ -11,7 +11,8 @@ use super::FileArgs;
 use crate::archive::verify;
 use crate::cli::{Format, one_line};
 use crate::config::Config;
-use crate::db::{self, SCHEMA_VERSION, inspect::Kind, merge::Merged};
+use crate::db::merge::{Keep, Merged};
+use crate::db::{self, SCHEMA_VERSION, inspect::Kind};
 use crate::env::Env;
 use crate::files;
 use crate::render::{Cell, Rows, counted};
@@ -30,10 +31,14 @@ pub fn run(args: &FileArgs, output: Option<Format>, config: &Config, env: &mut E
     } else {
         db::open_merging(&config.db)?
     };
+    let keep = Keep {
+        samples_days: config.file.sample.retention_days,
+        results_days: config.file.probes.retention_days,
+    };
     let mut outcomes = Vec::new();
     for path in &args.files {
         let file = path.display().to_string();
-        let outcome = match merge_one(&mut conn, path, &config.db, args.dry_run, env) {
+        let outcome = match merge_one(&mut conn, path, &config.db, keep, args.dry_run, env) {
             Ok(merged) => Outcome {
                 file,
                 merged: Some(merged),
@@ -75,6 +80,7 @@ fn merge_one(
     conn: &mut Connection,
     path: &Path,
     db_path: &Path,
+    keep: Keep,
     dry_run: bool,
     env: &mut Env,
 ) -> Result<Merged> {
@@ -126,7 +132,7 @@ fn merge_one(
         source = upgraded.path().to_path_buf();
         copy = Some(upgraded);
     }
-    let merged = db::merge::merge(conn, &source, dry_run)
+    let merged = db::merge::merge(conn, &source, keep, dry_run)
         .map_err(|e| anyhow!("'{shown}': {e:#} (nothing from it was merged)"))?;
     if let Some(c) = copy {
         files::remove_sidecars(c.path());
@@ -189,6 +195,12 @@ fn summary_line(file: &str, m: &Merged, dry_run: bool) -> String {
         (c.logins, "login session"),
         (c.app_events, "application event"),
     ];
+    let expired = (c.expired > 0).then(|| {
+        format!(
+            "; deleted {} past the retention (samples, probe results)",
+            counted(c.expired, "row")
+        )
+    });
     let changed: Vec<String> = parts
         .iter()
         .filter(|(n, _)| *n > 0)
@@ -210,9 +222,13 @@ fn summary_line(file: &str, m: &Merged, dry_run: bool) -> String {
         } else {
             "nothing new"
         };
-        format!("{file}: {hosts}; {nothing}")
+        format!("{file}: {hosts}; {nothing}{}", expired.unwrap_or_default())
     } else {
-        format!("{file}: {hosts}; {verb} {}", changed.join(", "))
+        format!(
+            "{file}: {hosts}; {verb} {}{}",
+            changed.join(", "),
+            expired.unwrap_or_default()
+        )
     }
 }
 
@@ -238,6 +254,7 @@ fn write_outcomes(
             "outages",
             "logins",
             "app_events",
+            "expired",
             "error",
         ],
         rows: outcomes
@@ -262,6 +279,7 @@ fn write_outcomes(
                     n(c.outages),
                     n(c.logins),
                     n(c.app_events),
+                    n(c.expired),
                     o.error.clone().into(),
                 ]
             })

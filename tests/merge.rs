@@ -280,6 +280,22 @@ fn three_hosts_merged_twice_keep_every_row_once_and_report_per_host() {
     assert!(alerts.contains(",busy,"), "{alerts}");
     assert!(!report(&central, &["alerts", "--events", "--host", "web1"]).contains(",busy,"));
 
+    // db1 runs on: the next merge adds only its new samples and probe results.
+    let mut hosts = hosts;
+    let results = |sb: &Sandbox| count(&sb.open_db(), "SELECT count(*) FROM probe_results");
+    let (had, central_had) = (results(&hosts[2].sb), results(&central));
+    hosts[2].run(5, 50);
+    let more = central
+        .cmd("usage-import")
+        .args(["--merge", "-f", "csv"])
+        .arg(hosts[2].sb.db())
+        .ok()
+        .stdout();
+    assert!(more.contains(",db1,5,"), "{more}");
+    assert!(results(&hosts[2].sb) > had);
+    assert_eq!(results(&central) - central_had, results(&hosts[2].sb) - had);
+    util::assert_intact(&central.open_db());
+
     // The overview has a row per host; with several, no machine is picked for the rest.
     let overview = central
         .cmd("usage-report")

@@ -146,6 +146,7 @@ const TEMP_TABLES: &[&str] = &[
     "user_map",
     "command_map",
     "sample_map",
+    "result_map",
     "location_map",
     "outage_map",
     "session_map",
@@ -154,7 +155,7 @@ const TEMP_TABLES: &[&str] = &[
 fn copy(tx: &Transaction, keep: Keep) -> Result<Merged> {
     for t in TEMP_TABLES {
         let key = match *t {
-            "sample_map" => "n INTEGER PRIMARY KEY, src INTEGER NOT NULL UNIQUE",
+            "sample_map" | "result_map" => "n INTEGER PRIMARY KEY, src INTEGER NOT NULL UNIQUE",
             // From when (UTC seconds) the host's samples and results are kept.
             "host_map" => {
                 "src INTEGER PRIMARY KEY, dst INTEGER NOT NULL, samples_from INTEGER NOT NULL,
@@ -337,12 +338,9 @@ fn copy_samples(tx: &Transaction) -> Result<i64> {
            ON CONFLICT (name) DO NOTHING;
          INSERT INTO temp.command_map SELECT c.id, d.id FROM src.commands c
            JOIN main.commands d ON d.name = c.name;
-         INSERT INTO temp.sample_map (src)
-           SELECT s.id FROM src.samples s JOIN temp.host_map hm ON hm.src = s.host_id
-           WHERE s.ts >= hm.samples_from
-             AND NOT EXISTS (SELECT 1 FROM main.samples d WHERE d.host_id = hm.dst AND d.ts = s.ts)
-           ORDER BY s.id;",
+         ",
     )?;
+    new_rows(tx, &SAMPLE_KEYS)?;
     // New ids follow the stored ones in the source's order, so every table is appended to.
     let base: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM main.samples", [], |r| {
         r.get(0)
@@ -498,19 +496,110 @@ fn copy_probes(tx: &Transaction, counts: &mut Counts) -> Result<()> {
          JOIN main.outages d ON d.host_id = hm.dst AND d.probe = o.probe AND d.started = o.started",
         [],
     )?;
+    new_rows(tx, &RESULT_KEYS)?;
     counts.probe_results = tx.execute(
         "INSERT INTO main.probe_results (host_id, probe, ts, up, ms, min_ms, max_ms, loss, status,
            failure, detail, cert_expiry, attempts, outage_id)
          SELECT hm.dst, r.probe, r.ts, r.up, r.ms, r.min_ms, r.max_ms, r.loss, r.status,
            r.failure, r.detail, r.cert_expiry, r.attempts, om.dst
-         FROM src.probe_results r JOIN temp.host_map hm ON hm.src = r.host_id
+         FROM temp.result_map n CROSS JOIN src.probe_results r ON r.id = n.src
+         JOIN temp.host_map hm ON hm.src = r.host_id
          LEFT JOIN temp.outage_map om ON om.src = r.outage_id
-         WHERE r.ts >= hm.results_from
-           AND NOT EXISTS (SELECT 1 FROM main.probe_results d WHERE d.host_id = hm.dst
-           AND d.probe = r.probe AND d.ts = r.ts)
-         ORDER BY r.id",
+         ORDER BY n.n",
         [],
     )? as i64;
+    Ok(())
+}
+
+/// How the rows of one table are keyed within a host, for [`new_rows`]: by time, within a
+/// group (a probe's name; samples have one group, '').
+struct Keys {
+    /// The groups of the source's rows of host ?1.
+    groups: &'static str,
+    /// The source's rows of host ?1 and group ?3 from time ?2 on, by time: (id, time).
+    source: &'static str,
+    /// The first and last time of those rows.
+    first: &'static str,
+    last: &'static str,
+    /// The stored rows of host ?1 and group ?4 from time ?2 to ?3, by time: (time).
+    stored: &'static str,
+    /// The temporary table the new rows' source ids go to, in order.
+    into: &'static str,
+    /// Which `host_map` column says from when rows are kept.
+    from: &'static str,
+}
+
+const SAMPLE_KEYS: Keys = Keys {
+    groups: "SELECT '' WHERE ?1 IS NOT NULL",
+    source: "SELECT id, ts FROM src.samples WHERE host_id = ?1 AND ts >= ?2 AND ?3 = ''
+             ORDER BY ts",
+    first: "SELECT min(ts) FROM src.samples WHERE host_id = ?1 AND ts >= ?2 AND ?3 = ''",
+    last: "SELECT max(ts) FROM src.samples WHERE host_id = ?1 AND ts >= ?2 AND ?3 = ''",
+    stored: "SELECT ts FROM main.samples WHERE host_id = ?1 AND ts BETWEEN ?2 AND ?3 AND ?4 = ''
+             ORDER BY ts",
+    into: "sample_map",
+    from: "samples_from",
+};
+
+const RESULT_KEYS: Keys = Keys {
+    groups: "SELECT DISTINCT probe FROM src.probe_results WHERE host_id = ?1",
+    source: "SELECT id, ts FROM src.probe_results WHERE host_id = ?1 AND ts >= ?2 AND probe = ?3
+             ORDER BY ts",
+    first: "SELECT min(ts) FROM src.probe_results WHERE host_id = ?1 AND ts >= ?2 AND probe = ?3",
+    last: "SELECT max(ts) FROM src.probe_results WHERE host_id = ?1 AND ts >= ?2 AND probe = ?3",
+    stored: "SELECT ts FROM main.probe_results
+             WHERE host_id = ?1 AND ts BETWEEN ?2 AND ?3 AND probe = ?4 ORDER BY ts",
+    into: "result_map",
+    from: "results_from",
+};
+
+/// Lists in `keys.into` the source rows of every mapped host whose key is not stored, in the
+/// source's id order. Both sides are read in time order, two index scans side by side rather
+/// than a seek per row: what merging the same file again costs.
+fn new_rows(tx: &Transaction, keys: &Keys) -> Result<()> {
+    let pairs: Vec<(i64, i64, i64)> = tx
+        .prepare(&format!(
+            "SELECT src, dst, {} FROM temp.host_map",
+            keys.from
+        ))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert = tx.prepare(&format!("INSERT INTO temp.{} (src) VALUES (?1)", keys.into))?;
+    let mut source = tx.prepare(keys.source)?;
+    let mut stored = tx.prepare(keys.stored)?;
+    for (src, dst, from) in pairs {
+        let groups: Vec<String> = tx
+            .prepare(keys.groups)?
+            .query_map([src], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut ids = Vec::new();
+        for group in &groups {
+            let bound = |sql: &str| -> rusqlite::Result<Option<i64>> {
+                tx.query_row(sql, params![src, from, group], |r| r.get(0))
+            };
+            let (Some(first), Some(last)) = (bound(keys.first)?, bound(keys.last)?) else {
+                continue;
+            };
+            let mut rows = source.query(params![src, from, group])?;
+            let mut there = stored.query(params![dst, first, last, group])?;
+            let mut at: Option<i64> = there.next()?.map(|r| r.get(0)).transpose()?;
+            while let Some(r) = rows.next()? {
+                let ts: i64 = r.get(1)?;
+                while let Some(t) = at
+                    && t < ts
+                {
+                    at = there.next()?.map(|r| r.get(0)).transpose()?;
+                }
+                if at != Some(ts) {
+                    ids.push(r.get::<_, i64>(0)?);
+                }
+            }
+        }
+        ids.sort_unstable();
+        for id in ids {
+            insert.execute([id])?;
+        }
+    }
     Ok(())
 }
 

@@ -60,7 +60,9 @@ pub fn blocks<'a>(ctx: &Ctx<'a>, each: &mut dyn FnMut(Block<'a>) -> Result<()>) 
     }
     note.push_str("A forecast is the cycle's daily average so far over its whole length.");
     each(Block::Note(note))?;
-    each(Block::Subheading("The machine".into()))?;
+    let several = ctx.shown_host()?.is_none() && !db::samples::hosts(ctx.conn)?.is_empty();
+    let machines = if several { "The hosts" } else { "The machine" };
+    each(Block::Subheading(machines.into()))?;
     each(Block::States(overview::health(ctx)?))?;
 
     each(Block::Heading("Overview".into()))?;
@@ -82,8 +84,8 @@ pub fn blocks<'a>(ctx: &Ctx<'a>, each: &mut dyn FnMut(Block<'a>) -> Result<()>) 
     each(Block::Heading("Trends".into()))?;
     chart(trends.chart, each)?;
 
-    let several = ctx.shown_host()?.is_none() && !db::samples::hosts(ctx.conn)?.is_empty();
     if several {
+        each(Block::Heading("Each host".into()))?;
         each(Block::Note(
             "The database holds several hosts: the report of one machine (its system, users, \
              logins, sessions, alerts and services) is made with --host NAME."

@@ -18,7 +18,7 @@ use crate::files;
 use crate::render::{Cell, Rows, counted};
 
 /// One source's outcome.
-struct Outcome {
+struct SourceOutcome {
     file: String,
     merged: Option<Merged>,
     error: Option<String>,
@@ -39,7 +39,7 @@ pub fn run(args: &FileArgs, output: Option<Format>, config: &Config, env: &mut E
     for path in &args.files {
         let file = path.display().to_string();
         let outcome = match merge_one(&mut conn, path, &config.db, keep, args.dry_run, env) {
-            Ok(merged) => Outcome {
+            Ok(merged) => SourceOutcome {
                 file,
                 merged: Some(merged),
                 error: None,
@@ -49,7 +49,7 @@ pub fn run(args: &FileArgs, output: Option<Format>, config: &Config, env: &mut E
                 if args.files.len() > 1 {
                     env.say(&message);
                 }
-                Outcome {
+                SourceOutcome {
                     file,
                     merged: None,
                     error: Some(message),
@@ -233,7 +233,7 @@ fn summary_line(file: &str, m: &Merged, dry_run: bool) -> String {
 }
 
 fn write_outcomes(
-    outcomes: &[Outcome],
+    outcomes: &[SourceOutcome],
     format: Format,
     dry_run: bool,
     env: &mut Env,

@@ -12,7 +12,10 @@ import time
 
 SAMPLE_COLUMNS = ("ts, interval_cs, ncpu, cpu_busy, cpu_user, cpu_nice, cpu_system, cpu_iowait, "
                   "cpu_steal, mem_total, mem_used, mem_avail, swap_total, swap_used, load1, load5, "
-                  "load15, uptime, procs, temp")
+                  "load15, uptime, procs, temp, fd_alloc, fd_max, psi_cpu_some10, psi_cpu_some60, "
+                  "psi_cpu_full10, psi_cpu_full60, psi_memory_some10, psi_memory_some60, "
+                  "psi_memory_full10, psi_memory_full60, psi_io_some10, psi_io_some60, psi_io_full10, "
+                  "psi_io_full60")
 PROBE_COLUMNS = ("probe, ts, up, ms, min_ms, max_ms, loss, status, failure, detail, cert_expiry, "
                  "attempts, outage_id")
 

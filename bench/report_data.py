@@ -60,7 +60,10 @@ def samples(bin_dir, path, end, minutes, keep=False):
     """)
     start = end - minutes * 60
     con.execute(f"""WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {minutes})
-        INSERT INTO samples SELECT i, 1, {start} + i * 60, 6000, 4, i % 10000, i % 5000, 0, i % 3000, i % 100, 0,
+        INSERT INTO samples (id, host_id, ts, interval_cs, ncpu, cpu_busy, cpu_user, cpu_nice, cpu_system,
+            cpu_iowait, cpu_steal, mem_total, mem_used, mem_avail, swap_total, swap_used, load1, load5, load15,
+            uptime, procs, temp)
+        SELECT i, 1, {start} + i * 60, 6000, 4, i % 10000, i % 5000, 0, i % 3000, i % 100, 0,
             8000000, 4000000 + i % 100000, 4000000, 2000000, i % 1000, 150, 120, 100, i * 60, 200, 450 + i % 100
         FROM n""")
     con.execute("""INSERT INTO sample_disks SELECT s.id, m.id, 100000000, 40000000 + s.id % 1000, 60000000

@@ -125,6 +125,13 @@ pub enum Metric {
     Load5,
     Load15,
     Temperature,
+    OpenFiles,
+    FilesUsedPercent,
+    PressureCpu,
+    PressureMemory,
+    PressureMemoryFull,
+    PressureIo,
+    PressureIoFull,
     DiskUsedPercent,
     DiskFreePercent,
     NetRxRate,
@@ -282,6 +289,69 @@ pub const METRICS: &[Def] = &[
         S::Samples,
         true,
         "hottest sensor, °C (machines without sensors have no values)",
+    ),
+    def(
+        M::OpenFiles,
+        "open_files",
+        None,
+        U::Count,
+        S::Samples,
+        false,
+        "file handles the kernel has allocated, system-wide (/proc/sys/fs/file-nr)",
+    ),
+    def(
+        M::FilesUsedPercent,
+        "fd_used_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        false,
+        "allocated file handles, % of the most the kernel allows (fs.file-max)",
+    ),
+    def(
+        M::PressureCpu,
+        "pressure_cpu_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        false,
+        "time some runnable tasks waited for a CPU over the last 60 s, % (PSI; kernels without it have no values)",
+    ),
+    def(
+        M::PressureMemory,
+        "pressure_memory_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        false,
+        "time some tasks were stalled on memory over the last 60 s, % (PSI)",
+    ),
+    def(
+        M::PressureMemoryFull,
+        "pressure_memory_full_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        false,
+        "time all non-idle tasks were stalled on memory at once over the last 60 s, % (PSI)",
+    ),
+    def(
+        M::PressureIo,
+        "pressure_io_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        false,
+        "time some tasks were stalled on I/O over the last 60 s, % (PSI)",
+    ),
+    def(
+        M::PressureIoFull,
+        "pressure_io_full_percent",
+        None,
+        U::Percent,
+        S::Samples,
+        false,
+        "time all non-idle tasks were stalled on I/O at once over the last 60 s, % (PSI)",
     ),
     def(
         M::DiskUsedPercent,
@@ -454,6 +524,13 @@ pub fn prometheus(m: Metric) -> (&'static str, f64) {
         M::Load5 => ("usage_load5", 1.0),
         M::Load15 => ("usage_load15", 1.0),
         M::Temperature => ("usage_temperature_celsius", 1.0),
+        M::OpenFiles => ("usage_open_files", 1.0),
+        M::FilesUsedPercent => ("usage_open_files_ratio", PCT),
+        M::PressureCpu => ("usage_pressure_cpu_waiting_ratio", PCT),
+        M::PressureMemory => ("usage_pressure_memory_waiting_ratio", PCT),
+        M::PressureMemoryFull => ("usage_pressure_memory_stalled_ratio", PCT),
+        M::PressureIo => ("usage_pressure_io_waiting_ratio", PCT),
+        M::PressureIoFull => ("usage_pressure_io_stalled_ratio", PCT),
         M::DiskUsedPercent => ("usage_filesystem_used_ratio", PCT),
         M::DiskFreePercent => ("usage_filesystem_free_ratio", PCT),
         M::NetRxRate => ("usage_network_receive_bytes_per_second", 1.0),
@@ -684,6 +761,13 @@ pub fn of_sample(metric: Metric, s: &SampleRow) -> Option<f64> {
         M::Load5 => hundredths(Some(s.load[1])),
         M::Load15 => hundredths(Some(s.load[2])),
         M::Temperature => s.temp.map(|t| t as f64 / 10.0),
+        M::OpenFiles => s.fd.map(|(open, _)| open as f64),
+        M::FilesUsedPercent => s.fd.and_then(|(open, max)| percent(open, max)),
+        M::PressureCpu => hundredths(s.psi[0][0]),
+        M::PressureMemory => hundredths(s.psi[1][0]),
+        M::PressureMemoryFull => hundredths(s.psi[1][1]),
+        M::PressureIo => hundredths(s.psi[2][0]),
+        M::PressureIoFull => hundredths(s.psi[2][1]),
         _ => None,
     }
 }
@@ -1046,12 +1130,21 @@ mod tests {
             uptime: 1,
             procs: 1,
             temp: Some(523),
+            fd: Some((350, 1400)),
+            psi: [[Some(2516), None], [Some(0), Some(7)], [None, None]],
         };
         assert_eq!(of_sample(M::CpuPercent, &s), Some(45.5));
         assert_eq!(of_sample(M::CpuUserPercent, &s), None);
         assert_eq!(of_sample(M::MemoryPercent, &s), Some(40.0));
         assert_eq!(of_sample(M::SwapPercent, &s), None);
         assert_eq!(of_sample(M::Temperature, &s), Some(52.3));
+        assert_eq!(of_sample(M::OpenFiles, &s), Some(350.0));
+        assert_eq!(of_sample(M::FilesUsedPercent, &s), Some(25.0));
+        assert_eq!(of_sample(M::PressureCpu, &s), Some(25.16));
+        assert_eq!(of_sample(M::PressureMemory, &s), Some(0.0));
+        assert_eq!(of_sample(M::PressureMemoryFull, &s), Some(0.07));
+        assert_eq!(of_sample(M::PressureIo, &s), None);
+        assert_eq!(of_sample(M::PressureIoFull, &s), None);
         assert_eq!(show_value(93.14, Unit::Percent), "93.1%");
         assert_eq!(show_value(2.5e6, Unit::BytesPerSecond), "2.5 MB/s");
         assert_eq!(show_value(330.0, Unit::Seconds), "5m30s");

@@ -85,9 +85,11 @@ mod tests {
              INSERT INTO users VALUES (1, 1, 1000, 'alice');
              INSERT INTO samples (id, host_id, ts, interval_cs, ncpu, cpu_busy, cpu_user, cpu_nice,
                  cpu_system, cpu_iowait, cpu_steal, mem_total, mem_used, mem_avail, swap_total,
-                 swap_used, load1, load5, load15, uptime, procs, temp)
+                 swap_used, load1, load5, load15, uptime, procs, temp, fd_alloc, fd_max,
+                 psi_cpu_some60, psi_memory_some60, psi_memory_full60, psi_io_some60,
+                 psi_io_full60)
              VALUES (1, 1, 600, 6000, 2, 4550, 4000, 0, 550, 120, 30, 1000000, 400000, 600000,
-                 200000, 50000, 125, 150, 175, 1000, 90, 523);
+                 200000, 50000, 125, 150, 175, 1000, 90, 523, 350, 1400, 2516, 0, 7, 148, 70);
              INSERT INTO sample_disks VALUES (1, 1, 100000, 70000, 25000);
              INSERT INTO sample_net VALUES (1, 1, 9000000, 900000, 6000000, 600000);
              INSERT INTO sample_users VALUES (1, 1, 2500, 250000, 3);",
@@ -132,6 +134,13 @@ mod tests {
                 expect("load5", "", 1.5),
                 expect("load15", "", 1.75),
                 expect("temperature", "", 52.3),
+                expect("open_files", "", 350.0),
+                expect("fd_used_percent", "", 25.0),
+                expect("pressure_cpu_percent", "", 25.16),
+                expect("pressure_memory_percent", "", 0.0),
+                expect("pressure_memory_full_percent", "", 0.07),
+                expect("pressure_io_percent", "", 1.48),
+                expect("pressure_io_full_percent", "", 0.7),
                 // df: used / (used + available).
                 expect("disk_used_percent", "/", 73.684),
                 expect("disk_free_percent", "/", 26.316),
@@ -143,7 +152,12 @@ mod tests {
             ]
         );
         // A label picks its series; another value picks none.
-        let mut r = alerts.rules[11].clone();
+        let mut r = alerts
+            .rules
+            .iter()
+            .find(|r| r.name == "disk_used_percent")
+            .unwrap()
+            .clone();
         r.filter = Some("/home".into());
         assert!(
             Rows::default()

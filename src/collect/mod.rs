@@ -21,7 +21,7 @@ pub use cpu::{CpuTimes, CpuUsage};
 pub use disk::Disk;
 pub use net::NetCounters;
 pub use process::Proc;
-pub use system::Memory;
+pub use system::{Files, Memory, Pressure};
 
 /// What to read besides the machine-wide figures.
 #[derive(Debug, Clone, Default)]
@@ -51,7 +51,14 @@ pub struct Snapshot {
     /// Every process, when asked for; else only their number is known.
     pub procs: Option<Vec<Proc>>,
     pub nprocs: u32,
+    /// Open file handles, where /proc/sys/fs/file-nr can be read.
+    pub files: Option<Files>,
+    /// Pressure stall information of the CPU, memory and I/O, where the kernel has it.
+    pub pressure: [Option<Pressure>; 3],
 }
+
+/// The resources /proc/pressure has a file for, in [`Snapshot::pressure`]'s order.
+pub const PRESSURE: [&str; 3] = ["cpu", "memory", "io"];
 
 /// Reads the machine under `root` (`/` except in tests).
 pub fn read(root: &Path, opts: &Options) -> Result<Snapshot> {
@@ -78,6 +85,15 @@ pub fn read(root: &Path, opts: &Options) -> Result<Snapshot> {
     } else {
         (None, process::count(&proc_)?)
     };
+    // Figures not every kernel has are absent rather than a failed sample.
+    let files = read_text(&proc_.join("sys/fs/file-nr"))
+        .ok()
+        .and_then(|t| system::parse_file_nr(&t).ok());
+    let pressure = PRESSURE.map(|name| {
+        read_text(&proc_.join("pressure").join(name))
+            .ok()
+            .and_then(|t| system::parse_pressure(name, &t).ok())
+    });
     Ok(Snapshot {
         boot_id,
         uptime_cs,
@@ -90,6 +106,8 @@ pub fn read(root: &Path, opts: &Options) -> Result<Snapshot> {
         net,
         procs,
         nprocs,
+        files,
+        pressure,
     })
 }
 

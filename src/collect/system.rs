@@ -1,4 +1,5 @@
-//! Machine-wide figures: memory, load, uptime, boot, clock ticks, temperature.
+//! Machine-wide figures: memory, load, uptime, boot, clock ticks, temperature, open files,
+//! pressure stall information.
 
 use std::io;
 use std::path::Path;
@@ -106,6 +107,79 @@ fn parse_hundredths(word: &str) -> Option<u64> {
     Some(int * 100 + frac)
 }
 
+/// File handles the kernel has allocated, and the most it allows (/proc/sys/fs/file-nr: allocated,
+/// allocated but unused (always 0 since Linux 2.6), maximum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Files {
+    pub allocated: u64,
+    pub max: u64,
+}
+
+pub fn parse_file_nr(text: &str) -> io::Result<Files> {
+    let words: Vec<u64> = text
+        .split_ascii_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            invalid(
+                "/proc/sys/fs/file-nr",
+                format!("'{}' is not three numbers", text.trim()),
+            )
+        })?;
+    match words.as_slice() {
+        [allocated, _, max] => Ok(Files {
+            allocated: *allocated,
+            max: *max,
+        }),
+        _ => Err(invalid(
+            "/proc/sys/fs/file-nr",
+            format!("'{}' is not three numbers", text.trim()),
+        )),
+    }
+}
+
+/// One resource's pressure stall information, in hundredths of a percent of the time some (or
+/// all, `full`) runnable tasks were stalled on it, over the last 10 and 60 seconds. `full` is
+/// `None` for the CPU on kernels before 5.13, which have only `some`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pressure {
+    pub some: [u32; 2],
+    pub full: Option<[u32; 2]>,
+}
+
+/// Parses /proc/pressure/{cpu,memory,io}: `some avg10=1.23 avg60=0.50 avg300=0.10 total=...`.
+pub fn parse_pressure(name: &str, text: &str) -> io::Result<Pressure> {
+    let bad = |why: String| invalid(format!("/proc/pressure/{name}"), why);
+    let mut out = Pressure::default();
+    let mut some = None;
+    for line in text.lines() {
+        let mut words = line.split_ascii_whitespace();
+        let kind = words.next().unwrap_or("");
+        let mut avg = [None, None];
+        for w in words {
+            let slot = match w.split_once('=') {
+                Some(("avg10", v)) => (0, v),
+                Some(("avg60", v)) => (1, v),
+                _ => continue,
+            };
+            avg[slot.0] = Some(
+                parse_hundredths(slot.1).ok_or_else(|| bad(format!("'{w}' is not an average")))?
+                    as u32,
+            );
+        }
+        let [Some(a10), Some(a60)] = avg else {
+            return Err(bad(format!("'{line}' has no avg10 and avg60")));
+        };
+        match kind {
+            "some" => some = Some([a10, a60]),
+            "full" => out.full = Some([a10, a60]),
+            other => return Err(bad(format!("'{other}' is not some or full"))),
+        }
+    }
+    out.some = some.ok_or_else(|| bad("no 'some' line".into()))?;
+    Ok(out)
+}
+
 /// The hottest temperature any sensor reports, in tenths of a degree; `None` without sensors.
 pub fn temperature(sys_class: &Path) -> Option<i32> {
     let entries = |dir: &Path| std::fs::read_dir(dir).into_iter().flatten().flatten();
@@ -154,6 +228,52 @@ pub fn page_kib() -> u64 {
 /// What sysconf said, or Linux's usual value where it gave none (-1) or nonsense.
 fn positive_or(value: libc::c_long, usual: u64) -> u64 {
     if value > 0 { value as u64 } else { usual }
+}
+
+#[cfg(test)]
+mod pressure_tests {
+    use super::*;
+
+    #[test]
+    fn open_files_and_pressure_are_read_as_the_kernel_writes_them() {
+        assert_eq!(
+            parse_file_nr("350\t0\t2466116\n").unwrap(),
+            Files {
+                allocated: 350,
+                max: 2_466_116
+            }
+        );
+        assert!(parse_file_nr("350 0\n").is_err());
+        assert!(parse_file_nr("a b c\n").is_err());
+        let memory = "some avg10=21.85 avg60=25.16 avg300=10.58 total=7721087198\n\
+                      full avg10=0.07 avg60=100.00 avg300=0.00 total=0\n";
+        assert_eq!(
+            parse_pressure("memory", memory).unwrap(),
+            Pressure {
+                some: [2185, 2516],
+                full: Some([7, 10_000])
+            }
+        );
+        // Kernels before 5.13 write no full line for the CPU.
+        let cpu = parse_pressure("cpu", "some avg10=0.00 avg60=1.5 avg300=0.00 total=1\n").unwrap();
+        assert_eq!(
+            cpu,
+            Pressure {
+                some: [0, 150],
+                full: None
+            }
+        );
+        let err = parse_pressure("io", "some avg10=x avg60=1 total=2\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/proc/pressure/io: 'avg10=x' is not an average"
+        );
+        assert!(
+            parse_pressure("io", "full avg10=1 avg60=1\n").is_err(),
+            "no some line"
+        );
+        assert!(parse_pressure("io", "some avg300=1\n").is_err());
+    }
 }
 
 #[cfg(test)]

@@ -348,11 +348,17 @@ fn copy_samples(tx: &Transaction) -> Result<i64> {
     let added = tx.execute(
         "INSERT INTO main.samples (id, host_id, ts, interval_cs, ncpu, cpu_busy, cpu_user,
            cpu_nice, cpu_system, cpu_iowait, cpu_steal, mem_total, mem_used, mem_avail,
-           swap_total, swap_used, load1, load5, load15, uptime, procs, temp)
+           swap_total, swap_used, load1, load5, load15, uptime, procs, temp, fd_alloc, fd_max,
+           psi_cpu_some10, psi_cpu_some60, psi_cpu_full10, psi_cpu_full60, psi_memory_some10,
+           psi_memory_some60, psi_memory_full10, psi_memory_full60, psi_io_some10,
+           psi_io_some60, psi_io_full10, psi_io_full60)
          SELECT ?1 + m.n, hm.dst, s.ts, s.interval_cs, s.ncpu, s.cpu_busy, s.cpu_user,
            s.cpu_nice, s.cpu_system, s.cpu_iowait, s.cpu_steal, s.mem_total, s.mem_used,
            s.mem_avail, s.swap_total, s.swap_used, s.load1, s.load5, s.load15, s.uptime,
-           s.procs, s.temp
+           s.procs, s.temp, s.fd_alloc, s.fd_max, s.psi_cpu_some10, s.psi_cpu_some60,
+           s.psi_cpu_full10, s.psi_cpu_full60, s.psi_memory_some10, s.psi_memory_some60,
+           s.psi_memory_full10, s.psi_memory_full60, s.psi_io_some10, s.psi_io_some60,
+           s.psi_io_full10, s.psi_io_full60
          FROM temp.sample_map m CROSS JOIN src.samples s ON s.id = m.src
          JOIN temp.host_map hm ON hm.src = s.host_id ORDER BY m.n",
         [base],

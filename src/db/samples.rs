@@ -9,6 +9,8 @@ use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
+use crate::collect::PRESSURE;
+
 /// Everything one sample records, as stored and as printed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
@@ -24,6 +26,10 @@ pub struct Record {
     pub uptime_s: u64,
     pub procs: u32,
     pub temp_c: Option<f64>,
+    /// Open file handles, where the kernel says.
+    pub files: Option<FilesRecord>,
+    /// Pressure stall information per resource the kernel reports (cpu, memory, io).
+    pub pressure: Vec<PressureRecord>,
     pub disks: Vec<crate::collect::Disk>,
     pub net: Vec<NetRecord>,
     pub users: Vec<UserRecord>,
@@ -48,6 +54,23 @@ pub struct MemoryRecord {
     pub available_kib: u64,
     pub swap_total_kib: u64,
     pub swap_used_kib: u64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct FilesRecord {
+    pub allocated: u64,
+    pub max: u64,
+}
+
+/// Percent of the time tasks were stalled on a resource over the last 10 and 60 seconds: some
+/// of them, and (memory, io; the CPU from Linux 5.13) all of them at once.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct PressureRecord {
+    pub resource: &'static str,
+    pub some_avg10: f64,
+    pub some_avg60: f64,
+    pub full_avg10: Option<f64>,
+    pub full_avg60: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -153,11 +176,28 @@ pub fn save_baseline(
 pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
     let cpu = |f: fn(&CpuRecord) -> f64| r.cpu.as_ref().map(|c| centi(f(c)));
     let m = &r.memory;
+    let psi = PRESSURE.map(|name| {
+        r.pressure
+            .iter()
+            .find(|p| p.resource == name)
+            .map_or([None; 4], |p| {
+                [
+                    Some(centi(p.some_avg10)),
+                    Some(centi(p.some_avg60)),
+                    p.full_avg10.map(centi),
+                    p.full_avg60.map(centi),
+                ]
+            })
+    });
     tx.prepare_cached(
         "INSERT INTO samples(host_id, ts, interval_cs, ncpu, cpu_busy, cpu_user, cpu_nice, cpu_system,
             cpu_iowait, cpu_steal, mem_total, mem_used, mem_avail, swap_total, swap_used,
-            load1, load5, load15, uptime, procs, temp)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+            load1, load5, load15, uptime, procs, temp, fd_alloc, fd_max,
+            psi_cpu_some10, psi_cpu_some60, psi_cpu_full10, psi_cpu_full60,
+            psi_memory_some10, psi_memory_some60, psi_memory_full10, psi_memory_full60,
+            psi_io_some10, psi_io_some60, psi_io_full10, psi_io_full60)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+            ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)",
     )?
     .execute(params![
         host,
@@ -181,6 +221,20 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
         int(r.uptime_s),
         r.procs,
         r.temp_c.map(|t| (t * 10.0).round() as i64),
+        r.files.map(|f| int(f.allocated)),
+        r.files.map(|f| int(f.max)),
+        psi[0][0],
+        psi[0][1],
+        psi[0][2],
+        psi[0][3],
+        psi[1][0],
+        psi[1][1],
+        psi[1][2],
+        psi[1][3],
+        psi[2][0],
+        psi[2][1],
+        psi[2][2],
+        psi[2][3],
     ])?;
     let sample = tx.last_insert_rowid();
     for d in &r.disks {
@@ -442,11 +496,18 @@ pub struct SampleRow {
     pub uptime: i64,
     pub procs: i64,
     pub temp: Option<i64>,
+    /// Open file handles and the most allowed.
+    pub fd: Option<(i64, i64)>,
+    /// Pressure in hundredths of a percent, per resource (cpu, memory, io): some and full over
+    /// 60 seconds.
+    pub psi: [[Option<i64>; 2]; 3],
 }
 
 const SAMPLE_COLUMNS: &str = "s.id, s.ts, s.interval_cs, s.cpu_busy, s.cpu_user, s.cpu_system,
     s.cpu_iowait, s.cpu_steal, s.mem_total, s.mem_used, s.swap_total, s.swap_used, s.load1,
-    s.load5, s.load15, s.uptime, s.procs, s.temp";
+    s.load5, s.load15, s.uptime, s.procs, s.temp, s.fd_alloc, s.fd_max, s.psi_cpu_some60,
+    s.psi_cpu_full60, s.psi_memory_some60, s.psi_memory_full60, s.psi_io_some60,
+    s.psi_io_full60";
 
 fn sample_row(r: &Row) -> rusqlite::Result<SampleRow> {
     Ok(SampleRow {
@@ -466,6 +527,14 @@ fn sample_row(r: &Row) -> rusqlite::Result<SampleRow> {
         uptime: r.get(15)?,
         procs: r.get(16)?,
         temp: r.get(17)?,
+        fd: r
+            .get::<_, Option<i64>>(18)?
+            .zip(r.get::<_, Option<i64>>(19)?),
+        psi: [
+            [r.get(20)?, r.get(21)?],
+            [r.get(22)?, r.get(23)?],
+            [r.get(24)?, r.get(25)?],
+        ],
     })
 }
 

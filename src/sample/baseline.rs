@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use crate::collect::{CpuTimes, Snapshot, cpu, net};
-use crate::db::samples::{CpuRecord, MemoryRecord, NetRecord, ProcRecord, Record, UserRecord};
+use crate::db::samples::{
+    CpuRecord, FilesRecord, MemoryRecord, NetRecord, PressureRecord, ProcRecord, Record, UserRecord,
+};
 
 /// Cumulative counters of one reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,6 +250,24 @@ pub fn derive(baseline: Option<&Baseline>, snap: &Snapshot, ctx: &Context) -> Re
         uptime_s: snap.uptime_cs / 100,
         procs: snap.nprocs,
         temp_c: snap.temp.map(|t| f64::from(t) / 10.0),
+        files: snap.files.map(|f| FilesRecord {
+            allocated: f.allocated,
+            max: f.max,
+        }),
+        pressure: crate::collect::PRESSURE
+            .iter()
+            .zip(&snap.pressure)
+            .filter_map(|(&resource, p)| {
+                let pct = |v: u32| f64::from(v) / 100.0;
+                p.map(|p| PressureRecord {
+                    resource,
+                    some_avg10: pct(p.some[0]),
+                    some_avg60: pct(p.some[1]),
+                    full_avg10: p.full.map(|f| pct(f[0])),
+                    full_avg60: p.full.map(|f| pct(f[1])),
+                })
+            })
+            .collect(),
         disks: snap.disks.clone(),
         net,
         users,
@@ -363,6 +383,8 @@ mod tests {
             },
             load: [1, 2, 3],
             temp: None,
+            files: None,
+            pressure: [None; 3],
             disks: vec![],
             net: vec![NetCounters {
                 name: "eth0".into(),

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cli::Format;
-use crate::db::samples::{CpuRecord, Record};
+use crate::db::samples::{CpuRecord, PressureRecord, Record};
 use crate::render::{binary_bytes, human_bytes, visible};
 
 pub struct Printer {
@@ -65,13 +65,30 @@ impl Printer {
             r.uptime_s.to_string(),
             r.procs.to_string(),
             opt(r.temp_c),
+            r.files.map(|f| f.allocated.to_string()).unwrap_or_default(),
+            r.files.map(|f| f.max.to_string()).unwrap_or_default(),
+            pressure(r, "cpu", |p| Some(p.some_avg60)),
+            pressure(r, "memory", |p| Some(p.some_avg60)),
+            pressure(r, "memory", |p| p.full_avg60),
+            pressure(r, "io", |p| Some(p.some_avg60)),
+            pressure(r, "io", |p| p.full_avg60),
         ])?;
         w.flush()?;
         Ok(())
     }
 }
 
-const CSV_HEADER: [&str; 20] = [
+/// One pressure figure of the record, as CSV writes it ('' when the kernel has none).
+fn pressure(r: &Record, resource: &str, value: fn(&PressureRecord) -> Option<f64>) -> String {
+    r.pressure
+        .iter()
+        .find(|p| p.resource == resource)
+        .and_then(value)
+        .map(|v| format!("{v:.2}"))
+        .unwrap_or_default()
+}
+
+const CSV_HEADER: [&str; 27] = [
     "time",
     "host",
     "interval_s",
@@ -92,6 +109,13 @@ const CSV_HEADER: [&str; 20] = [
     "uptime_s",
     "procs",
     "temp_c",
+    "open_files",
+    "files_max",
+    "pressure_cpu",
+    "pressure_memory",
+    "pressure_memory_full",
+    "pressure_io",
+    "pressure_io_full",
 ];
 
 fn iso_time(ts: i64) -> String {
@@ -142,6 +166,32 @@ fn table(r: &Record, out: &mut dyn Write) -> Result<()> {
         duration(r.uptime_s),
         r.procs
     )?;
+    let files = r.files.map_or_else(
+        || "not available".to_string(),
+        |f| {
+            format!(
+                "{} open of {} ({:.1}%)",
+                f.allocated,
+                f.max,
+                100.0 * f.allocated as f64 / f.max.max(1) as f64
+            )
+        },
+    );
+    let pressure = if r.pressure.is_empty() {
+        "not available".to_string()
+    } else {
+        r.pressure
+            .iter()
+            .map(|p| match p.full_avg60 {
+                Some(full) if p.resource != "cpu" => {
+                    format!("{} {:.2}% (all {full:.2}%)", p.resource, p.some_avg60)
+                }
+                _ => format!("{} {:.2}%", p.resource, p.some_avg60),
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    writeln!(out, "  files    {files}  pressure (60 s) {pressure}")?;
     for d in &r.disks {
         writeln!(
             out,
@@ -218,7 +268,7 @@ mod tests {
     use super::*;
 
     use crate::collect::Disk;
-    use crate::db::samples::{MemoryRecord, NetRecord, ProcRecord, UserRecord};
+    use crate::db::samples::{FilesRecord, MemoryRecord, NetRecord, ProcRecord, UserRecord};
 
     fn record() -> Record {
         Record {
@@ -245,6 +295,26 @@ mod tests {
             uptime_s: 90_061,
             procs: 90,
             temp_c: Some(52.3),
+            files: Some(FilesRecord {
+                allocated: 350,
+                max: 1400,
+            }),
+            pressure: vec![
+                PressureRecord {
+                    resource: "cpu",
+                    some_avg10: 21.85,
+                    some_avg60: 25.16,
+                    full_avg10: Some(0.0),
+                    full_avg60: Some(0.0),
+                },
+                PressureRecord {
+                    resource: "io",
+                    some_avg10: 1.0,
+                    some_avg60: 1.48,
+                    full_avg10: Some(0.2),
+                    full_avg60: Some(0.7),
+                },
+            ],
             disks: vec![Disk {
                 path: "/".into(),
                 device: "/dev/sda1".into(),
@@ -305,6 +375,7 @@ mod tests {
                 "  cpu      busy 45.50%  user 40.00  nice 0.00  system 5.50  iowait 1.20  steal 0.30  (2 CPUs)",
                 "  memory   1.0 GiB used of 4.0 GiB (25.0%), 3.0 GiB available; swap 0 B used of 1.0 GiB",
                 "  system   load 1.25 1.50 1.75  uptime 1d 01:01  processes 90  temperature 52.3 °C",
+                "  files    350 open of 1400 (25.0%)  pressure (60 s) cpu 25.16%  io 1.48% (all 0.70%)",
                 "  disk     /  70.0 GiB used of 100.0 GiB (73.7%), 25.0 GiB available",
                 "  net      eth0  rx 6.0 MB tx 600 kB since the baseline  (counters rx 9.0 MB tx 900 kB)",
                 "  user     alice  cpu 25.0%  memory 512.0 MiB  processes 3",
@@ -323,7 +394,7 @@ mod tests {
         assert_eq!(
             lines[1],
             format!(
-                "{at},h,60.00,45.50,40.00,0.00,5.50,1.20,0.30,4194304,1048576,3145728,1048576,0,1.25,1.50,1.75,90061,90,52.30"
+                "{at},h,60.00,45.50,40.00,0.00,5.50,1.20,0.30,4194304,1048576,3145728,1048576,0,1.25,1.50,1.75,90061,90,52.30,350,1400,25.16,,,1.48,0.70"
             )
         );
         assert_eq!(lines[1], lines[2]);

@@ -44,7 +44,7 @@ INSERT INTO users SELECT id + {k}, host_id + {k}, uid, name FROM s.users;
 INSERT INTO commands SELECT id + {k}, name || '{i}' FROM s.commands;
 INSERT INTO samples SELECT id + {off}, host_id + {k}, {SAMPLE_COLUMNS} FROM s.samples;
 INSERT INTO sample_disks SELECT sample_id + {off}, mount_id + {k}, total, used, avail FROM s.sample_disks;
-INSERT INTO sample_net SELECT sample_id + {off}, iface_id + {k}, rx_bytes, tx_bytes, rx_delta, tx_delta FROM s.sample_net;
+INSERT INTO sample_net SELECT sample_id + {off}, iface_id + {k}, rx_bytes, tx_bytes, rx_delta, tx_delta, rx_errs, rx_drop, tx_errs, tx_drop, up, speed FROM s.sample_net;
 INSERT INTO sample_users SELECT sample_id + {off}, user_id + {k}, cpu, rss, procs FROM s.sample_users;
 INSERT INTO sample_procs SELECT sample_id + {off}, pid, command_id + {k}, user_id + {k}, cpu, rss, threads, state, started FROM s.sample_procs;
 INSERT INTO probe_results SELECT id + {off}, host_id + {k}, {PROBE_COLUMNS} FROM s.probe_results;

@@ -68,7 +68,7 @@ def samples(bin_dir, path, end, minutes, keep=False):
         FROM n""")
     con.execute("""INSERT INTO sample_disks SELECT s.id, m.id, 100000000, 40000000 + s.id % 1000, 60000000
         FROM samples s, mounts m""")
-    con.execute("""INSERT INTO sample_net SELECT s.id, f.id, s.id * 600000, s.id * 60000, 600000 + s.id % 997, 60000
+    con.execute("""INSERT INTO sample_net (sample_id, iface_id, rx_bytes, tx_bytes, rx_delta, tx_delta) SELECT s.id, f.id, s.id * 600000, s.id * 60000, 600000 + s.id % 997, 60000
         FROM samples s, interfaces f""")
     con.execute("""INSERT INTO sample_users SELECT s.id, u.id, 1000 * u.id, 100000 * u.id, u.id
         FROM samples s, users u""")

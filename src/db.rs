@@ -44,7 +44,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("db/migrations/0009_logins.sql"),
     include_str!("db/migrations/0010_activity.sql"),
     include_str!("db/migrations/0011_fleet.sql"),
-    include_str!("db/migrations/0012_files_pressure.sql"),
+    include_str!("db/migrations/0012_deeper_samples.sql"),
 ];
 
 /// The schema version this build writes.

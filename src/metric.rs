@@ -27,6 +27,8 @@ pub enum Unit {
     State,
     /// A number of things (errors).
     Count,
+    /// Events per second (packets dropped, errors).
+    PerSecond,
 }
 
 impl Unit {
@@ -40,6 +42,7 @@ impl Unit {
             Unit::Milliseconds => " ms",
             Unit::Days => " days",
             Unit::Hours => " h",
+            Unit::PerSecond => "/s",
         }
     }
 
@@ -56,6 +59,7 @@ impl Unit {
             Unit::Hours => "h",
             Unit::State => "1/0",
             Unit::Count => "count",
+            Unit::PerSecond => "/s",
         }
     }
 
@@ -81,6 +85,7 @@ impl Unit {
             Unit::Hours => Quantity::Fixed("h"),
             Unit::State => Quantity::Fixed(""),
             Unit::Count => Quantity::Count,
+            Unit::PerSecond => Quantity::Fixed("/s"),
         }
     }
 
@@ -136,6 +141,10 @@ pub enum Metric {
     DiskFreePercent,
     NetRxRate,
     NetTxRate,
+    NetErrorsRate,
+    NetDropsRate,
+    InterfaceUp,
+    NetUtilPercent,
     UserCpuPercent,
     UserMemoryPercent,
     ProbeUp,
@@ -305,7 +314,7 @@ pub const METRICS: &[Def] = &[
         None,
         U::Percent,
         S::Samples,
-        false,
+        true,
         "allocated file handles, % of the most the kernel allows (fs.file-max)",
     ),
     def(
@@ -314,7 +323,7 @@ pub const METRICS: &[Def] = &[
         None,
         U::Percent,
         S::Samples,
-        false,
+        true,
         "time some runnable tasks waited for a CPU over the last 60 s, % (PSI; kernels without it have no values)",
     ),
     def(
@@ -323,7 +332,7 @@ pub const METRICS: &[Def] = &[
         None,
         U::Percent,
         S::Samples,
-        false,
+        true,
         "time some tasks were stalled on memory over the last 60 s, % (PSI)",
     ),
     def(
@@ -341,7 +350,7 @@ pub const METRICS: &[Def] = &[
         None,
         U::Percent,
         S::Samples,
-        false,
+        true,
         "time some tasks were stalled on I/O over the last 60 s, % (PSI)",
     ),
     def(
@@ -388,6 +397,42 @@ pub const METRICS: &[Def] = &[
         S::Interfaces,
         true,
         "bytes sent per second over the sample's interval",
+    ),
+    def(
+        M::NetErrorsRate,
+        "net_errors_rate",
+        Some("interface"),
+        U::PerSecond,
+        S::Interfaces,
+        true,
+        "receive and transmit errors per second (as sar -n EDEV's rxerr/s plus txerr/s)",
+    ),
+    def(
+        M::NetDropsRate,
+        "net_drops_rate",
+        Some("interface"),
+        U::PerSecond,
+        S::Interfaces,
+        true,
+        "packets dropped per second, received and sent (rxdrop/s plus txdrop/s)",
+    ),
+    def(
+        M::InterfaceUp,
+        "interface_up",
+        Some("interface"),
+        U::State,
+        S::Interfaces,
+        false,
+        "1 while the interface's operational state is up, 0 while down (interfaces whose state the kernel does not know have no values)",
+    ),
+    def(
+        M::NetUtilPercent,
+        "net_util_percent",
+        Some("interface"),
+        U::Percent,
+        S::Interfaces,
+        true,
+        "the busier direction's bits per second, % of the link's speed (links that report no speed have no values)",
     ),
     def(
         M::UserCpuPercent,
@@ -535,6 +580,10 @@ pub fn prometheus(m: Metric) -> (&'static str, f64) {
         M::DiskFreePercent => ("usage_filesystem_free_ratio", PCT),
         M::NetRxRate => ("usage_network_receive_bytes_per_second", 1.0),
         M::NetTxRate => ("usage_network_transmit_bytes_per_second", 1.0),
+        M::NetErrorsRate => ("usage_network_errors_per_second", 1.0),
+        M::NetDropsRate => ("usage_network_drops_per_second", 1.0),
+        M::InterfaceUp => ("usage_network_up", 1.0),
+        M::NetUtilPercent => ("usage_network_utilization_ratio", PCT),
         M::UserCpuPercent => ("usage_user_cpu_ratio", PCT),
         M::UserMemoryPercent => ("usage_user_memory_ratio", PCT),
         M::ProbeUp => ("usage_probe_up", 1.0),
@@ -641,6 +690,7 @@ pub fn show_value(value: f64, unit: Unit) -> String {
         Unit::Days => format!("{value:.1} days"),
         Unit::Hours => format!("{value:.2} h"),
         Unit::State | Unit::Count => format!("{value:.0}"),
+        Unit::PerSecond => format!("{value:.2}/s"),
         Unit::Percent | Unit::Celsius => format!("{value:.1}{}", unit.symbol()),
     }
 }
@@ -786,6 +836,14 @@ pub fn of_net(metric: Metric, n: &NetRow) -> Option<f64> {
     match metric {
         M::NetRxRate => rate(n.rx_delta, n.interval_cs),
         M::NetTxRate => rate(n.tx_delta, n.interval_cs),
+        M::NetErrorsRate => rate(n.errors.map(|e| e[0] + e[2]), n.interval_cs),
+        M::NetDropsRate => rate(n.errors.map(|e| e[1] + e[3]), n.interval_cs),
+        M::InterfaceUp => n.up.map(|u| if u { 1.0 } else { 0.0 }),
+        M::NetUtilPercent => {
+            let busier = rate(n.rx_delta, n.interval_cs)?.max(rate(n.tx_delta, n.interval_cs)?);
+            let link = n.speed_mbps.filter(|s| *s > 0)? as f64 * 1e6;
+            Some(busier * 8.0 * 100.0 / link)
+        }
         _ => None,
     }
 }
@@ -864,6 +922,7 @@ pub fn parse_value(text: &str, unit: Unit) -> Result<f64> {
         Unit::Hours => "hours such as 8, 7.5 or 8h",
         Unit::State => "1 or 0",
         Unit::Count => "a number such as 5",
+        Unit::PerSecond => "a rate such as 10 or 0.5/s",
     };
     let bad = || anyhow!("threshold '{text}' is not a number ({expected})");
     if text.is_empty() {
@@ -881,6 +940,7 @@ pub fn parse_value(text: &str, unit: Unit) -> Result<f64> {
         (Unit::Percent, "%") => 1.0,
         (Unit::Celsius, "C" | "°C") => 1.0,
         (Unit::Milliseconds, "ms") => 1.0,
+        (Unit::PerSecond, "/s") => 1.0,
         (Unit::Days, "d") => 1.0,
         (Unit::Hours, "h") => 1.0,
         (Unit::BytesPerSecond, s) => {

@@ -102,7 +102,7 @@ fn add_samples(sb: &Sandbox) {
         )
         .unwrap();
         tx.execute(
-            "INSERT INTO sample_net VALUES (?1, 1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO sample_net (sample_id, iface_id, rx_bytes, tx_bytes, rx_delta, tx_delta) VALUES (?1, 1, ?2, ?3, ?4, ?5)",
             rusqlite::params![
                 i + 1,
                 i * 6_000_000,

@@ -198,3 +198,61 @@ fn live_sample_agrees_with_sadc_over_the_same_seconds() {
     );
     assert!(busy > 10.0, "the load should show: {busy}");
 }
+
+/// Interface errors and drops per second (`sar -n EDEV`) over the same two seconds.
+#[test]
+fn interface_errors_and_drops_agree_with_sar_edev() {
+    if !sysstat_present() {
+        return;
+    }
+    let sb = util::Sandbox::new();
+    let file = sb.path("sa");
+    let sadc = Command::new(SADC)
+        .args(["-S", "XALL", "2", "2"])
+        .arg(&file)
+        .spawn()
+        .unwrap();
+    sb.cmd("usage-sample")
+        .args(["--interval", "2", "--count", "1", "--no-processes"])
+        .ok();
+    assert!(sadc.wait_with_output().unwrap().status.success());
+    // hostname;interval;timestamp;IFACE;rxerr/s;txerr/s;coll/s;rxdrop/s;txdrop/s;...
+    let edev = sadf("-d", &file, &["-n", "EDEV"]);
+    let theirs: Vec<(String, f64, f64)> = edev
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(';').collect();
+            let n = |i: usize| f[i].parse::<f64>().unwrap();
+            (f[3].to_string(), n(4) + n(5), n(7) + n(8))
+        })
+        .collect();
+    let db = sb.open_db();
+    let mut stmt = db
+        .prepare(
+            "SELECT i.name, (n.rx_errs + n.tx_errs) * 100.0 / s.interval_cs,
+                    (n.rx_drop + n.tx_drop) * 100.0 / s.interval_cs
+             FROM sample_net n JOIN interfaces i ON i.id = n.iface_id JOIN samples s ON s.id = n.sample_id",
+        )
+        .unwrap();
+    let ours: Vec<(String, f64, f64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!ours.is_empty());
+    for (name, errors, drops) in &ours {
+        let (_, e, d) = theirs
+            .iter()
+            .find(|(n, ..)| n == name)
+            .unwrap_or_else(|| panic!("sar has no {name}: {edev}"));
+        assert!(
+            (errors - e).abs() <= 0.5 + e * 0.05,
+            "{name} errors: {errors} vs {e}"
+        );
+        assert!(
+            (drops - d).abs() <= 0.5 + d * 0.05,
+            "{name} drops: {drops} vs {d}"
+        );
+    }
+}

@@ -91,7 +91,7 @@ mod tests {
              VALUES (1, 1, 600, 6000, 2, 4550, 4000, 0, 550, 120, 30, 1000000, 400000, 600000,
                  200000, 50000, 125, 150, 175, 1000, 90, 523, 350, 1400, 2516, 0, 7, 148, 70);
              INSERT INTO sample_disks VALUES (1, 1, 100000, 70000, 25000);
-             INSERT INTO sample_net VALUES (1, 1, 9000000, 900000, 6000000, 600000);
+             INSERT INTO sample_net VALUES (1, 1, 9000000, 900000, 6000000, 600000, 60, 30, 0, 30, 1, 100);
              INSERT INTO sample_users VALUES (1, 1, 2500, 250000, 3);",
         )
         .unwrap();
@@ -147,6 +147,11 @@ mod tests {
                 // Bytes since the previous sample over its 60 s.
                 expect("net_rx_rate", "eth0", 100_000.0),
                 expect("net_tx_rate", "eth0", 10_000.0),
+                expect("net_errors_rate", "eth0", 1.0),
+                expect("net_drops_rate", "eth0", 1.0),
+                expect("interface_up", "eth0", 1.0),
+                // 100 kB/s received is 0.8 Mb/s of the 100 Mb/s link.
+                expect("net_util_percent", "eth0", 0.8),
                 expect("user_cpu_percent", "alice", 25.0),
                 expect("user_memory_percent", "alice", 25.0),
             ]

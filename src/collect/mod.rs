@@ -74,10 +74,13 @@ pub fn read(root: &Path, opts: &Options) -> Result<Snapshot> {
     let load = system::parse_loadavg(&read_text(&proc_.join("loadavg"))?)?;
     let temp = system::temperature(&root.join("sys/class"));
     let disks = disk::read(&proc_.join("self/mounts"), &opts.exclude_mounts)?;
-    let net = net::parse(
+    let mut net = net::parse(
         &read_text(&proc_.join("net/dev"))?,
         &opts.exclude_interfaces,
     )?;
+    for n in &mut net {
+        net::link(&root.join("sys/class/net"), n);
+    }
     let (procs, nprocs) = if opts.processes {
         let procs = process::scan(&proc_, system::page_kib())?;
         let n = procs.len() as u32;

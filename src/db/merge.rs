@@ -371,8 +371,10 @@ fn copy_samples(tx: &Transaction) -> Result<i64> {
          SELECT ?1 + m.n, mm.dst, d.total, d.used, d.avail
          FROM temp.sample_map m CROSS JOIN src.sample_disks d ON d.sample_id = m.src
          JOIN temp.mount_map mm ON mm.src = d.mount_id",
-        "INSERT INTO main.sample_net (sample_id, iface_id, rx_bytes, tx_bytes, rx_delta, tx_delta)
-         SELECT ?1 + m.n, im.dst, n.rx_bytes, n.tx_bytes, n.rx_delta, n.tx_delta
+        "INSERT INTO main.sample_net (sample_id, iface_id, rx_bytes, tx_bytes, rx_delta, tx_delta,
+           rx_errs, rx_drop, tx_errs, tx_drop, up, speed)
+         SELECT ?1 + m.n, im.dst, n.rx_bytes, n.tx_bytes, n.rx_delta, n.tx_delta, n.rx_errs,
+           n.rx_drop, n.tx_errs, n.tx_drop, n.up, n.speed
          FROM temp.sample_map m CROSS JOIN src.sample_net n ON n.sample_id = m.src
          JOIN temp.iface_map im ON im.src = n.iface_id",
         "INSERT INTO main.sample_users (sample_id, user_id, cpu, rss, procs)

@@ -80,6 +80,11 @@ pub struct NetRecord {
     pub tx_bytes: u64,
     pub rx_delta: Option<u64>,
     pub tx_delta: Option<u64>,
+    /// Receive errors, receive drops, transmit errors, transmit drops since the baseline.
+    pub errors_delta: Option<[u64; 4]>,
+    /// Whether the link is up; `None`: the kernel does not say.
+    pub up: Option<bool>,
+    pub speed_mbps: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -250,15 +255,26 @@ pub fn insert(tx: &Transaction, host: i64, r: &Record) -> Result<i64> {
     }
     for n in &r.net {
         let iface = iface_id(tx, host, &n.name)?;
-        tx.prepare_cached("INSERT INTO sample_net VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-            .execute(params![
-                sample,
-                iface,
-                int(n.rx_bytes),
-                int(n.tx_bytes),
-                n.rx_delta.and_then(|v| i64::try_from(v).ok()),
-                n.tx_delta.and_then(|v| i64::try_from(v).ok()),
-            ])?;
+        let error = |i: usize| n.errors_delta.map(|e| int(e[i]));
+        tx.prepare_cached(
+            "INSERT INTO sample_net (sample_id, iface_id, rx_bytes, tx_bytes, rx_delta, tx_delta,
+               rx_errs, rx_drop, tx_errs, tx_drop, up, speed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            sample,
+            iface,
+            int(n.rx_bytes),
+            int(n.tx_bytes),
+            n.rx_delta.and_then(|v| i64::try_from(v).ok()),
+            n.tx_delta.and_then(|v| i64::try_from(v).ok()),
+            error(0),
+            error(1),
+            error(2),
+            error(3),
+            n.up,
+            n.speed_mbps,
+        ])?;
     }
     // Top processes belong to users just stored: resolve each uid once.
     let mut user_ids = std::collections::BTreeMap::new();
@@ -558,6 +574,10 @@ pub struct NetRow {
     pub rx_delta: Option<i64>,
     pub tx_delta: Option<i64>,
     pub interval_cs: Option<i64>,
+    /// Receive errors, receive drops, transmit errors, transmit drops since the baseline.
+    pub errors: Option<[i64; 4]>,
+    pub up: Option<bool>,
+    pub speed_mbps: Option<i64>,
 }
 
 /// One user of one sample: CPU in hundredths of a percent of one CPU, memory in KiB.
@@ -688,7 +708,8 @@ pub fn each_net(
 ) -> Result<()> {
     each_row(
         conn,
-        "SELECT n.sample_id, s.ts, i.name, n.rx_delta, n.tx_delta, s.interval_cs FROM samples s
+        "SELECT n.sample_id, s.ts, i.name, n.rx_delta, n.tx_delta, s.interval_cs, n.rx_errs,
+           n.rx_drop, n.tx_errs, n.tx_drop, n.up, n.speed FROM samples s
          JOIN sample_net n ON n.sample_id = s.id JOIN interfaces i ON i.id = n.iface_id
          WHERE {span} AND (?4 IS NULL OR i.name = ?4)
          ORDER BY s.ts, i.name",
@@ -701,6 +722,12 @@ pub fn each_net(
                 rx_delta: r.get(3)?,
                 tx_delta: r.get(4)?,
                 interval_cs: r.get(5)?,
+                errors: match (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?) {
+                    (Some(a), Some(b), Some(c), Some(d)) => Some([a, b, c, d]),
+                    _ => None,
+                },
+                up: r.get(10)?,
+                speed_mbps: r.get(11)?,
             })
         },
         each,

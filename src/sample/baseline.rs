@@ -19,6 +19,9 @@ pub struct Baseline {
     pub cpus: Vec<CpuTimes>,
     /// (interface, rx bytes, tx bytes)
     pub net: Vec<(String, u64, u64)>,
+    /// Each interface's error and drop counters, in `net`'s order; empty in baselines stored
+    /// before they were kept.
+    pub net_errors: Vec<[u64; 4]>,
     /// (pid, start ticks, CPU ticks), sorted by pid; empty when processes were not scanned.
     pub procs: Vec<(u32, u64, u64)>,
     /// The wall-clock time (UTC seconds) this boot began, as the clock said when the boot was
@@ -27,8 +30,8 @@ pub struct Baseline {
     pub boot_wall: Option<i64>,
 }
 
-/// 2 adds `boot_wall`; 1 is still read.
-const FORMAT: u8 = 2;
+/// 2 adds `boot_wall`, 3 `net_errors`; 1 and 2 are still read.
+const FORMAT: u8 = 3;
 
 impl Baseline {
     pub fn of(snap: &Snapshot) -> Baseline {
@@ -41,6 +44,7 @@ impl Baseline {
                 .iter()
                 .map(|n| (n.name.clone(), n.rx_bytes, n.tx_bytes))
                 .collect(),
+            net_errors: snap.net.iter().map(|n| n.errors).collect(),
             procs: snap
                 .procs
                 .iter()
@@ -74,6 +78,9 @@ impl Baseline {
             put(&mut out, ticks);
         }
         put(&mut out, self.boot_wall.map_or(u64::MAX, |t| t as u64));
+        for errors in &self.net_errors {
+            errors.iter().for_each(|&v| put(&mut out, v));
+        }
         out
     }
 
@@ -112,11 +119,18 @@ impl Baseline {
             1 => None,
             _ => Some(r.u64()?).filter(|&t| t != u64::MAX).map(|t| t as i64),
         };
+        let mut net_errors = Vec::new();
+        if format >= 3 {
+            for _ in 0..net.len() {
+                net_errors.push([r.u64()?, r.u64()?, r.u64()?, r.u64()?]);
+            }
+        }
         r.0.is_empty().then_some(Baseline {
             boot_id,
             uptime_cs,
             cpus,
             net,
+            net_errors,
             procs,
             boot_wall,
         })
@@ -202,29 +216,40 @@ pub fn derive(baseline: Option<&Baseline>, snap: &Snapshot, ctx: &Context) -> Re
         .net
         .iter()
         .map(|n| {
-            let (rx_delta, tx_delta) = match relation {
+            // Bytes, then errors and drops, each moved since the baseline.
+            let (moved, errors) = match relation {
                 Relation::Continues => {
-                    let previous =
-                        since.and_then(|b| b.net.iter().find(|(name, ..)| *name == n.name));
-                    match previous {
-                        Some(&(_, rx, tx)) => (
-                            Some(net::delta(rx, n.rx_bytes)),
-                            Some(net::delta(tx, n.tx_bytes)),
+                    let at =
+                        since.and_then(|b| b.net.iter().position(|(name, ..)| *name == n.name));
+                    match at.and_then(|i| since.map(|b| (&b.net[i], b.net_errors.get(i)))) {
+                        Some((&(_, rx, tx), errors)) => (
+                            Some((net::delta(rx, n.rx_bytes), net::delta(tx, n.tx_bytes))),
+                            // A baseline from before errors were kept has none to count from.
+                            errors.map(|e| {
+                                let mut d = [0; 4];
+                                for (i, v) in d.iter_mut().enumerate() {
+                                    *v = net::delta(e[i], n.errors[i]);
+                                }
+                                d
+                            }),
                         ),
                         // Appeared since the baseline (a PPP link, a USB modem): all of it is new.
-                        None => (Some(n.rx_bytes), Some(n.tx_bytes)),
+                        None => (Some((n.rx_bytes, n.tx_bytes)), Some(n.errors)),
                     }
                 }
                 // After a reboot the counters hold what moved since the boot, as vnStat counts it.
-                Relation::Rebooted => (Some(n.rx_bytes), Some(n.tx_bytes)),
+                Relation::Rebooted => (Some((n.rx_bytes, n.tx_bytes)), Some(n.errors)),
                 Relation::First | Relation::Overtaken | Relation::TooSoon => (None, None),
             };
             NetRecord {
                 name: n.name.clone(),
                 rx_bytes: n.rx_bytes,
                 tx_bytes: n.tx_bytes,
-                rx_delta,
-                tx_delta,
+                rx_delta: moved.map(|m| m.0),
+                tx_delta: moved.map(|m| m.1),
+                errors_delta: errors,
+                up: n.up,
+                speed_mbps: n.speed_mbps,
             }
         })
         .collect();
@@ -390,6 +415,8 @@ mod tests {
                 name: "eth0".into(),
                 rx_bytes: rx,
                 tx_bytes: 0,
+                errors: [rx / 1000, 0, 0, 1],
+                ..NetCounters::default()
             }],
             nprocs: procs.len() as u32,
             procs: Some(procs),
@@ -445,12 +472,23 @@ mod tests {
     }
 
     #[test]
-    fn a_baseline_of_the_first_format_has_no_boot_time() {
+    fn baselines_of_older_formats_lack_the_boot_time_and_the_errors() {
         let mut b = Baseline::of(&snap("b", 10_000, 500, 7, vec![proc_(3, 0, 5, 1, 1)]));
         b.boot_wall = Some(1_700_000_000);
-        let mut blob = b.encode();
-        assert_eq!(Baseline::decode("b".into(), 10_000, &blob), Some(b.clone()));
-        // Format 1 ended before the boot time.
+        assert_eq!(b.net_errors, [[0, 0, 0, 1]]);
+        assert_eq!(
+            Baseline::decode("b".into(), 10_000, &b.encode()),
+            Some(b.clone())
+        );
+        // Format 2 ended before the interfaces' errors, format 1 before the boot time.
+        let mut blob = Baseline {
+            net_errors: Vec::new(),
+            ..b.clone()
+        }
+        .encode();
+        blob[0] = 2;
+        let two = Baseline::decode("b".into(), 10_000, &blob).unwrap();
+        assert_eq!((two.boot_wall, two.net_errors.len()), (b.boot_wall, 0));
         blob[0] = 1;
         blob.truncate(blob.len() - 8);
         let old = Baseline::decode("b".into(), 10_000, &blob).unwrap();
@@ -491,6 +529,7 @@ mod tests {
         assert_eq!(r.interval_s, Some(60.0));
         assert_eq!(r.cpu.unwrap().user, 50.0);
         assert_eq!(r.net[0].rx_delta, Some(1_000_000));
+        assert_eq!(r.net[0].errors_delta, Some([1_000, 0, 0, 0]));
         assert_eq!(r.top[0].cpu, Some(25.0));
         assert_eq!(r.users[0].cpu, Some(25.0));
     }

@@ -212,9 +212,27 @@ fn table(r: &Record, out: &mut dyn Write) -> Result<()> {
             ),
             _ => "-".into(),
         };
+        let state = match n.up {
+            Some(true) => "up",
+            Some(false) => "down",
+            None => "state unknown",
+        };
+        let speed = n.speed_mbps.map_or_else(
+            || "speed not available".to_string(),
+            |s| format!("{s} Mb/s"),
+        );
+        let errors = n.errors_delta.map_or_else(
+            || "-".to_string(),
+            |e| {
+                format!(
+                    "errors rx {} tx {}, drops rx {} tx {}",
+                    e[0], e[2], e[1], e[3]
+                )
+            },
+        );
         writeln!(
             out,
-            "  net      {}  {moved}  (counters rx {} tx {})",
+            "  net      {}  {moved}  (counters rx {} tx {})  {state}, {speed}; {errors}",
             visible(&n.name),
             human_bytes(n.rx_bytes),
             human_bytes(n.tx_bytes)
@@ -329,6 +347,9 @@ mod tests {
                 tx_bytes: 900_000,
                 rx_delta: Some(6_000_000),
                 tx_delta: Some(600_000),
+                errors_delta: Some([1, 2, 3, 4]),
+                up: Some(true),
+                speed_mbps: Some(1000),
             }],
             users: vec![UserRecord {
                 uid: 1000,
@@ -377,7 +398,7 @@ mod tests {
                 "  system   load 1.25 1.50 1.75  uptime 1d 01:01  processes 90  temperature 52.3 °C",
                 "  files    350 open of 1400 (25.0%)  pressure (60 s) cpu 25.16%  io 1.48% (all 0.70%)",
                 "  disk     /  70.0 GiB used of 100.0 GiB (73.7%), 25.0 GiB available",
-                "  net      eth0  rx 6.0 MB tx 600 kB since the baseline  (counters rx 9.0 MB tx 900 kB)",
+                "  net      eth0  rx 6.0 MB tx 600 kB since the baseline  (counters rx 9.0 MB tx 900 kB)  up, 1000 Mb/s; errors rx 1 tx 3, drops rx 2 tx 4",
                 "  user     alice  cpu 25.0%  memory 512.0 MiB  processes 3",
                 "  process  42 make (alice)  cpu -  memory 2.0 MiB  threads 4  state R",
             ]

@@ -1,5 +1,6 @@
-//! Open file handles and pressure stall information, against the kernel's own files read at the
-//! same moment; and a machine without them (an old kernel, PSI switched off).
+//! Deeper samples: open file handles and pressure stall information against the kernel's own files
+//! read at the same moment, a machine without them (an old kernel, PSI switched off), and each
+//! interface's errors, drops, state, speed and utilisation from counters the test writes.
 #![allow(clippy::unwrap_used)]
 
 mod util;
@@ -108,4 +109,59 @@ fn a_kernel_without_them_stores_nulls_and_says_not_available() {
         v["files"].is_null() && v["pressure"] == serde_json::json!([]),
         "{v}"
     );
+}
+
+/// Errors and drops per second, the link's state and speed and its utilisation, from counters
+/// and /sys files the test writes.
+#[test]
+fn interface_health_is_measured_against_the_baseline_and_the_link() {
+    let sb = Sandbox::new();
+    let root = fake_root(&sb, false);
+    let dev = |rx: u64, errs: u64, drops: u64| {
+        util::write(
+            &root.join("proc/net/dev"),
+            &format!("h1\nh2\n  eth9: {rx} 1 {errs} {drops} 0 0 0 0 7000 1 {errs} 0 0 0 0 0\n"),
+        );
+    };
+    util::write(&root.join("sys/class/net/eth9/operstate"), "up\n");
+    util::write(&root.join("sys/class/net/eth9/speed"), "100\n");
+    let sample = |now: i64, uptime: &str| {
+        util::write(&root.join("proc/uptime"), uptime);
+        sb.cmd("usage-sample")
+            .args(["-q", "--no-processes"])
+            .env("USAGE_SYSROOT", &root)
+            .env("USAGE_NOW", now.to_string())
+            .ok();
+    };
+    dev(5_000, 10, 20);
+    sample(1_800_000_000, "1000.00 0\n");
+    // A minute on: 750,000 bytes in (100 kb/s of the 100 Mb/s link: 0.1 %), 60 errors each way,
+    // 120 drops.
+    dev(755_000, 70, 140);
+    sample(1_800_000_060, "1060.00 0\n");
+    let csv = sb
+        .cmd("usage-report")
+        .args([
+            "system",
+            "--bucket",
+            "all",
+            "-f",
+            "csv",
+            "--since",
+            "2027-01-01",
+        ])
+        .args(["--metric", "net_errors_rate", "--metric", "net_drops_rate"])
+        .args(["--metric", "interface_up", "--metric", "net_util_percent"])
+        .env("USAGE_NOW", "1800000100")
+        .ok()
+        .stdout();
+    for want in [
+        r#""net_errors_rate{interface=""eth9""}",/s,1,2.00,2.00,2.00"#,
+        r#""net_drops_rate{interface=""eth9""}",/s,1,2.00,2.00,2.00"#,
+        // Both samples say up; only the second has rates.
+        r#""interface_up{interface=""eth9""}",1/0,2,1,1,1"#,
+        r#""net_util_percent{interface=""eth9""}",%,1,0.10,0.10,0.10"#,
+    ] {
+        assert!(csv.contains(want), "{want}\n{csv}");
+    }
 }

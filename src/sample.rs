@@ -375,10 +375,8 @@ fn take(
     // IMMEDIATE: a concurrent sampler waits here (busy timeout) rather than failing at commit,
     // and reads the baseline only after the other one's commit.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let host = store::host_id(&tx, &plan.host)?;
-    if let Some(id) = collect::machine_id(&env.sysroot) {
-        store::set_machine_id(&tx, host, &id)?;
-    }
+    let machine = collect::machine_id(&env.sysroot);
+    let host = store::host_id_of_machine(&tx, &plan.host, machine.as_deref())?;
     let stored = load_baseline(&tx, host)?;
     let relation = baseline::relate(stored.as_ref(), &snap, plan.min_interval_cs);
     // The boot's wall-clock start: the earliest this boot's readings put it at. A clock that

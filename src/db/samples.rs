@@ -137,12 +137,25 @@ pub fn host_id(tx: &Transaction, name: &str) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
-/// Records the host's machine id when it is new or changed (a reinstalled system keeps its
-/// name and history).
-pub fn set_machine_id(tx: &Transaction, host: i64, machine_id: &str) -> Result<()> {
-    tx.prepare_cached("UPDATE hosts SET machine_id = ?2 WHERE id = ?1 AND machine_id IS NOT ?2")?
-        .execute(params![host, machine_id])?;
-    Ok(())
+/// The host's id, creating the host on first use, with its machine id recorded when it is new
+/// or changed (a reinstalled system keeps its name and history). Steady state: one lookup.
+pub fn host_id_of_machine(tx: &Transaction, name: &str, machine_id: Option<&str>) -> Result<i64> {
+    let found: Option<(i64, Option<String>)> = tx
+        .prepare_cached("SELECT id, machine_id FROM hosts WHERE name = ?1")?
+        .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let id = match found {
+        Some((id, known)) if machine_id.is_none() || known.as_deref() == machine_id => {
+            return Ok(id);
+        }
+        Some((id, _)) => id,
+        None => host_id(tx, name)?,
+    };
+    if let Some(m) = machine_id {
+        tx.prepare_cached("UPDATE hosts SET machine_id = ?2 WHERE id = ?1")?
+            .execute(params![id, m])?;
+    }
+    Ok(id)
 }
 
 /// The sampler's stored baseline of a host, as (boot id, uptime in centiseconds, counters); the

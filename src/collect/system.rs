@@ -116,25 +116,23 @@ pub struct Files {
 }
 
 pub fn parse_file_nr(text: &str) -> io::Result<Files> {
+    let bad = || {
+        invalid(
+            "/proc/sys/fs/file-nr",
+            format!("'{}' is not three numbers", text.trim()),
+        )
+    };
     let words: Vec<u64> = text
         .split_ascii_whitespace()
         .map(str::parse)
         .collect::<Result<_, _>>()
-        .map_err(|_| {
-            invalid(
-                "/proc/sys/fs/file-nr",
-                format!("'{}' is not three numbers", text.trim()),
-            )
-        })?;
+        .map_err(|_| bad())?;
     match words.as_slice() {
         [allocated, _, max] => Ok(Files {
             allocated: *allocated,
             max: *max,
         }),
-        _ => Err(invalid(
-            "/proc/sys/fs/file-nr",
-            format!("'{}' is not three numbers", text.trim()),
-        )),
+        _ => Err(bad()),
     }
 }
 
